@@ -1,0 +1,41 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-sqlite test-postgres install browser db content clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+db: install
+	$(FLASK) db upgrade
+
+content: db
+	$(FLASK) content sync
+
+## make run: install, migrate, import content/, serve on :5000
+run: content
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## make test: install what the tests need (Chromium from Debian when we can), then run the suite
+test: install browser
+	$(BIN)/pytest
+
+# Browser tests drive Debian's Chromium; install it when we are root on Debian, otherwise they skip (or fail under CI).
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

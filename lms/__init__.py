@@ -1,0 +1,85 @@
+"""The application factory: it wires configuration, extensions, blueprints, error handlers and commands."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import DEFAULT_SECRET_KEY, config_for_environment
+
+
+def create_app(config_class=None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class or config_for_environment())
+    configure_database_url(app)
+    refuse_insecure_production(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure_database_url(app: Flask) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "lms.db")
+
+
+def refuse_insecure_production(app: Flask) -> None:
+    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise RuntimeError("SECRET_KEY must be set to a long random value when LMS_ENV=production.")
+
+
+def register_extensions(app: Flask) -> None:
+    from lms.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    from lms.people import auth
+
+    auth.init_login_manager(login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    from lms.audit import bp as audit_bp
+    from lms.core import bp as core_bp
+    from lms.guidance import bp as guidance_bp
+    from lms.people import bp as people_bp
+    from lms.search import bp as search_bp
+
+    for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from lms import security
+    from lms.access import enforce_access
+
+    app.before_request(security.mark_write_intent)
+    app.before_request(security.enforce_session_lifetime)
+    app.before_request(enforce_access)
+    app.after_request(security.add_security_headers)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from lms.core import errors
+
+    errors.init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from lms.core import templating
+
+    templating.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from lms.content.cli import content_cli
+    from lms.people.cli import users_cli
+
+    for group in (users_cli, content_cli):
+        app.cli.add_command(group)

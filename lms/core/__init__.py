@@ -1,0 +1,6 @@
+"""Pages that belong to no single domain: the home page and the health check."""
+from flask import Blueprint
+
+bp = Blueprint("core", __name__, template_folder="templates")
+
+from lms.core import routes  # noqa: E402,F401

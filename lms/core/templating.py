@@ -1,0 +1,21 @@
+"""Filters and globals every template can use."""
+from flask_login import current_user
+
+from lms.timeutil import format_date, format_datetime
+
+
+def navigation() -> list[tuple[str, str]]:
+    """The main navigation for the signed-in person's roles: (endpoint, label)."""
+    if not current_user.is_authenticated:
+        return []
+    items = [("guidance.index", "Guidance")]
+    if current_user.has_role("admin"):
+        items += [("people.admin_people", "People"), ("audit.index", "Audit log")]
+    return items
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["force_name"] = app.config["FORCE_NAME"]

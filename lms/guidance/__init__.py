@@ -1,0 +1,6 @@
+"""The guidance hub: best-practice pages by category, imported from content/guidance."""
+from flask import Blueprint
+
+bp = Blueprint("guidance", __name__, url_prefix="/guidance", template_folder="templates")
+
+from lms.guidance import routes  # noqa: E402,F401

@@ -1,0 +1,211 @@
+"""Import guidance pages from content/guidance/<category>/<slug>.md."""
+import datetime as dt
+import difflib
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+import yaml
+
+from lms.audit.services import record
+from lms.content.errors import ContentError, ContentProblem
+from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
+from lms.content.render import callout_problems, internal_links, render_markdown
+from lms.content.sync import KindReport, ParsedItem, read_text
+from lms.extensions import db
+from lms.guidance.models import GuidanceCategory, GuidancePage, GuidanceRevision
+from lms.search.index import index_document, remove_document
+from lms.timeutil import utcnow
+
+PAGE_FIELDS = {
+    "title": Field(str),
+    "summary": Field(str),
+    "tags": Field(list, required=False, default=[]),
+    "owner": Field(str),
+    "last_reviewed": Field(dt.date),
+    "review_due": Field(dt.date),
+    "related": Field(list, required=False, default=[]),
+    "category": Field(str, required=False),
+}
+CATEGORY_FIELDS = {"title": Field(str), "summary": Field(str, required=False, default=""),
+                   "order": Field(int, required=False, default=100)}
+TRACKED_FIELDS = ("title", "summary", "tags", "owner", "last_reviewed", "review_due", "category")
+
+
+@dataclass(frozen=True)
+class CategoryData:
+    slug: str
+    title: str
+    summary: str
+    order: int
+
+
+@dataclass(frozen=True)
+class PageData:
+    slug: str
+    category: CategoryData
+    meta: dict
+    source: str
+    html: str
+    toc: list
+    text: str
+    content_hash: str
+    #: file line of the body's first line, so link errors point at the real line
+    body_line: int
+
+
+class GuidanceImporter:
+    kind = "guidance"
+
+    def parse(self, root: Path) -> tuple[list[ParsedItem], list[ContentError]]:
+        folder = root / "guidance"
+        items, errors = [], []
+        if not folder.is_dir():
+            return items, errors
+        seen: dict[str, str] = {}
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(root).as_posix()
+            if path.is_dir() or path.name.startswith("_") and path.name != "_category.yml" or path.name.startswith("."):
+                continue
+            if path.name == "_category.yml":
+                continue
+            if path.suffix != ".md":
+                errors.append(ContentError(relative, 0, "only .md pages and _category.yml belong in guidance/"))
+                continue
+            if path.parent.parent != folder:
+                errors.append(ContentError(relative, 0, "a guidance page must be at guidance/<category>/<slug>.md"))
+                continue
+            try:
+                category = self._category(path.parent)
+                data = self._page(path, category)
+            except ContentProblem as problem:
+                errors.append(ContentError(relative, problem.line, problem.message))
+                continue
+            if data.slug in seen:
+                errors.append(ContentError(relative, 0, f"slug '{data.slug}' is already used by {seen[data.slug]}"))
+                continue
+            seen[data.slug] = relative
+            items.append(ParsedItem(
+                path=relative, key=data.slug, data=data, links=internal_links(data.source, data.body_line),
+                provides={f"/guidance/{data.slug}"},
+            ))
+        return items, errors
+
+    def _category(self, folder: Path) -> CategoryData:
+        slug = folder.name
+        if not SLUG_RE.match(slug):
+            raise ContentProblem(f"category folder '{slug}' must be lower-case words joined by hyphens")
+        meta_file = folder / "_category.yml"
+        if not meta_file.exists():
+            return CategoryData(slug, slug.replace("-", " ").capitalize(), "", 100)
+        try:
+            meta = yaml.safe_load(read_text(meta_file)) or {}
+        except yaml.YAMLError:
+            raise ContentProblem(f"{meta_file.name} in this folder is not valid YAML") from None
+        if not isinstance(meta, dict):
+            raise ContentProblem(f"{meta_file.name} in this folder must hold 'field: value' lines")
+        from lms.content.frontmatter import Document
+
+        values = check_fields(Document(meta, "", 0, {}), CATEGORY_FIELDS)
+        return CategoryData(slug, values["title"], values["summary"], values["order"])
+
+    def _page(self, path: Path, category: CategoryData) -> PageData:
+        slug = path.stem
+        if not SLUG_RE.match(slug):
+            raise ContentProblem(f"file name '{path.name}' must be a slug: lower-case words joined by hyphens")
+        text = read_text(path)
+        doc = split(text)
+        meta = check_fields(doc, PAGE_FIELDS)
+        if meta["category"] and meta["category"] != category.slug:
+            raise ContentProblem(f"category '{meta['category']}' does not match the folder '{category.slug}'",
+                                 doc.key_lines.get("category", 2))
+        meta["category"] = category.slug
+        if meta["review_due"] <= meta["last_reviewed"]:
+            raise ContentProblem("review_due must be after last_reviewed", doc.key_lines.get("review_due", 2))
+        if len(meta["summary"]) > 300:
+            raise ContentProblem("summary is longer than 300 characters", doc.key_lines.get("summary", 2))
+        meta["tags"] = sorted({tag.lower() for tag in meta["tags"]})
+        for line, message in callout_problems(doc.body, doc.body_line):
+            raise ContentProblem(message, line)
+        if not doc.body.strip():
+            raise ContentProblem("the page has no text after the front matter", doc.body_line)
+        rendered = render_markdown(doc.body)
+        digest = hashlib.sha256((category.slug + "\n" + text).encode()).hexdigest()
+        return PageData(slug, category, meta, doc.body, rendered.html, [list(entry) for entry in rendered.toc],
+                        rendered.text, digest, doc.body_line)
+
+    def apply(self, items: list[ParsedItem], report: KindReport, failed_paths: set[str]) -> None:
+        categories = self._apply_categories({item.data.category for item in items})
+        pages = {page.slug: page for page in db.session.scalars(sa.select(GuidancePage))}
+        for item in items:
+            self._apply_page(item, pages.get(item.key), categories[item.data.category.slug], report)
+        present = {item.key for item in items}
+        for page in pages.values():
+            if page.slug in present or page.is_retired or page.source_path in failed_paths:
+                continue
+            page.is_retired = True
+            page.retired_at = utcnow()
+            page.revisions.add(GuidanceRevision(kind="retired", summary="Source file removed; page retired"))
+            remove_document("guidance", page.slug)
+            record(None, "guidance.retired", "guidance", page.slug, f"Retired guidance page '{page.title}'")
+            report.removed.append(page.source_path)
+
+    def _apply_categories(self, wanted: set[CategoryData]) -> dict[str, GuidanceCategory]:
+        existing = {category.slug: category for category in db.session.scalars(sa.select(GuidanceCategory))}
+        for data in wanted:
+            category = existing.get(data.slug)
+            if category is None:
+                category = existing[data.slug] = GuidanceCategory(slug=data.slug)
+                db.session.add(category)
+            category.title, category.summary, category.position = data.title, data.summary, data.order
+        db.session.flush()
+        return existing
+
+    def _apply_page(self, item: ParsedItem, page: GuidancePage | None, category: GuidanceCategory,
+                    report: KindReport) -> None:
+        data: PageData = item.data
+        if page is not None and page.content_hash == data.content_hash and not page.is_retired:
+            report.unchanged.append(item.path)
+            return
+        if page is None:
+            kind, summary, diff_text = "added", "Page added", ""
+            page = GuidancePage(slug=data.slug)
+            db.session.add(page)
+            report.added.append(item.path)
+        else:
+            kind = "restored" if page.is_retired else "changed"
+            summary, diff_text = describe_change(page, data)
+            report.changed.append(item.path)
+        meta = data.meta
+        page.category = category
+        page.title, page.summary, page.owner = meta["title"], meta["summary"], meta["owner"]
+        page.tags, page.related_slugs = meta["tags"], meta["related"]
+        page.last_reviewed, page.review_due = meta["last_reviewed"], meta["review_due"]
+        page.source_path, page.source, page.html, page.toc = item.path, data.source, data.html, data.toc
+        page.content_hash, page.updated_at = data.content_hash, utcnow()
+        page.is_retired, page.retired_at = False, None
+        db.session.flush()
+        page.revisions.add(GuidanceRevision(kind=kind, summary=summary, diff=diff_text))
+        index_document("guidance", page.slug, title=page.title, url=f"/guidance/{page.slug}", body=data.text,
+                       summary=page.summary, context=category.title)
+        record(None, f"guidance.{kind}", "guidance", page.slug, f"Guidance '{page.title}': {summary}")
+
+
+def describe_change(page: GuidancePage, data: PageData) -> tuple[str, str]:
+    """Summarise what an import changed in a page: which fields, and how many lines of text."""
+    before = {"title": page.title, "summary": page.summary, "tags": page.tags, "owner": page.owner,
+              "last_reviewed": page.last_reviewed, "review_due": page.review_due,
+              "category": page.category.slug if page.category else None}
+    fields = [name.replace("_", " ") for name in TRACKED_FIELDS if before[name] != data.meta[name]]
+    diff_lines = list(difflib.unified_diff(page.source.splitlines(), data.source.splitlines(),
+                                           "before", "after", lineterm="", n=1))
+    added = sum(1 for line in diff_lines if line.startswith("+") and not line.startswith("+++"))
+    removed = sum(1 for line in diff_lines if line.startswith("-") and not line.startswith("---"))
+    parts = []
+    if fields:
+        parts.append(f"{', '.join(fields)} changed")
+    if added or removed:
+        parts.append(f"{added} line{'s' if added != 1 else ''} added, {removed} removed")
+    # The first two lines are the "--- before / +++ after" header, which says nothing to a reader.
+    return ("; ".join(parts) or "formatting changed").capitalize(), "\n".join(diff_lines[2:])[:50000]

@@ -1,0 +1,44 @@
+"""Forms for signing in and for managing people."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.people.models import RANKS, ROLES
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address"), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password"), Length(max=200)])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PersonForm(FlaskForm):
+    rank = SelectField("Rank", choices=list(RANKS.items()))
+    team_id = SelectField("Team", coerce=int, validators=[Optional()])
+    roles = MultiCheckboxField("Roles", choices=[(role, role.capitalize()) for role in ROLES])
+    supervised_team_ids = MultiCheckboxField("Supervises these teams", coerce=int)
+
+
+class PeopleFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    q = StringField("Name, email or service number", validators=[Optional(), Length(max=100)])
+    area = SelectField("Area", coerce=int, validators=[Optional()])
+    team = SelectField("Team", coerce=int, validators=[Optional()])
+    rank = SelectField("Rank", choices=[("", "Any rank"), *RANKS.items()], validators=[Optional()])
+    role = SelectField("Role", choices=[("", "Any role"), *[(r, r.capitalize()) for r in ROLES]],
+                       validators=[Optional()])
+    status = SelectField("Status", choices=[("active", "Active"), ("inactive", "Deactivated"), ("all", "All")],
+                         default="active")
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: CSRF-protected, no fields."""
+
+    confirm = BooleanField(default=True)

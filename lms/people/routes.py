@@ -1,0 +1,72 @@
+"""Sign in and sign out."""
+import logging
+import time
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from lms.access import public
+from lms.audit.services import record
+from lms.extensions import db
+from lms.people import bp
+from lms.people.forms import LoginForm
+from lms.people.services import LoginThrottled, authenticate, sign_out_everywhere
+
+log = logging.getLogger(__name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only ever redirect to a path on this site (no open redirect)."""
+    if not target:
+        return url_for("core.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("core.home")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Sign in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            person = authenticate(form.email.data, form.password.data, request.remote_addr or "unknown")
+        except LoginThrottled:
+            form.form_errors.append("Too many failed sign-in attempts. Wait 15 minutes and try again, "
+                                    "or ask your administrator to check your account.")
+            status = 429
+        else:
+            if person is None:
+                db.session.commit()  # keep the failure for throttling
+                form.form_errors.append("The email address or password is not right.")
+                status = 200
+            else:
+                session.clear()  # a fresh session (and id) at sign-in: no fixation
+                login_user(person)
+                session.permanent = True
+                session["started_at"] = time.time()
+                record(person, "person.signed_in", "person", person.id, f"{person.name} signed in")
+                db.session.commit()
+                return redirect(safe_next(request.args.get("next")))
+    elif request.method == "POST":
+        status = 200
+    return render_template("people/login.html", form=form), status
+
+
+@bp.post("/logout")
+@public
+def logout():
+    """Sign out, here and on every other device (the session cannot be replayed)."""
+    if current_user.is_authenticated:
+        sign_out_everywhere(current_user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("people.login"))

@@ -1,0 +1,99 @@
+"""Turn what a person typed into a safe full-text query, run it, and return ranked results with snippets."""
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+
+from lms.extensions import db
+from lms.search.models import FTS_TABLE, POSTGRES_TSV
+
+MAX_PARTS = 12
+START, STOP = "\x02", "\x03"
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str
+    title: str
+    url: str
+    context: str
+    summary: str
+    snippet: Markup
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: list[Result]
+    total: int
+    #: True when no document held every word and the results hold any of them instead
+    matched_any: bool
+
+
+def parse_query(text: str) -> list[str]:
+    """Split a query into words and "quoted phrases"; everything else (operators, punctuation) is dropped."""
+    parts = []
+    for phrase, bare in re.findall(r'"([^"]*)"|(\S+)', (text or "")[:300]):
+        words = WORD_RE.findall(phrase if phrase else bare)
+        if phrase and words:
+            parts.append(" ".join(words))
+        else:
+            parts.extend(words)
+    return parts[:MAX_PARTS]
+
+
+def _highlight(raw: str) -> Markup:
+    """Escape the snippet, then turn the engine's markers into <mark>: the only markup that reaches the page."""
+    return Markup(str(escape(raw)).replace(START, "<mark>").replace(STOP, "</mark>"))
+
+
+def search(text: str, *, limit: int = 20, offset: int = 0) -> Results:
+    parts = parse_query(text)
+    if not parts:
+        return Results([], 0, False)
+    run = _search_sqlite if db.session.get_bind().dialect.name == "sqlite" else _search_postgres
+    hits, total = run(parts, any_part=False, limit=limit, offset=offset)
+    if total == 0 and len(parts) > 1:
+        hits, total = run(parts, any_part=True, limit=limit, offset=offset)
+        return Results(hits, total, total > 0)
+    return Results(hits, total, False)
+
+
+def _search_sqlite(parts, *, any_part, limit, offset):
+    match = (" OR " if any_part else " ").join(f'"{part}"' for part in parts)
+    # FTS5's rank and snippet functions only work in a plain query on the FTS table, so count separately.
+    rows = db.session.execute(sa.text(f"""
+        SELECT d.kind, d.title, d.url, d.context, d.summary, hits.snippet
+        FROM (SELECT rowid, bm25({FTS_TABLE}, 8.0, 1.0) AS score,
+                     snippet({FTS_TABLE}, 1, :start, :stop, ' … ', 30) AS snippet
+              FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match
+              ORDER BY score LIMIT :limit OFFSET :offset) AS hits
+        JOIN search_documents AS d ON d.id = hits.rowid
+        ORDER BY hits.score, d.title
+    """), {"match": match, "start": START, "stop": STOP, "limit": limit, "offset": offset}).all()
+    total = db.session.scalar(sa.text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"),
+                              {"match": match})
+    return _results(rows), total
+
+
+def _search_postgres(parts, *, any_part, limit, offset):
+    websearch = (" or " if any_part else " ").join(f'"{part}"' if " " in part else part for part in parts)
+    rows = db.session.execute(sa.text(f"""
+        WITH q AS (SELECT websearch_to_tsquery('english', :websearch) AS query)
+        SELECT d.kind, d.title, d.url, d.context, d.summary,
+               ts_headline('english', d.body, q.query,
+                           'StartSel=' || :start || ', StopSel=' || :stop ||
+                           ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet,
+               count(*) OVER () AS total
+        FROM search_documents AS d, q
+        WHERE {POSTGRES_TSV} @@ q.query
+        ORDER BY ts_rank(setweight(to_tsvector('english', d.title), 'A')
+                         || setweight(to_tsvector('english', d.body), 'B'), q.query) DESC, d.title
+        LIMIT :limit OFFSET :offset
+    """), {"websearch": websearch, "start": START, "stop": STOP, "limit": limit, "offset": offset}).all()
+    return _results(rows), (rows[0].total if rows else 0)
+
+
+def _results(rows) -> list[Result]:
+    return [Result(row.kind, row.title, row.url, row.context, row.summary, _highlight(row.snippet)) for row in rows]

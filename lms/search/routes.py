@@ -1,0 +1,18 @@
+"""The search page."""
+from flask import current_app, render_template, request
+
+from lms.access import signed_in
+from lms.search import bp
+from lms.search.query import search as run_search
+
+
+@bp.get("/search")
+@signed_in
+def search():
+    """Search guidance and modules; ranked, with highlighted snippets."""
+    query = request.args.get("q", "").strip()[:300]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    per_page = current_app.config["SEARCH_PAGE_SIZE"]
+    results = run_search(query, limit=per_page, offset=(page - 1) * per_page) if query else None
+    pages = -(-results.total // per_page) if results else 0
+    return render_template("search/results.html", query=query, results=results, page=page, pages=pages)

@@ -1,0 +1,155 @@
+"""Fixtures shared by the whole suite: the app on SQLite or PostgreSQL, a clean database per test, people."""
+import itertools
+import os
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from config import TestConfig
+from lms import create_app
+from lms.extensions import db as _db
+from lms.people.models import Area, Person, RoleGrant, Team
+from lms.people.passwords import hash_password
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        CONTENT_DIR = str(FIXTURE_CONTENT)
+
+    app = create_app(Config)
+    with app.app_context():
+        _db.drop_all()
+        _db.session.execute(sa.text("DROP TABLE IF EXISTS search_fts")) if _is_sqlite() else None
+        _db.session.commit()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def _is_sqlite() -> bool:
+    return _db.engine.dialect.name == "sqlite"
+
+
+def clean_database() -> None:
+    tables = [table.name for table in _db.metadata.sorted_tables]
+    if _is_sqlite():
+        for name in reversed(tables):
+            _db.session.execute(sa.text(f"DELETE FROM {name}"))
+        _db.session.execute(sa.text("DELETE FROM search_fts"))
+    else:
+        _db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    _db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """A clean database for each test, inside an application context."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        clean_database()
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_numbers = itertools.count(1000)
+
+
+@pytest.fixture
+def make_team(db):
+    def make(name="Response Team A", area="Northtown", team_type="RESPONSE") -> Team:
+        area_obj = db.session.scalar(sa.select(Area).where(Area.name == area)) or Area(name=area)
+        team = Team(name=name, area=area_obj, team_type=team_type)
+        db.session.add(team)
+        db.session.commit()
+        return team
+
+    return make
+
+
+@pytest.fixture
+def make_person(db):
+    def make(roles=("officer",), team=None, rank="PC", email=None, active=True, supervises=(), **fields) -> Person:
+        number = next(_numbers)
+        person = Person(
+            service_number=fields.pop("service_number", f"MP{number}"),
+            given_name=fields.pop("given_name", "Alex"),
+            family_name=fields.pop("family_name", f"Tester{number}"),
+            email=email or f"person{number}@example.police.uk",
+            rank=rank, team=team, is_active_account=active, password_hash=hash_password(PASSWORD),
+            role_grants=[RoleGrant(role=role) for role in roles], supervised_teams=list(supervises), **fields,
+        )
+        db.session.add(person)
+        db.session.commit()
+        return person
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do_login(person: Person, password: str = PASSWORD, follow=False):
+        return client.post("/login", data={"email": person.email, "password": password},
+                           follow_redirects=follow)
+
+    return do_login
+
+
+@pytest.fixture
+def count_queries(db):
+    """Count the SQL statements run inside the block: `with count_queries() as counter: ...; counter.count`."""
+
+    @contextmanager
+    def counting():
+        class Counter:
+            count = 0
+            statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", statement, re.I):
+                Counter.count += 1
+                Counter.statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield Counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
+
+
+@pytest.fixture
+def synced_content(app, db):
+    """The fixture content tree imported into the database."""
+    from lms.content.sync import sync_content
+
+    report = sync_content(FIXTURE_CONTENT)
+    db.session.commit()
+    assert report.ok, [str(error) for error in report.errors]
+    return report

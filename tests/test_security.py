@@ -1,0 +1,134 @@
+"""Controls that apply to every page: deny by default, CSRF, headers, errors that reveal nothing."""
+import re
+
+import pytest
+
+from config import TestConfig
+from lms import create_app
+from lms.access import ANY_SIGNED_IN, PUBLIC
+from lms.extensions import db
+
+#: Endpoints anyone may open without signing in. Everything else must declare its access.
+PUBLIC_ENDPOINTS = {"people.login", "people.logout", "core.healthz", "static"}
+
+
+def test_every_endpoint_declares_who_may_open_it(app):
+    undeclared, unexpected_public = [], []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        access = getattr(view, "access", None)
+        if rule.endpoint == "static":
+            continue
+        if access is None:
+            undeclared.append(rule.endpoint)
+        elif access == PUBLIC and rule.endpoint not in PUBLIC_ENDPOINTS:
+            unexpected_public.append(rule.endpoint)
+        else:
+            assert access in (PUBLIC, ANY_SIGNED_IN) or isinstance(access, frozenset)
+    assert undeclared == []
+    assert unexpected_public == []
+
+
+def test_an_undeclared_view_is_refused(app, client, make_person, login):
+    app.view_functions["core.home"].access, saved = None, app.view_functions["core.home"].access
+    try:
+        login(make_person())
+        assert client.get("/").status_code == 403
+    finally:
+        app.view_functions["core.home"].access = saved
+
+
+def test_officer_gets_403_on_admin_pages(client, make_person, login):
+    login(make_person())
+    for path in ("/admin/people/", "/admin/audit/", "/guidance/reviews"):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert b"You do not have access" in response.data
+
+
+def test_security_headers_on_every_response(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_script(client, make_person, login, synced_content):
+    login(make_person(roles=("officer", "admin")))
+    for path in ("/", "/guidance/", "/guidance/golden-hour", "/search?q=scene", "/admin/people/"):
+        body = client.get(path).get_data(as_text=True)
+        assert "<script>" not in body and " on" + "click=" not in body, path
+
+
+@pytest.fixture
+def csrf_client(app, monkeypatch):
+    """A client of the app with CSRF protection switched on, as in production."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    return app.test_client()
+
+
+def test_a_post_without_a_csrf_token_is_refused(csrf_client, make_person):
+    person = make_person()
+    response = csrf_client.post("/login", data={"email": person.email, "password": "correct horse battery staple"})
+    assert response.status_code == 400
+    assert csrf_client.get("/guidance/").status_code == 302
+
+
+def test_a_post_with_the_csrf_token_signs_in(csrf_client, make_person):
+    person = make_person()
+    page = csrf_client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = csrf_client.post("/login", data={"email": person.email, "password": "correct horse battery staple",
+                                                "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_unknown_page_is_a_house_style_404(client, make_person, login):
+    login(make_person())
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert b"Page not found" in response.data
+
+
+def test_an_unexpected_error_shows_no_stack_trace(app, client, make_person, login, monkeypatch):
+    login(make_person())
+    import lms.core.routes as routes
+
+    def explode():
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(routes, "categories_with_pages", explode)
+    response = client.get("/")
+    assert response.status_code == 500
+    assert b"secret internals" not in response.data and b"Traceback" not in response.data
+    assert b"Sorry, something went wrong" in response.data
+
+
+def test_production_refuses_the_default_secret_key(monkeypatch):
+    from config import ProductionConfig
+
+    class Insecure(ProductionConfig):
+        SECRET_KEY = "dev-only-insecure-key"
+        ENV_NAME = "production"
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(Insecure)
+
+
+def test_healthz_reports_database_round_trip(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
+    class Broken(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path}/missing/dir/nothing.db"
+
+    broken = create_app(Broken)
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    with broken.app_context():
+        db.engine.dispose()
