@@ -33,6 +33,7 @@ def refuse_insecure_production(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    import lms.models  # noqa: F401  (every table, for migrations and create_all)
     from lms.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
