@@ -47,10 +47,10 @@ def get_metadata():
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave the search engine's own structures (SQLite FTS5 tables, the PostgreSQL GIN index) to migrations."""
+    """Leave the search engine's own structures (SQLite FTS5 tables, the PostgreSQL GIN index, which exists there only) to migrations."""
     if type_ == "table" and name and name.startswith("search_fts"):
         return False
-    if type_ == "index" and name == "ix_search_documents_tsv":
+    if type_ == "index" and name == "ix_search_documents_vector":
         return False
     return True
 

@@ -28,7 +28,7 @@ def test_migrations_and_models_agree(database_url, tmp_path):
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={
-                "include_object": lambda obj, name, type_, *a: not (name or "").startswith(("search_fts", "ix_search_documents_tsv")),
+                "include_object": lambda obj, name, type_, *a: not (name or "").startswith(("search_fts", "ix_search_documents_vector")),
                 "render_as_batch": True,
             })
             assert compare_metadata(context, db.metadata) == []

@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from lms.extensions import db
-from lms.search.models import FTS_TABLE, SearchDocument
+from lms.search.models import FTS_TABLE, POSTGRES_VECTOR, SearchDocument
 
 
 def _is_sqlite() -> bool:
@@ -24,6 +24,9 @@ def index_document(kind: str, key: str, *, title: str, url: str, body: str, summ
         db.session.execute(sa.text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": document.id})
         db.session.execute(sa.text(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (:id, :title, :body)"),
                            {"id": document.id, "title": title, "body": body})
+    else:
+        db.session.execute(sa.text(f"UPDATE search_documents SET search_vector = {POSTGRES_VECTOR} WHERE id = :id"),
+                           {"id": document.id})
 
 
 def remove_document(kind: str, key: str) -> None:

@@ -1,22 +1,22 @@
 """The search index: one row per searchable thing, plus the engine's own full-text structure."""
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from lms.extensions import db
 
-#: SQLite keeps a porter-stemmed FTS5 table whose rowid is the document id; PostgreSQL uses an expression index.
+#: SQLite keeps a porter-stemmed FTS5 table whose rowid is the document id; PostgreSQL a weighted tsvector column.
 FTS_TABLE = "search_fts"
 SQLITE_FTS_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} "
     "USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
 )
-POSTGRES_TSV = "to_tsvector('english', title || ' ' || body)"
-POSTGRES_INDEX_DDL = f"CREATE INDEX IF NOT EXISTS ix_search_documents_tsv ON search_documents USING gin ({POSTGRES_TSV})"
+#: Title words weigh more than body words in the ranking.
+POSTGRES_VECTOR = "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')"
 
 
 class SearchDocument(db.Model):
     __tablename__ = "search_documents"
-    __table_args__ = (sa.UniqueConstraint("kind", "key"),)
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     #: "guidance", "module", ...
     kind: so.Mapped[str] = so.mapped_column(sa.String(20))
@@ -29,9 +29,15 @@ class SearchDocument(db.Model):
     context: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     summary: so.Mapped[str] = so.mapped_column(sa.String(400), default="")
     body: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: PostgreSQL only: the stemmed, weighted words, computed at indexing (SQLite uses search_fts instead)
+    search_vector: so.Mapped[str | None] = so.mapped_column(sa.Text().with_variant(TSVECTOR(), "postgresql"))
+
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "key"),
+        sa.Index("ix_search_documents_vector", "search_vector", postgresql_using="gin").ddl_if(dialect="postgresql"),
+    )
 
 
 sa.event.listen(SearchDocument.__table__, "after_create", sa.DDL(SQLITE_FTS_DDL).execute_if(dialect="sqlite"))
-sa.event.listen(SearchDocument.__table__, "after_create", sa.DDL(POSTGRES_INDEX_DDL).execute_if(dialect="postgresql"))
 sa.event.listen(SearchDocument.__table__, "before_drop",
                 sa.DDL(f"DROP TABLE IF EXISTS {FTS_TABLE}").execute_if(dialect="sqlite"))

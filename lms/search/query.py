@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from markupsafe import Markup, escape
 
 from lms.extensions import db
-from lms.search.models import FTS_TABLE, POSTGRES_TSV
+from lms.search.models import FTS_TABLE
 
 MAX_PARTS = 12
 START, STOP = "\x02", "\x03"
@@ -62,16 +62,20 @@ def search(text: str, *, limit: int = 20, offset: int = 0) -> Results:
 
 def _search_sqlite(parts, *, any_part, limit, offset):
     match = (" OR " if any_part else " ").join(f'"{part}"' for part in parts)
-    # FTS5's rank and snippet functions only work in a plain query on the FTS table, so count separately.
+    params = {"match": match, "start": START, "stop": STOP, "limit": limit, "offset": offset}
+    # Rank every match cheaply, then build snippets for the page of hits only: snippet() is the costly part.
     rows = db.session.execute(sa.text(f"""
-        SELECT d.kind, d.title, d.url, d.context, d.summary, hits.snippet
-        FROM (SELECT rowid, bm25({FTS_TABLE}, 8.0, 1.0) AS score,
-                     snippet({FTS_TABLE}, 1, :start, :stop, ' … ', 30) AS snippet
-              FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match
-              ORDER BY score LIMIT :limit OFFSET :offset) AS hits
-        JOIN search_documents AS d ON d.id = hits.rowid
-        ORDER BY hits.score, d.title
-    """), {"match": match, "start": START, "stop": STOP, "limit": limit, "offset": offset}).all()
+        WITH page AS (
+            SELECT rowid AS id, bm25({FTS_TABLE}, 8.0, 1.0) AS score
+            FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match
+            ORDER BY score LIMIT :limit OFFSET :offset
+        )
+        SELECT d.kind, d.title, d.url, d.context, d.summary, page.score,
+               (SELECT snippet({FTS_TABLE}, 1, :start, :stop, ' … ', 30) FROM {FTS_TABLE}
+                WHERE {FTS_TABLE} MATCH :match AND {FTS_TABLE}.rowid = page.id) AS snippet
+        FROM page JOIN search_documents AS d ON d.id = page.id
+        ORDER BY page.score, d.title
+    """), params).all()
     total = db.session.scalar(sa.text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"),
                               {"match": match})
     return _results(rows), total
@@ -79,18 +83,22 @@ def _search_sqlite(parts, *, any_part, limit, offset):
 
 def _search_postgres(parts, *, any_part, limit, offset):
     websearch = (" or " if any_part else " ").join(f'"{part}"' if " " in part else part for part in parts)
+    # search_vector is computed once at indexing; ts_headline (costly) runs only for the page of hits.
     rows = db.session.execute(sa.text(f"""
-        WITH q AS (SELECT websearch_to_tsquery('english', :websearch) AS query)
-        SELECT d.kind, d.title, d.url, d.context, d.summary,
+        WITH q AS (SELECT websearch_to_tsquery('english', :websearch) AS query),
+        page AS (
+            SELECT d.id, ts_rank(d.search_vector, q.query) AS score, count(*) OVER () AS total
+            FROM search_documents AS d, q
+            WHERE d.search_vector @@ q.query
+            ORDER BY score DESC, d.title
+            LIMIT :limit OFFSET :offset
+        )
+        SELECT d.kind, d.title, d.url, d.context, d.summary, page.total,
                ts_headline('english', d.body, q.query,
                            'StartSel=' || :start || ', StopSel=' || :stop ||
-                           ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet,
-               count(*) OVER () AS total
-        FROM search_documents AS d, q
-        WHERE {POSTGRES_TSV} @@ q.query
-        ORDER BY ts_rank(setweight(to_tsvector('english', d.title), 'A')
-                         || setweight(to_tsvector('english', d.body), 'B'), q.query) DESC, d.title
-        LIMIT :limit OFFSET :offset
+                           ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+        FROM page JOIN search_documents AS d ON d.id = page.id, q
+        ORDER BY page.score DESC, d.title
     """), {"websearch": websearch, "start": START, "stop": STOP, "limit": limit, "offset": offset}).all()
     return _results(rows), (rows[0].total if rows else 0)
 

@@ -7,16 +7,14 @@ Create Date: 2026-11-25 17:33:44.482251
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 # Frozen copies of lms.search.models' DDL: a migration must not change when the code does.
 SQLITE_FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts "
     "USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
 )
-POSTGRES_INDEX_DDL = (
-    "CREATE INDEX IF NOT EXISTS ix_search_documents_tsv ON search_documents "
-    "USING gin (to_tsvector('english', title || ' ' || body))"
-)
+POSTGRES_INDEX_DDL = "CREATE INDEX ix_search_documents_vector ON search_documents USING gin (search_vector)"
 
 
 # revision identifiers, used by Alembic.
@@ -64,6 +62,7 @@ def upgrade():
     sa.Column('context', sa.String(length=200), nullable=False),
     sa.Column('summary', sa.String(length=400), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('search_vector', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_documents')),
     sa.UniqueConstraint('kind', 'key', name=op.f('uq_search_documents_kind_key'))
     )
