@@ -95,3 +95,12 @@ def test_deactivation_ends_existing_sessions(client, make_person, login, db):
     set_active(make_person(roles=("admin",)), person, False)
     db.session.commit()
     assert client.get("/guidance/").status_code == 302
+
+
+def test_opening_logout_asks_to_confirm_and_changes_nothing(client, make_person, login):
+    login(make_person())
+    response = client.get("/logout")
+    assert response.status_code == 200 and b"Signing out ends your session" in response.data
+    assert client.get("/guidance/").status_code == 200
+    client.post("/logout")
+    assert client.get("/guidance/").status_code == 302

@@ -87,8 +87,12 @@ def render_inline(source: str) -> str:
     return html
 
 
+INLINE_TAG_RE = re.compile(r"</?(?:a|abbr|code|del|em|i|mark|s|span|strong|sub|sup)\b[^>]*>")
+
+
 def plain_text(html: str) -> str:
-    text = re.sub(r"<[^>]+>", " ", html)
+    """Words without markup: inline tags vanish (no stray space before a full stop), blocks become spaces."""
+    text = re.sub(r"<[^>]+>", " ", INLINE_TAG_RE.sub("", html))
     return re.sub(r"\s+", " ", unescape(text)).strip()
 
 

@@ -3,14 +3,14 @@ import logging
 import time
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from lms.access import public
 from lms.audit.services import record
 from lms.extensions import db
 from lms.people import bp
-from lms.people.forms import LoginForm
+from lms.people.forms import ConfirmForm, LoginForm
 from lms.people.services import LoginThrottled, authenticate, sign_out_everywhere
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,16 @@ def login():
     return render_template("people/login.html", form=form), status
 
 
-@bp.post("/logout")
+@bp.route("/logout", methods=["GET", "POST"])
 @public
 def logout():
-    """Sign out, here and on every other device (the session cannot be replayed)."""
+    """Sign out, here and on every other device (the session cannot be replayed). A GET only asks to confirm."""
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for("people.login"))
+        return render_template("people/logout.html", form=ConfirmForm())
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     if current_user.is_authenticated:
         sign_out_everywhere(current_user)
         db.session.commit()
