@@ -34,6 +34,8 @@ RANKS = {
 }
 CONSTABLE_RANKS = ("PC", "DC")
 SERGEANT_RANKS = ("PS", "DS")
+#: Ranks that hold the office of constable (specials included); PCSOs and police staff do not.
+WARRANTED_RANKS = frozenset(RANKS) - {"PCSO", "STAFF_INVESTIGATOR", "STAFF"}
 
 TEAM_TYPES = {
     "RESPONSE": "Response",
