@@ -260,3 +260,20 @@ def test_an_empty_roster_is_refused(text, message):
     roster = parse_roster(text)
     assert not roster.ok
     assert message in str(roster.problems[0])
+
+
+def test_a_lone_semicolon_clears_the_teams_someone_supervises(import_roster, db):
+    import_roster(GOOD)
+    result = import_roster([GOOD[0].rsplit(",", 1)[0] + ",;", *GOOD[1:]])
+    assert "1 updated" in result.output, result.output
+    sergeant = person(db, "MP1")
+    assert sergeant.supervised_teams == []
+    assert events(db, "person.changed")[-1].changes == {"supervises": [["Northtown – Response Team A"], []]}
+
+
+def test_the_roster_never_reactivates_a_deactivated_account(import_roster, db, make_person):
+    make_person(service_number="MP2", email="james.whitley@midshire.police.uk", active=False)
+    result = import_roster(GOOD)
+    assert result.exit_code == 0, result.output
+    assert "1 person in the file has a deactivated account and stays deactivated (MP2)" in result.output
+    assert person(db, "MP2").is_active_account is False

@@ -59,10 +59,12 @@ def import_command(file: Path, deactivate_missing: bool, dry_run: bool) -> None:
         click.secho(f"Nothing was imported: {file.name} has {len(problems)} problem{'s' * (len(problems) != 1)} "
                     f"({rows} line{'s' * (rows != 1)}). Correct the file and import it again.", fg="red", err=True)
         raise SystemExit(1)
-    if result.left_inactive:
-        shown = ", ".join(result.left_inactive[:10]) + (" and more" if len(result.left_inactive) > 10 else "")
-        click.secho(f"{len(result.left_inactive)} people in the file have deactivated accounts and stay deactivated "
-                    f"({shown}); reactivate them on the People page if they have returned.", fg="yellow")
+    if inactive := result.left_inactive:
+        shown = ", ".join(inactive[:10]) + (" and more" if len(inactive) > 10 else "")
+        one = len(inactive) == 1
+        click.secho(f"{len(inactive)} {'person' if one else 'people'} in the file "
+                    f"{'has a deactivated account and stays' if one else 'have deactivated accounts and stay'} "
+                    f"deactivated ({shown}); reactivate on the People page anyone who has returned.", fg="yellow")
     if dry_run:
         db.session.rollback()
         click.secho(f"Dry run, nothing saved. The import would give: {result.summary()}.", fg="green")
