@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from lms.demo.names import FAMILY_NAMES, GIVEN_NAMES, LOCAL_POLICING_AREAS
-from lms.people.models import CONSTABLE_RANKS, SERGEANT_RANKS, WARRANTED_RANKS
+from lms.people.models import CONSTABLE_RANKS, SERGEANT_RANKS, default_roles
 
 EMAIL_DOMAIN = "midshire.police.uk"
 STUDENT_SHARE = 0.28
@@ -167,7 +167,7 @@ def _assign_roles(teams: list[TeamPlan]) -> None:
                 if "supervisor" in person.roles:
                     team.supervisors.append(person)
                 continue
-            person.roles = {"officer"} if person.rank in WARRANTED_RANKS else set()
+            person.roles = default_roles(person.rank)
             if person.rank in SERGEANT_RANKS:
                 person.roles.add("supervisor")
                 team.supervisors.append(person)

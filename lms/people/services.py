@@ -10,7 +10,7 @@ from flask import current_app
 
 from lms.audit.services import diff, record
 from lms.extensions import db
-from lms.people.models import ROLES, WARRANTED_RANKS, Area, LoginFailure, Person, RoleGrant, Team
+from lms.people.models import ROLES, Area, LoginFailure, Person, RoleGrant, Team, default_roles
 from lms.people.passwords import check_password
 from lms.people.queries import teams_by_area
 from lms.people.roster import Problem, Roster, RosterRow, check_against_database, guess_team_type, name_key
@@ -59,11 +59,6 @@ def authenticate(email: str, password: str, address: str) -> Person | None:
 def sign_out_everywhere(person: Person) -> None:
     """Invalidate every session cookie the person holds."""
     person.session_nonce = secrets.token_hex(16)
-
-
-def default_roles(rank: str) -> set[str]:
-    """The roles a new person starts with: every warranted officer is an officer (a learner)."""
-    return {"officer"} if rank in WARRANTED_RANKS else set()
 
 
 def person_snapshot(person: Person) -> dict:
