@@ -1,4 +1,4 @@
-"""`flask demo load`: the Midshire Police demo force, realistic in shape, deterministic, and never mixed with real people."""
+"""`flask demo load`: the Midshire Police demo force, realistic, deterministic, never mixed with real people."""
 import time
 from collections import Counter
 
