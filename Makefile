@@ -22,8 +22,9 @@ db: install
 content: db
 	$(FLASK) content sync
 
-## make run: install, migrate, import content/, serve on :5000
+## make run: install, migrate, import content/, load the demo force into an empty database, serve on :5000
 run: content
+	$(FLASK) demo load --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: install what the tests need (Chromium from Debian when we can), then run the suite

@@ -80,7 +80,8 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from lms.content.cli import content_cli
+    from lms.demo.cli import demo_cli
     from lms.people.cli import users_cli
 
-    for group in (users_cli, content_cli):
+    for group in (users_cli, content_cli, demo_cli):
         app.cli.add_command(group)

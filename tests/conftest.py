@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 
 from config import TestConfig
 from lms import create_app
@@ -23,6 +25,18 @@ def database_url(tmp_path_factory) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+class Client(FlaskClient):
+    """A test client that loads the signed-in person afresh for every request, as a real server does.
+
+    Requests reuse the test's application context, and Flask-Login caches the user in its `g`: without this a
+    request would see whoever the previous request (from any client) signed in, and revocation would go untested.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     class Config(TestConfig):
@@ -30,6 +44,7 @@ def app(database_url):
         CONTENT_DIR = str(FIXTURE_CONTENT)
 
     app = create_app(Config)
+    app.test_client_class = Client
     with app.app_context():
         _db.drop_all()
         _db.session.execute(sa.text("DROP TABLE IF EXISTS search_fts")) if _is_sqlite() else None

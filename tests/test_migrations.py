@@ -13,11 +13,14 @@ def test_migrations_and_models_agree(database_url, tmp_path):
     if database_url.startswith("sqlite"):
         url = f"sqlite:///{tmp_path}/migrated.db"
     else:
-        url = database_url.rsplit("/", 1)[0] + "/lms_migrations_check"
+        # Named after the test database, so suites running side by side on one server do not collide.
+        server, test_database = database_url.rsplit("/", 1)
+        check_database = f"{test_database}_migrations_check"
+        url = f"{server}/{check_database}"
         admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
-            connection.execute(sa.text("DROP DATABASE IF EXISTS lms_migrations_check"))
-            connection.execute(sa.text("CREATE DATABASE lms_migrations_check"))
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{check_database}"'))
+            connection.execute(sa.text(f'CREATE DATABASE "{check_database}"'))
         admin.dispose()
 
     class Config(TestConfig):

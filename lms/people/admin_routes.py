@@ -1,6 +1,7 @@
 """Admin pages: find people, change their team, rank and roles, deactivate them."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields import SelectChoice
 
 from lms.access import roles_required
 from lms.extensions import db
@@ -11,8 +12,9 @@ from lms.people.queries import areas, people_filtered, teams_by_area
 from lms.people.services import set_active, update_person
 
 
-def _team_choices(teams: list[Team]) -> list[tuple[int, str]]:
-    return [(team.id, team.full_name) for team in teams]
+def _team_options(first: str, teams: list[Team]) -> list[SelectChoice]:
+    """A team drop-down: `first` (value 0), then the teams grouped by area."""
+    return [SelectChoice(0, first)] + [SelectChoice(team.id, team.name, optgroup=team.area.name) for team in teams]
 
 
 @bp.get("/admin/people/")
@@ -21,8 +23,8 @@ def admin_people():
     """List people with search and filters."""
     form = PeopleFilterForm(request.args)
     teams = teams_by_area()
-    form.area.choices = [(0, "Any area")] + [(area.id, area.name) for area in areas()]
-    form.team.choices = [(0, "Any team")] + _team_choices(teams)
+    form.area.choices = [SelectChoice(0, "Any area")] + [SelectChoice(area.id, area.name) for area in areas()]
+    form.team.choices = _team_options("Any team", teams)
     form.validate()
     page = db.paginate(
         people_filtered(q=form.q.data, area_id=form.area.data or None, team_id=form.team.data or None,
@@ -40,8 +42,8 @@ def admin_person(person_id: int):
     person = db.get_or_404(Person, person_id)
     teams = teams_by_area()
     form = PersonForm(obj=None if request.method == "POST" else person)
-    form.team_id.choices = [(0, "No team")] + _team_choices(teams)
-    form.supervised_team_ids.choices = _team_choices(teams)
+    form.team_id.choices = _team_options("No team", teams)
+    form.supervised_team_ids.choices = [SelectChoice(team.id, team.full_name) for team in teams]
     if request.method == "GET":
         form.team_id.data = person.team_id or 0
         form.roles.data = sorted(person.roles)

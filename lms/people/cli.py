@@ -1,4 +1,6 @@
 """`flask users ...`: create the first admin, import the HR roster."""
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
@@ -7,7 +9,8 @@ from lms.audit.services import record
 from lms.extensions import db
 from lms.people.models import RANKS, ROLES, Person, RoleGrant
 from lms.people.passwords import hash_password
-from lms.people.services import normalise_email
+from lms.people.roster import parse_roster
+from lms.people.services import import_roster, normalise_email
 
 users_cli = AppGroup("users", help="Manage people.")
 
@@ -34,3 +37,37 @@ def create_command(email, name, service_number, rank, roles, password):
     record(None, "person.created", "person", person.id, f"Created {person.name} from the command line")
     db.session.commit()
     click.secho(f"Created {person.name} <{email}> with roles {', '.join(sorted(person.roles))}.", fg="green")
+
+
+@users_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--deactivate-missing", is_flag=True,
+              help="Also deactivate everyone whose service number is not in the file.")
+@click.option("--dry-run", is_flag=True, help="Check the file and report what would change, but save nothing.")
+def import_command(file: Path, deactivate_missing: bool, dry_run: bool) -> None:
+    """Import the HR roster (CSV, see docs/ROSTER.md). A file with any bad row imports nothing and exits 1."""
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file} is not UTF-8 text. In Excel, save it as \"CSV UTF-8\".") from None
+    result = import_roster(parse_roster(text), deactivate_missing=deactivate_missing)
+    if problems := result.problems:
+        db.session.rollback()
+        for problem in problems:
+            click.secho(str(problem), fg="red", err=True)
+        rows = len({problem.line for problem in problems})
+        click.secho(f"Nothing was imported: {file.name} has {len(problems)} problem{'s' * (len(problems) != 1)} "
+                    f"({rows} line{'s' * (rows != 1)}). Correct the file and import it again.", fg="red", err=True)
+        raise SystemExit(1)
+    if inactive := result.left_inactive:
+        shown = ", ".join(inactive[:10]) + (" and more" if len(inactive) > 10 else "")
+        one = len(inactive) == 1
+        click.secho(f"{len(inactive)} {'person' if one else 'people'} in the file "
+                    f"{'has a deactivated account and stays' if one else 'have deactivated accounts and stay'} "
+                    f"deactivated ({shown}); reactivate on the People page anyone who has returned.", fg="yellow")
+    if dry_run:
+        db.session.rollback()
+        click.secho(f"Dry run, nothing saved. The import would give: {result.summary()}.", fg="green")
+        return
+    db.session.commit()
+    click.secho(f"Roster imported from {file.name}: {result.summary()}.", fg="green")

@@ -6,6 +6,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.people.models import RANKS, ROLES
 
+ROLE_CHOICES = {role: role.capitalize() for role in ROLES}
+
 
 class LoginForm(FlaskForm):
     email = EmailField("Email address", validators=[DataRequired("Enter your email address"), Length(max=254)])
@@ -18,9 +20,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class PersonForm(FlaskForm):
-    rank = SelectField("Rank", choices=list(RANKS.items()))
+    rank = SelectField("Rank", choices=RANKS)
     team_id = SelectField("Team", coerce=int, validators=[Optional()])
-    roles = MultiCheckboxField("Roles", choices=[(role, role.capitalize()) for role in ROLES])
+    roles = MultiCheckboxField("Roles", choices=ROLE_CHOICES)
     supervised_team_ids = MultiCheckboxField("Supervises these teams", coerce=int)
 
 
@@ -31,10 +33,9 @@ class PeopleFilterForm(FlaskForm):
     q = StringField("Name, email or service number", validators=[Optional(), Length(max=100)])
     area = SelectField("Area", coerce=int, validators=[Optional()])
     team = SelectField("Team", coerce=int, validators=[Optional()])
-    rank = SelectField("Rank", choices=[("", "Any rank"), *RANKS.items()], validators=[Optional()])
-    role = SelectField("Role", choices=[("", "Any role"), *[(r, r.capitalize()) for r in ROLES]],
-                       validators=[Optional()])
-    status = SelectField("Status", choices=[("active", "Active"), ("inactive", "Deactivated"), ("all", "All")],
+    rank = SelectField("Rank", choices={"": "Any rank", **RANKS}, validators=[Optional()])
+    role = SelectField("Role", choices={"": "Any role", **ROLE_CHOICES}, validators=[Optional()])
+    status = SelectField("Status", choices={"active": "Active", "inactive": "Deactivated", "all": "All"},
                          default="active")
 
 

@@ -34,6 +34,14 @@ RANKS = {
 }
 CONSTABLE_RANKS = ("PC", "DC")
 SERGEANT_RANKS = ("PS", "DS")
+#: Ranks that hold the office of constable (specials included); PCSOs and police staff do not.
+WARRANTED_RANKS = frozenset(RANKS) - {"PCSO", "STAFF_INVESTIGATOR", "STAFF"}
+
+
+def default_roles(rank: str) -> set[str]:
+    """The roles a new person starts with: every warranted officer is an officer (a learner)."""
+    return {"officer"} if rank in WARRANTED_RANKS else set()
+
 
 TEAM_TYPES = {
     "RESPONSE": "Response",
