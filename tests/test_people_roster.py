@@ -277,3 +277,23 @@ def test_the_roster_never_reactivates_a_deactivated_account(import_roster, db, m
     assert result.exit_code == 0, result.output
     assert "1 person in the file has a deactivated account and stays deactivated (MP2)" in result.output
     assert person(db, "MP2").is_active_account is False
+
+
+def test_set_password_lets_an_imported_person_sign_in(runner, make_person, client, db):
+    person = make_person()
+    person.password_hash = None
+    db.session.commit()
+    result = runner.invoke(args=["users", "set-password", person.email.upper()],
+                           input="a long new password\na long new password\n")
+    assert result.exit_code == 0, result.output
+    response = client.post("/login", data={"email": person.email, "password": "a long new password"})
+    assert response.status_code == 302
+
+
+def test_set_password_refuses_a_short_password_and_changes_nothing(runner, make_person, db):
+    person = make_person()
+    before = person.password_hash
+    result = runner.invoke(args=["users", "set-password", person.email], input="short\nshort\n")
+    assert result.exit_code != 0 and "at least 12 characters" in result.output
+    db.session.refresh(person)
+    assert person.password_hash == before

@@ -1,4 +1,4 @@
-"""`flask users ...`: create the first admin, import the HR roster."""
+"""`flask users ...`: create the first admin, import the HR roster, set a password."""
 from pathlib import Path
 
 import click
@@ -10,7 +10,7 @@ from lms.extensions import db
 from lms.people.models import RANKS, ROLES, Person, RoleGrant
 from lms.people.passwords import hash_password
 from lms.people.roster import parse_roster
-from lms.people.services import import_roster, normalise_email
+from lms.people.services import import_roster, normalise_email, sign_out_everywhere
 
 users_cli = AppGroup("users", help="Manage people.")
 
@@ -71,3 +71,20 @@ def import_command(file: Path, deactivate_missing: bool, dry_run: bool) -> None:
         return
     db.session.commit()
     click.secho(f"Roster imported from {file.name}: {result.summary()}.", fg="green")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.password_option()
+def set_password_command(email: str, password: str) -> None:
+    """Set a person's password (people imported from the roster have none until this or single sign-on)."""
+    person = db.session.scalar(sa.select(Person).where(Person.email == normalise_email(email)))
+    if person is None:
+        raise click.ClickException(f"Nobody has the email address {email}.")
+    if len(password) < 12:
+        raise click.ClickException("Use a password of at least 12 characters.")
+    person.password_hash = hash_password(password)
+    sign_out_everywhere(person)
+    record(None, "person.password_set", "person", person.id, f"Password set for {person.name} from the command line")
+    db.session.commit()
+    click.secho(f"Password set for {person.name}; their other sessions have been signed out.", fg="green")
