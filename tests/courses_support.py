@@ -3,9 +3,11 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 from lms.courses.models import Course, QuizAttempt
 from lms.extensions import db
+from tests.conftest import PASSWORD
 
 SLUG = "witness-basics"
 
@@ -52,3 +54,29 @@ def take_quiz(client, wrong: set[int] = frozenset(), slug: str = SLUG) -> int:
     response = submit(client, attempt_id, answers(attempt_id, wrong), slug)
     assert response.status_code == 302, response.get_data(as_text=True)
     return attempt_id
+
+
+def sign_in_as(client, login, person):
+    """Sign out whoever is signed in on this client, then sign `person` in."""
+    client.post("/logout")
+    response = login(person)
+    assert response.status_code == 302
+
+
+def token_on(client, path: str) -> str:
+    """The CSRF token in the form on `path`."""
+    # The test's own app context (the db fixture) is shared by every request, and with it `g`, where Flask-WTF
+    # caches the token it made for an earlier session; drop it so this page makes one for the current session.
+    g.pop("csrf_token", None)
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def csrf_client_signed_in(app, monkeypatch, person):
+    """A client with CSRF protection on, as in production, signed in as `person`."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    client = app.test_client()
+    response = client.post("/login", data={"email": person.email, "password": PASSWORD,
+                                           "csrf_token": token_on(client, "/login")})
+    assert response.status_code == 302
+    return client

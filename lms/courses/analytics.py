@@ -133,7 +133,8 @@ def _question_figures(figures: VersionFigures, questions: list[Question], course
         right = sum(answered.get(question_id, (0, 0))[1] for question_id in copies[key])
         item = QuestionFigures(question=question, answered=total, correct=right,
                                facility=share(right, total, figures.minimum),
-                               pooled_versions=sorted(versions_of[key]), cited_title=titles.get(question.cited_path, ""))
+                               pooled_versions=sorted(versions_of[key]),
+                               cited_title=titles.get(question.cited_path, ""))
         for option in question.options:
             count = chosen[(key, option.position)]
             item.options.append(OptionFigures(option, count, share(count, total, figures.minimum)))
