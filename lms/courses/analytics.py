@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from lms.courses.models import AnswerChoice, AttemptQuestion, Option, Question, QuizAttempt, QuizVersion
+from lms.courses.models import AttemptQuestion, Option, Question, QuizAttempt, QuizVersion, chosen_positions
 from lms.courses.queries import guidance_titles
 from lms.extensions import db
 
@@ -100,32 +100,30 @@ def _attempt_figures(figures: VersionFigures) -> None:
 
 
 def _question_figures(figures: VersionFigures, questions: list[Question], course_id: int) -> None:
-    # Every option of every version's copy of these questions: a copy is a question with the same fingerprint.
-    pooled = db.session.execute(
-        sa.select(Option.id, Option.position, Question.id.label("question_id"), Question.fingerprint,
-                  QuizVersion.number)
-        .join(Question, Option.question_id == Question.id).join(QuizVersion, Question.version_id == QuizVersion.id)
-        .where(QuizVersion.course_id == course_id,
-               Question.fingerprint.in_({question.fingerprint for question in questions}))).all()
+    # Every version's copy of these questions: a copy has the same fingerprint, so the same options in the same
+    # places, and its answers count here too.
     copies: dict[str, set[int]] = defaultdict(set)
     versions_of: dict[str, set[int]] = defaultdict(set)
-    option_key: dict[int, tuple[str, int]] = {}
-    for row in pooled:
-        copies[row.fingerprint].add(row.question_id)
-        versions_of[row.fingerprint].add(row.number)
-        option_key[row.id] = (row.fingerprint, row.position)
-    question_ids = {question_id for ids in copies.values() for question_id in ids}
-    answered: dict[int, tuple[int, int]] = {
-        row.question_id: (row.answered, row.correct) for row in db.session.execute(
-            sa.select(AttemptQuestion.question_id, sa.func.count().label("answered"),
-                      sa.func.count(sa.case((AttemptQuestion.is_correct.is_(True), 1))).label("correct"))
-            .where(AttemptQuestion.question_id.in_(question_ids), AttemptQuestion.is_correct.is_not(None))
-            .group_by(AttemptQuestion.question_id))}
+    fingerprint_of: dict[int, str] = {}
+    for question_id, fingerprint, number in db.session.execute(
+            sa.select(Question.id, Question.fingerprint, QuizVersion.number).join(QuizVersion)
+            .where(QuizVersion.course_id == course_id,
+                   Question.fingerprint.in_({question.fingerprint for question in questions}))):
+        copies[fingerprint].add(question_id)
+        versions_of[fingerprint].add(number)
+        fingerprint_of[question_id] = fingerprint
+    # One pass over the submitted answers: how many gave each distinct answer, and whether it was fully right.
+    answered: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     chosen: dict[tuple[str, int], int] = defaultdict(int)
-    for option_id, count in db.session.execute(
-            sa.select(AnswerChoice.option_id, sa.func.count()).where(AnswerChoice.option_id.in_(option_key))
-            .group_by(AnswerChoice.option_id)):
-        chosen[option_key[option_id]] += count
+    for question_id, is_correct, mask, count in db.session.execute(
+            sa.select(AttemptQuestion.question_id, AttemptQuestion.is_correct, AttemptQuestion.chosen_mask,
+                      sa.func.count())
+            .where(AttemptQuestion.question_id.in_(fingerprint_of), AttemptQuestion.is_correct.is_not(None))
+            .group_by(AttemptQuestion.question_id, AttemptQuestion.is_correct, AttemptQuestion.chosen_mask)):
+        answered[question_id][0] += count
+        answered[question_id][1] += count if is_correct else 0
+        for position in chosen_positions(mask):
+            chosen[(fingerprint_of[question_id], position)] += count
     titles = guidance_titles({question.cited_path for question in questions if question.cited_path})
     for question in questions:
         key = question.fingerprint

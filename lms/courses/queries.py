@@ -62,7 +62,6 @@ def get_attempt_for(user: Person, attempt_id: int, course: Course | None = None)
         sa.select(QuizAttempt).where(QuizAttempt.id == attempt_id)
         .options(so.joinedload(QuizAttempt.person), so.joinedload(QuizAttempt.course),
                  so.joinedload(QuizAttempt.version),
-                 so.selectinload(QuizAttempt.questions).selectinload(AttemptQuestion.choices),
                  so.selectinload(QuizAttempt.questions).joinedload(AttemptQuestion.question)
                  .selectinload(Question.options)))
     if attempt is None or (course is not None and attempt.course_id != course.id):

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from lms.audit.services import record
-from lms.courses.models import (AnswerChoice, AttemptQuestion, Course, Module, ModuleRead, Question,
-                                QuizAttempt, QuizVersion)
+from lms.courses.models import (AttemptQuestion, Course, Module, ModuleRead, Question, QuizAttempt, QuizVersion,
+                                option_bit)
 from lms.courses.progress import CourseProgress
 from lms.courses.scoring import question_credit, score_percent
 from lms.extensions import db
@@ -190,7 +190,8 @@ def submit_attempt(person, attempt: QuizAttempt, shown: list[int], answers: dict
     for item in attempt.questions:
         item.credit = credits[item.id]
         item.is_correct = credits[item.id] == 1.0
-        item.choices = [AnswerChoice(option_id=option_id) for option_id in sorted(checked[item.id])]
+        item.chosen_mask = sum(option_bit(option.position) for option in item.question.options
+                               if option.id in checked[item.id])
     for name, value in (("submitted_at", now), ("points", points), ("score_percent", percent),
                         ("is_passed", percent >= attempt.pass_mark)):
         so.attributes.set_committed_value(attempt, name, value)
