@@ -3,8 +3,8 @@ import sqlalchemy as sa
 
 from lms.courses.models import Module, ModuleRead
 from lms.courses.progress import (has_passed_quiz, has_read_all_modules, owned_parts_done, progress_of_people)
-from tests.courses_support import (SLUG, course, csrf_client_signed_in, sign_in_as, take_quiz,  # noqa: F401
-                                   token_on)
+from tests.courses_support import (SLUG, course, csrf_client_signed_in, sign_in_as, start,  # noqa: F401
+                                   take_quiz, token_on)
 
 MODULE_URL = f"/courses/{SLUG}/modules/{{}}"
 
@@ -143,3 +143,17 @@ def test_a_retired_or_unknown_module_is_not_found(client, make_person, login, db
     assert client.get(MODULE_URL.format("nothing-here")).status_code == 404
     assert client.get("/courses/nothing-here/").status_code == 404
     assert "0 of 2 modules read" in client.get(f"/courses/{SLUG}/").get_data(as_text=True)
+
+
+def test_course_pages_need_no_script_and_no_inline_style(client, make_person, login, course):
+    """Every course page works without JavaScript and within the CSP (no inline script or style)."""
+    login(make_person())
+    form_page = client.get(f"/courses/{SLUG}/quiz/attempts/{start(client)}").get_data(as_text=True)
+    assert "Submit my answers" in form_page
+    sign_in_as(client, login, make_person(roles=("officer", "trainer")))
+    submitted = take_quiz(client, wrong={1})
+    pages = [client.get(path).get_data(as_text=True) for path in (
+        "/courses/", f"/courses/{SLUG}/", MODULE_URL.format("first-account"), f"/courses/{SLUG}/quiz",
+        f"/courses/{SLUG}/quiz/attempts/{submitted}", f"/courses/{SLUG}/analytics")]
+    for path, body in enumerate([form_page, *pages]):
+        assert "<script" not in body and " style=" not in body and " on" + "click=" not in body, path
