@@ -10,6 +10,7 @@ from lms.content.sync import KindReport, ParsedItem
 from lms.courses.importer import CourseData, ModuleData, QuizData, module_path
 from lms.courses.models import Course, Module, Option, Question, QuizVersion
 from lms.courses.quiz_format import render_question
+from lms.courses.services import current_version
 from lms.extensions import db
 from lms.search.index import index_document, remove_document
 from lms.timeutil import utcnow
@@ -104,11 +105,6 @@ def _retire_module(course: Course, module: Module, report: KindReport) -> None:
     remove_document("module", f"{course.slug}/{module.slug}")
     record(None, "module.retired", "module", f"{course.slug}/{module.slug}", f"Module '{module.title}' retired")
     report.removed.append(module.source_path)
-
-
-def current_version(course: Course) -> QuizVersion | None:
-    return db.session.scalar(sa.select(QuizVersion).where(QuizVersion.course_id == course.id,
-                                                          QuizVersion.is_current.is_(True)))
 
 
 def _publish_quiz(course: Course, item: ParsedItem | None, report: KindReport) -> None:

@@ -64,10 +64,10 @@ def module(slug: str, module_slug: str):
     found = get_course_or_abort(slug)
     page = module_by_slug(found, module_slug) or abort(404)
     modules = live_modules(found)
-    index = next(i for i, item in enumerate(modules) if item.id == page.id)
+    place = next(i for i, item in enumerate(modules) if item.id == page.id)
     return render_template("courses/module.html", course=found, module=page, modules=modules,
-                           previous=modules[index - 1] if index else None,
-                           next=modules[index + 1] if index + 1 < len(modules) else None,
+                           previous=modules[place - 1] if place else None,
+                           next=modules[place + 1] if place + 1 < len(modules) else None,
                            read=read_of(current_user.id, page), form=ActionForm())
 
 
