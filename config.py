@@ -43,6 +43,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; the session has its own timeouts
     HSTS = _bool("HSTS", False)
     SEARCH_PAGE_SIZE = 20
+    #: below this many answers, quiz analytics show "too few attempts" instead of a percentage
+    ANALYTICS_MIN_ATTEMPTS = _int("ANALYTICS_MIN_ATTEMPTS", 5)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = _int("MAIL_PORT", 25)

@@ -53,9 +53,10 @@ class Importer(Protocol):
 
 
 def registered_importers() -> list[Importer]:
+    from lms.courses.importer import CourseImporter
     from lms.guidance.importer import GuidanceImporter
 
-    return [GuidanceImporter()]
+    return [GuidanceImporter(), CourseImporter()]
 
 
 def check_links(item: ParsedItem, targets: set[str]) -> list[ContentError]:

@@ -1,0 +1,200 @@
+"""The course pages: list, course, module, quiz, attempt and result, and the trainers' analytics."""
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lms.access import roles_required, signed_in
+from lms.courses import bp
+from lms.courses.analytics import quiz_versions, version_figures
+from lms.courses.analytics_csv import to_csv
+from lms.courses.forms import ActionForm, AnswersForm, read_answers
+from lms.courses.progress import progress_in_courses, progress_of
+from lms.courses.queries import (attempt_history, course_by_slug, current_version_summary, get_attempt_for,
+                                 guidance_titles, live_courses, live_modules, module_by_slug, read_of)
+from lms.courses.scoring import rule_text
+from lms.courses.services import (AlreadySubmitted, AttemptNotAllowed, TamperedSubmission, UnansweredQuestions,
+                                  mark_read, quiz_state, start_attempt, submit_attempt)
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+
+class CourseWithdrawn(Exception):
+    pass
+
+
+def get_course_or_abort(slug: str, *, live: bool = True):
+    """Load a course by slug: 404 if it never existed; 410 for a retired one when a live one is needed."""
+    course = course_by_slug(slug)
+    if course is None:
+        abort(404)
+    if live and course.is_retired:
+        raise CourseWithdrawn()
+    return course
+
+
+@bp.errorhandler(CourseWithdrawn)
+def course_withdrawn(error):
+    return render_template("courses/withdrawn.html"), 410
+
+
+@bp.get("/")
+@signed_in
+def index():
+    """List the courses with the officer's progress on each."""
+    courses = live_courses()
+    progress = progress_in_courses(current_user.id, courses)
+    now = utcnow()
+    states = {course.id: quiz_state(course, progress[course.id], now) for course in courses}
+    return render_template("courses/index.html", courses=courses, progress=progress, states=states)
+
+
+@bp.get("/<slug>/")
+@signed_in
+def course(slug: str):
+    """Show a course: its modules with ticks, progress and the quiz state."""
+    found = get_course_or_abort(slug)
+    progress = progress_of(current_user.id, found)
+    return render_template("courses/course.html", course=found, modules=live_modules(found), progress=progress,
+                           state=quiz_state(found, progress, utcnow()))
+
+
+@bp.get("/<slug>/modules/<module_slug>")
+@signed_in
+def module(slug: str, module_slug: str):
+    """Show one module: its outcomes, text, the way on, and whether the officer has read it."""
+    found = get_course_or_abort(slug)
+    page = module_by_slug(found, module_slug) or abort(404)
+    modules = live_modules(found)
+    place = next(i for i, item in enumerate(modules) if item.id == page.id)
+    return render_template("courses/module.html", course=found, module=page, modules=modules,
+                           previous=modules[place - 1] if place else None,
+                           next=modules[place + 1] if place + 1 < len(modules) else None,
+                           read=read_of(current_user.id, page), form=ActionForm())
+
+
+@bp.post("/<slug>/modules/<module_slug>/read")
+@signed_in
+def read(slug: str, module_slug: str):
+    """Record "I have read this" (once), then take the officer on to the next module."""
+    found = get_course_or_abort(slug)
+    page = module_by_slug(found, module_slug) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    mark_read(current_user, page)
+    db.session.commit()
+    flash(f"Module {page.number} marked as read.", "success")
+    later = [item for item in live_modules(found) if item.number > page.number]
+    if later:
+        return redirect(url_for("courses.module", slug=slug, module_slug=later[0].slug))
+    return redirect(url_for("courses.course", slug=slug))
+
+
+@bp.get("/<slug>/quiz")
+@signed_in
+def quiz(slug: str):
+    """Show the quiz: the rules, where the officer stands, and their attempts so far."""
+    found = get_course_or_abort(slug)
+    progress = progress_of(current_user.id, found)
+    version = current_version_summary(found)
+    return render_template("courses/quiz.html", course=found, version=version,
+                           state=quiz_state(found, progress, utcnow()),
+                           rule=rule_text(version.is_partial_credit) if version else "",
+                           attempts=attempt_history(current_user.id, found), form=ActionForm())
+
+
+@bp.post("/<slug>/quiz/start")
+@signed_in
+def start(slug: str):
+    """Start an attempt, or go back to the one in progress."""
+    found = get_course_or_abort(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = start_attempt(current_user, found, progress_of(current_user.id, found))
+    except AttemptNotAllowed as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("courses.quiz", slug=slug))
+    db.session.commit()
+    return redirect(url_for("courses.attempt", slug=slug, attempt_id=attempt.id))
+
+
+@bp.get("/<slug>/quiz/attempts/<int:attempt_id>")
+@signed_in
+def attempt(slug: str, attempt_id: int):
+    """Show an attempt: the questions while it is in progress, the marked result once submitted."""
+    found = get_course_or_abort(slug, live=False)
+    item = get_attempt_for(current_user, attempt_id, found)
+    if item.is_submitted:
+        return _result(item)
+    return _attempt_form(item)
+
+
+def _attempt_form(item, unanswered=(), selected=None, status=200):
+    return render_template("courses/attempt.html", attempt=item, course=item.course, form=AnswersForm(),
+                           rule=rule_text(item.version.is_partial_credit), unanswered=set(unanswered),
+                           selected=selected or {}, is_own=item.person_id == current_user.id), status
+
+
+def _result(item):
+    cited = guidance_titles({entry.question.cited_path for entry in item.questions if entry.question.cited_path})
+    return render_template("courses/result.html", attempt=item, course=item.course, cited=cited,
+                           is_own=item.person_id == current_user.id)
+
+
+@bp.post("/<slug>/quiz/attempts/<int:attempt_id>")
+@signed_in
+def submit(slug: str, attempt_id: int):
+    """Mark the attempt, once; a tampered or repeated submission is refused and records nothing."""
+    found = get_course_or_abort(slug, live=False)
+    item = get_attempt_for(current_user, attempt_id, found)
+    if item.person_id != current_user.id:
+        abort(404)
+    if not AnswersForm().validate_on_submit():
+        abort(400)
+    try:
+        shown, answers = read_answers(request.form)
+        submit_attempt(current_user, item, shown, answers)
+    except UnansweredQuestions as error:
+        db.session.rollback()
+        return _attempt_form(item, error.positions, {key: set(value) for key, value in answers.items()})
+    except AlreadySubmitted:
+        db.session.rollback()
+        return render_template("courses/already_submitted.html", course=found, attempt_id=attempt_id), 400
+    except TamperedSubmission as error:
+        db.session.rollback()
+        current_app.logger.warning("tampered quiz submission for attempt %s by %s: %s", attempt_id,
+                                   current_user.id, error)
+        abort(400)
+    db.session.commit()
+    return redirect(url_for("courses.attempt", slug=slug, attempt_id=attempt_id))
+
+
+@bp.get("/<slug>/analytics")
+@roles_required("trainer", "admin")
+def analytics(slug: str):
+    """Show a quiz version's figures: attempts, pass rate, scores, and what people get wrong."""
+    found = get_course_or_abort(slug, live=False)
+    return render_template("courses/analytics.html", course=found, figures=_figures(found))
+
+
+@bp.get("/<slug>/analytics.csv")
+@roles_required("trainer", "admin")
+def analytics_csv(slug: str):
+    """Download the same figures as CSV."""
+    found = get_course_or_abort(slug, live=False)
+    figures = _figures(found)
+    name = f"{found.slug}-quiz-v{figures.version.number}-analytics.csv"
+    return Response(to_csv(figures), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _figures(course):
+    versions = quiz_versions(course.id)
+    if not versions:
+        abort(404)
+    number = request.args.get("version", type=int)
+    version = next((v for v in versions if v.number == number), None) if number else (
+        next((v for v in versions if v.is_current), versions[0]))
+    if version is None:
+        abort(404)
+    return version_figures(version, versions, current_app.config["ANALYTICS_MIN_ATTEMPTS"])

@@ -1,0 +1,141 @@
+"""Trainer analytics: known figures on a small data set, the minimum-attempts rule, CSV, pooling, query counts."""
+import csv
+import io
+import shutil
+
+import pytest
+import sqlalchemy as sa
+
+from lms.courses.analytics import quiz_versions, version_figures
+from lms.courses.analytics_csv import cell
+from lms.courses.models import Option, QuizVersion
+from tests.conftest import FIXTURE_CONTENT
+from tests.courses_support import SLUG, course, sign_in_as, take_quiz  # noqa: F401
+
+ANALYTICS = f"/courses/{SLUG}/analytics"
+#: the questions each officer gets wrong: scores 100, 75, 75, 50, 75 against a pass mark of 60
+KNOWN = [set(), {1}, {1}, {1, 2}, {3}]
+
+
+def attempts_by(client, login, make_person, wrong_sets, slug=SLUG):
+    for wrong in wrong_sets:
+        sign_in_as(client, login, make_person())
+        take_quiz(client, wrong=wrong, slug=slug)
+
+
+def as_trainer(client, login, make_person):
+    sign_in_as(client, login, make_person(roles=("officer", "trainer")))
+
+
+def csv_rows(client, query=""):
+    response = client.get(f"{ANALYTICS}.csv{query}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_figures_on_a_small_known_data_set(client, login, make_person, db, course):
+    attempts_by(client, login, make_person, KNOWN)
+    as_trainer(client, login, make_person)
+    page = client.get(ANALYTICS).get_data(as_text=True)
+    assert '<dd class="govuk-summary-list__value" id="figure-attempts">5</dd>' in page
+    assert 'id="figure-pass-rate">4 (80%)</dd>' in page
+    missed = page.split('id="most-missed"')[1].split("Every question")[0]
+    order = [missed.index(text) for text in ("40% right (2 of 5) – question 1", "80% right (4 of 5) – question 2",
+                                             "80% right (4 of 5) – question 3", "100% right (5 of 5) – question 4")]
+    assert order == sorted(order)
+    assert "Most popular wrong answer: <strong>Once the full statement has been taken</strong> (3 of 5, 60%)" in missed
+    assert "The first account is relevant material and fades fast." in missed
+    assert 'href="/guidance/golden-hour">The golden hour</a>' in missed
+    figures = version_figures(quiz_versions(course.id)[0], quiz_versions(course.id), 5)
+    assert len(figures.distribution) == 11
+    assert {label: count for label, count in figures.distribution if count} == {"50–59%": 1, "70–79%": 3, "100%": 1}
+    assert [entry.chosen for entry in figures.questions[2].options] == [4, 4, 1]
+
+
+def test_the_csv_holds_the_same_numbers_as_the_page(client, login, make_person, db, course):
+    attempts_by(client, login, make_person, KNOWN)
+    as_trainer(client, login, make_person)
+    page = client.get(ANALYTICS).get_data(as_text=True)
+    rows = csv_rows(client)
+    passed = next(row for row in rows if row["kind"] == "passed")
+    assert (passed["count"], passed["out_of"], passed["percent"]) == ("4", "5", "80")
+    assert f'id="figure-pass-rate">{passed["count"]} ({passed["percent"]}%)</dd>' in page
+    for row in (row for row in rows if row["kind"] == "question"):
+        assert f'fully right {row["count"]} ({row["percent"]}%)' in page
+        assert f'{row["percent"]}% right ({row["count"]} of {row["out_of"]}) – question {row["question"]}' in page
+    bands = {row["text"]: int(row["count"]) for row in rows if row["kind"] == "score band"}
+    assert bands["70–79%"] == 3 and sum(bands.values()) == 5
+    wrong = [row for row in rows if row["most_popular_wrong"] == "yes"]
+    assert [(row["question"], row["text"], row["count"]) for row in wrong] == [
+        ("1", "Once the full statement has been taken", "3"),
+        ("2", "Nothing until they give a better description", "1"),
+        ("3", "Your guess at their job", "1")]
+
+
+def test_too_few_attempts_shows_no_percentages_until_the_configured_minimum(app, client, login, make_person, db,
+                                                                            course, monkeypatch):
+    attempts_by(client, login, make_person, KNOWN[:4])
+    as_trainer(client, login, make_person)
+    page = client.get(ANALYTICS).get_data(as_text=True)
+    assert 'id="figure-pass-rate">3 (<span class="lms-muted">too few attempts</span>)</dd>' in page
+    assert "4 questions have too few attempts to rank yet." in page and "% right (" not in page
+    assert {row["percent"] for row in csv_rows(client) if row["kind"] in ("passed", "question", "option")} == {
+        "too few attempts"}
+    monkeypatch.setitem(app.config, "ANALYTICS_MIN_ATTEMPTS", 4)
+    assert 'id="figure-pass-rate">3 (75%)</dd>' in client.get(ANALYTICS).get_data(as_text=True)
+
+
+def test_a_question_pools_across_versions_only_while_it_is_unchanged(client, login, make_person, db, runner,
+                                                                     tmp_path, app, monkeypatch):
+    tree = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, tree)
+    assert runner.invoke(args=["content", "sync", "--path", str(tree)]).exit_code == 0
+    attempts_by(client, login, make_person, KNOWN)
+    quiz = tree / "courses" / SLUG / "quiz.md"
+    quiz.write_text(quiz.read_text().replace("Nobody, until it is typed up", "Nobody, until it is filed"))
+    assert "changed: courses/witness-basics/quiz.md" in runner.invoke(
+        args=["content", "sync", "--path", str(tree)]).output
+    attempts_by(client, login, make_person, [{1}, {4}])
+    as_trainer(client, login, make_person)
+    rows = {(row["kind"], row["question"]): row for row in csv_rows(client)}
+    assert rows[("attempts", "")]["count"] == "2"
+    assert (rows[("question", "1")]["count"], rows[("question", "1")]["out_of"]) == ("3", "7")
+    assert rows[("question", "1")]["versions_pooled"] == "1 2"
+    assert (rows[("question", "4")]["count"], rows[("question", "4")]["out_of"]) == ("1", "2")
+    assert rows[("question", "4")]["versions_pooled"] == "2"
+    old = {(row["kind"], row["question"]): row for row in csv_rows(client, "?version=1")}
+    assert old[("attempts", "")]["count"] == "5" and old[("question", "4")]["out_of"] == "5"
+    assert "version 1" in client.get(ANALYTICS).get_data(as_text=True)
+    assert client.get(f"{ANALYTICS}?version=9").status_code == 404
+
+
+def test_authored_text_cannot_become_a_spreadsheet_formula(client, login, make_person, db, course):
+    db.session.execute(sa.update(Option).where(Option.text == "Clothing").values(text='=HYPERLINK("http://x")'))
+    db.session.commit()
+    as_trainer(client, login, make_person)
+    texts = [row["text"] for row in csv_rows(client)]
+    assert "'=HYPERLINK(\"http://x\")" in texts and '=HYPERLINK("http://x")' not in texts
+    assert [cell(value) for value in ("+1", "-1", "@SUM(A1)", "plain", 7, None)] == [
+        "'+1", "'-1", "'@SUM(A1)", "plain", "7", ""]
+
+
+@pytest.mark.parametrize("path", [ANALYTICS, f"{ANALYTICS}.csv"])
+def test_analytics_take_the_same_queries_whatever_the_number_of_attempts(client, login, make_person, db, course,
+                                                                         count_queries, path):
+    trainer = make_person(roles=("officer", "trainer"))
+    counts = []
+    for batch in ([set(), {1}], [{2}, {1, 3}, set(), {4}]):
+        attempts_by(client, login, make_person, batch)
+        sign_in_as(client, login, trainer)
+        with count_queries() as counter:
+            assert client.get(path).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1] <= 14, counts
+
+
+def test_a_course_without_a_quiz_has_no_analytics(client, login, make_person, db, course):
+    for version in db.session.scalars(sa.select(QuizVersion)):
+        db.session.delete(version)
+    db.session.commit()
+    as_trainer(client, login, make_person)
+    assert client.get(ANALYTICS).status_code == 404
