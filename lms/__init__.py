@@ -49,10 +49,12 @@ def register_blueprints(app: Flask) -> None:
     from lms.audit import bp as audit_bp
     from lms.core import bp as core_bp
     from lms.guidance import bp as guidance_bp
+    from lms.notify import bp as notify_bp
     from lms.people import bp as people_bp
     from lms.search import bp as search_bp
+    from lms.sessions import bp as sessions_bp
 
-    for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp):
+    for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp, sessions_bp, notify_bp):
         app.register_blueprint(blueprint)
 
 
@@ -80,7 +82,8 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from lms.content.cli import content_cli
+    from lms.notify.cli import notify_cli
     from lms.people.cli import users_cli
 
-    for group in (users_cli, content_cli):
+    for group in (users_cli, content_cli, notify_cli):
         app.cli.add_command(group)
