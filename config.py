@@ -52,6 +52,26 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
     MAIL_FROM = os.environ.get("MAIL_FROM", "masterclass@midshire.police.uk")
+    #: a failed send is tried again after this long
+    MAIL_RETRY_MINUTES = _int("MAIL_RETRY_MINUTES", 15)
+    #: a message claimed by a sender that never finished (it crashed) may be claimed again after this long
+    MAIL_CLAIM_TIMEOUT_MINUTES = _int("MAIL_CLAIM_TIMEOUT_MINUTES", 30)
+    #: where links in emails and calendar entries point (no request to take it from when the CLI sends)
+    SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000").rstrip("/")
+
+    # Small-group sessions.
+    SESSION_DEFAULT_CAPACITY = _int("SESSION_DEFAULT_CAPACITY", 8)
+    SESSION_MAX_CAPACITY = _int("SESSION_MAX_CAPACITY", 16)
+    #: until this many hours before the start a freed seat goes to the first person waiting; after it, the seat is
+    #: offered to everyone waiting and the first to accept it gets it
+    SESSION_PROMOTION_CUTOFF_HOURS = _int("SESSION_PROMOTION_CUTOFF_HOURS", 24)
+    #: the register can be changed by trainers for this many days after the session; after that only by an admin
+    REGISTER_LOCK_DAYS = _int("REGISTER_LOCK_DAYS", 7)
+    #: self check-in is open from this many minutes before the start until this many after it
+    CHECKIN_OPENS_MINUTES = _int("CHECKIN_OPENS_MINUTES", 30)
+    CHECKIN_CLOSES_MINUTES = _int("CHECKIN_CLOSES_MINUTES", 60)
+    #: the reminder email goes this many hours before a session
+    REMINDER_HOURS = _int("REMINDER_HOURS", 24)
 
 
 class ProductionConfig(Config):

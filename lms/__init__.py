@@ -50,10 +50,12 @@ def register_blueprints(app: Flask) -> None:
     from lms.core import bp as core_bp
     from lms.courses import bp as courses_bp
     from lms.guidance import bp as guidance_bp
+    from lms.notify import bp as notify_bp
     from lms.people import bp as people_bp
     from lms.search import bp as search_bp
+    from lms.sessions import bp as sessions_bp
 
-    for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp, courses_bp):
+    for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp, courses_bp, sessions_bp, notify_bp):
         app.register_blueprint(blueprint)
 
 
@@ -82,7 +84,8 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from lms.content.cli import content_cli
     from lms.demo.cli import demo_cli
+    from lms.notify.cli import notify_cli
     from lms.people.cli import users_cli
 
-    for group in (users_cli, content_cli, demo_cli):
+    for group in (users_cli, content_cli, demo_cli, notify_cli):
         app.cli.add_command(group)

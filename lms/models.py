@@ -3,5 +3,7 @@ from lms.audit.models import AuditEvent  # noqa: F401
 from lms.courses.models import (AttemptQuestion, Course, Module, ModuleRead, Option,  # noqa: F401
                                 Question, QuizAttempt, QuizVersion)
 from lms.guidance.models import GuidanceCategory, GuidancePage, GuidanceRevision  # noqa: F401
+from lms.notify.models import OutboxMessage  # noqa: F401
 from lms.people.models import Area, LoginFailure, Person, RoleGrant, Team  # noqa: F401
 from lms.search.models import SearchDocument  # noqa: F401
+from lms.sessions.models import Attendance, Booking, CalendarFeed, TrainingSession, Venue  # noqa: F401

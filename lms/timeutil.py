@@ -1,5 +1,5 @@
 """Store times in UTC; show them in Europe/London."""
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -30,3 +30,16 @@ def format_date(value: date | datetime | None) -> str:
 
 def today_london() -> date:
     return datetime.now(LONDON).date()
+
+
+def from_london(day: date, at: time) -> datetime:
+    """Return the naive UTC time of a London wall-clock time; refuse one the clocks skip in spring."""
+    local = datetime.combine(day, at, tzinfo=LONDON)
+    utc = local.astimezone(UTC)
+    if utc.astimezone(LONDON).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise ValueError(f"{at:%H:%M} does not exist on {day:%-d %B %Y}: the clocks go forward that night.")
+    return utc.replace(tzinfo=None)
+
+
+def format_time(value: datetime | None) -> str:
+    return to_london(value).strftime("%H:%M") if value else ""

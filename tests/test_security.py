@@ -9,7 +9,7 @@ from lms.access import ANY_SIGNED_IN, PUBLIC
 from lms.extensions import db
 
 #: Endpoints anyone may open without signing in. Everything else must declare its access.
-PUBLIC_ENDPOINTS = {"people.login", "people.logout", "core.healthz", "static"}
+PUBLIC_ENDPOINTS = {"people.login", "people.logout", "core.healthz", "static", "sessions.feed"}
 
 
 def test_every_endpoint_declares_who_may_open_it(app):

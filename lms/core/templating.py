@@ -1,21 +1,22 @@
 """Filters and globals every template can use."""
 from flask_login import current_user
 
-from lms.timeutil import format_date, format_datetime
+from lms.timeutil import format_date, format_datetime, format_time
 
 
 def navigation() -> list[tuple[str, str]]:
     """The main navigation for the signed-in person's roles: (endpoint, label)."""
     if not current_user.is_authenticated:
         return []
-    items = [("guidance.index", "Guidance"), ("courses.index", "Courses")]
+    items = [("guidance.index", "Guidance"), ("courses.index", "Courses"), ("sessions.index", "Sessions")]
     if current_user.has_role("admin"):
-        items += [("people.admin_people", "People"), ("audit.index", "Audit log")]
+        items += [("people.admin_people", "People"), ("audit.index", "Audit log"), ("notify.index", "Outbox")]
     return items
 
 
 def init_app(app) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["time"] = format_time
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["force_name"] = app.config["FORCE_NAME"]

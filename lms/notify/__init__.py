@@ -1,0 +1,6 @@
+"""Email: the outbox, rendering messages and sending them over SMTP."""
+from flask import Blueprint
+
+bp = Blueprint("notify", __name__, url_prefix="/admin/outbox", template_folder="templates")
+
+from lms.notify import routes  # noqa: E402,F401

@@ -1,0 +1,30 @@
+"""`flask notify send`: queue the reminders that are due, then send what is due from the outbox."""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from lms.extensions import db
+from lms.notify.sending import pending_count, send_due
+from lms.sessions.notices import queue_due_reminders
+
+notify_cli = AppGroup("notify", help="Send email from the outbox.")
+
+
+@notify_cli.command("send")
+@click.option("--limit", default=200, show_default=True, help="Send at most this many messages in this run.")
+def send_command(limit: int) -> None:
+    """Send every due message once; a failed one stays for the next run. Exits 1 if any failed."""
+    reminders = queue_due_reminders()
+    db.session.commit()
+    if reminders:
+        click.echo(f"Queued {reminders} reminder{'' if reminders == 1 else 's'}.")
+    if not current_app.config.get("MAIL_SERVER"):
+        click.echo(f"MAIL_SERVER is not set: {pending_count()} message(s) stay in the outbox for admins to read.")
+        return
+    report = send_due(limit=limit)
+    for message_id, reason in report.failed:
+        click.secho(f"  not sent: message {message_id}: {reason} (will retry)", fg="red", err=True)
+    if report.failed:
+        click.secho(f"Sent {report.sent}; {len(report.failed)} failed and will be retried.", fg="red", err=True)
+        raise SystemExit(1)
+    click.secho(f"Sent {report.sent} message{'' if report.sent == 1 else 's'}.", fg="green")

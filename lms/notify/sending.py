@@ -1,0 +1,122 @@
+"""Send what is due from the outbox over SMTP, each message once however many senders run at the same time."""
+import logging
+import re
+import secrets
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+import sqlalchemy as sa
+from flask import current_app
+
+from lms.extensions import db
+from lms.notify.models import OutboxMessage
+from lms.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+
+def build_email(message: OutboxMessage) -> EmailMessage:
+    """A plain-text email, with the session's calendar entry attached when there is one."""
+    config = current_app.config
+    email = EmailMessage()
+    email["From"] = formataddr((f"{config['FORCE_NAME']} Investigation Masterclass", config["MAIL_FROM"]))
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    email.set_content(message.body_text)
+    if message.ics:
+        method = re.search(r"^METHOD:(\w+)", message.ics, re.M)
+        email.add_attachment(message.ics.encode(), maintype="text", subtype="calendar", filename="session.ics",
+                             params={"method": method.group(1) if method else "PUBLISH"})
+    return email
+
+
+def claim_due(now: datetime, limit: int) -> list[OutboxMessage]:
+    """Claim due messages for this run and commit the claim before anything is sent.
+
+    The claim is one conditional UPDATE: a row moves from pending to sending for exactly one run. On PostgreSQL
+    the candidate rows are locked with SKIP LOCKED so a second sender takes others instead of waiting; on SQLite
+    the write transaction (BEGIN IMMEDIATE) already serialises the two.
+    """
+    token = secrets.token_hex(8)
+    stale = now - timedelta(minutes=current_app.config["MAIL_CLAIM_TIMEOUT_MINUTES"])
+    claimable = sa.or_(
+        sa.and_(OutboxMessage.status == "pending", OutboxMessage.due_at <= now),
+        sa.and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < stale),
+    )
+    candidates = (sa.select(OutboxMessage.id).where(claimable).order_by(OutboxMessage.id).limit(limit)
+                  .with_for_update(skip_locked=True).scalar_subquery())
+    db.session.execute(
+        sa.update(OutboxMessage).where(OutboxMessage.id.in_(candidates), claimable)
+        .values(status="sending", claim_token=token, claimed_at=now).execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.claim_token == token,
+                                                                  OutboxMessage.status == "sending")
+                                   .order_by(OutboxMessage.id)))
+
+
+def _finish(message: OutboxMessage, **values) -> None:
+    db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id,
+                                                      OutboxMessage.claim_token == message.claim_token)
+                       .values(**values).execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _connect() -> smtplib.SMTP:
+    config = current_app.config
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
+    if config["MAIL_USE_TLS"]:
+        smtp.starttls(context=ssl.create_default_context())
+    if config["MAIL_USERNAME"]:
+        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+    return smtp
+
+
+def send_due(now: datetime | None = None, limit: int = 200) -> SendReport:
+    """Send the due messages over SMTP; a failure puts the message back for a retry and is reported."""
+    now = now or utcnow()
+    report = SendReport()
+    messages = claim_due(now, limit)
+    if not messages:
+        return report
+    retry_at = now + timedelta(minutes=current_app.config["MAIL_RETRY_MINUTES"])
+    smtp = None
+    try:
+        for message in messages:
+            try:
+                smtp = smtp or _connect()
+                smtp.send_message(build_email(message))
+            except (OSError, smtplib.SMTPException) as error:
+                reason = f"{type(error).__name__}: {error}"[:500]
+                log.warning("sending message %s failed: %s", message.id, reason)
+                _finish(message, status="pending", claim_token=None, attempts=message.attempts + 1,
+                        last_error=reason, due_at=retry_at)
+                report.failed.append((message.id, reason))
+                if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
+                    smtp = None  # the connection is gone: open a new one for the next message
+            else:
+                _finish(message, status="sent", sent_at=utcnow(), attempts=message.attempts + 1, last_error="")
+                report.sent += 1
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+    return report
+
+
+def pending_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.status != "sent"))

@@ -1,0 +1,65 @@
+"""Forms for scheduling, venues, booking, the register and check-in."""
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
+                     TimeField, URLField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
+
+from lms.people.forms import MultiCheckboxField
+
+
+class SessionForm(FlaskForm):
+    course_id = SelectField("Course", coerce=int, validators=[InputRequired("Choose a course")])
+    day = DateField("Date", validators=[InputRequired("Enter the date")])
+    start_time = TimeField("Starts at", validators=[InputRequired("Enter the start time")])
+    end_time = TimeField("Ends at", validators=[InputRequired("Enter the end time")])
+    venue_id = SelectField("Venue", coerce=int)
+    online_url = URLField("Online link", validators=[Optional(), URL(message="Enter a full link, starting https://"),
+                                                     Length(max=500)])
+    capacity = IntegerField("Capacity", validators=[InputRequired("Enter the capacity"), NumberRange(min=1)])
+    min_attendees = IntegerField("Minimum numbers", default=0, validators=[Optional(), NumberRange(min=0)])
+    trainer_ids = MultiCheckboxField("Trainers", coerce=int, validators=[DataRequired("Choose at least one trainer")])
+    audience_area_ids = MultiCheckboxField("Areas", coerce=int)
+    audience_team_ids = MultiCheckboxField("Teams", coerce=int)
+    deadline_day = DateField("Booking deadline: date", validators=[Optional()])
+    deadline_time = TimeField("Booking deadline: time", validators=[Optional()])
+    notes = TextAreaField("Notes for the people booked", validators=[Optional(), Length(max=2000)])
+
+
+class CancelSessionForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[DataRequired("Give a reason"), Length(max=500)])
+
+
+class VenueForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter the venue's name"), Length(max=120)])
+    address = StringField("Address", validators=[DataRequired("Enter the address"), Length(max=300)])
+    capacity = IntegerField("Seats", validators=[InputRequired("Enter how many it seats"), NumberRange(min=1, max=500)])
+    area_id = SelectField("Area", coerce=int, validators=[Optional()])
+    is_active = BooleanField("Trainers can book it", default=True)
+
+
+class SessionFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    area = SelectField("Area", coerce=int, validators=[Optional()])
+    course = SelectField("Course", coerce=int, validators=[Optional()])
+    date = DateField("On or after", validators=[Optional()])
+
+
+class BookForm(FlaskForm):
+    person_id = HiddenField()
+
+
+class MoveForm(FlaskForm):
+    target_id = SelectField("Move to", coerce=int)
+
+
+class MarkForm(FlaskForm):
+    person_id = HiddenField(validators=[DataRequired()])
+    status = HiddenField()
+    reason = StringField("Reason for the correction", validators=[Optional(), Length(max=200)])
+
+
+class CheckInForm(FlaskForm):
+    code = StringField("Check-in code", validators=[DataRequired("Enter the code on the trainer's screen"),
+                                                    Length(max=20)])

@@ -1,0 +1,89 @@
+"""Tell people about their bookings: each function renders one kind of email into the outbox."""
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+
+from lms.extensions import db
+from lms.notify.services import queue, queue_once, withdraw_pending
+from lms.sessions.calendar import session_ics, session_url
+from lms.sessions.models import Attendance, Booking, TrainingSession
+from lms.timeutil import utcnow
+
+
+def _topic(session: TrainingSession) -> str:
+    return f"session:{session.id}"
+
+
+def _send(kind: str, booking: Booking, *, ics: str | None = None, **context) -> None:
+    session = booking.session
+    queue(kind, booking.person, topic=_topic(session), ics=ics, session=session, booking=booking,
+          url=session_url(session), **context)
+
+
+def booking_confirmed(booking: Booking) -> None:
+    _send("booking_confirmed", booking, ics=session_ics(booking.session))
+
+
+def waiting_list_place(booking: Booking) -> None:
+    # No calendar entry: a place in the queue is not a commitment to be somewhere.
+    _send("waiting_list", booking)
+
+
+def promoted(booking: Booking) -> None:
+    _send("promoted", booking, ics=session_ics(booking.session))
+
+
+def booking_cancelled(booking: Booking, *, held_seat: bool) -> None:
+    """Confirm a cancellation; one that held a seat withdraws the calendar entry the confirmation added."""
+    ics = session_ics(booking.session, cancelled=True, extra_sequence=1) if held_seat else None
+    _send("booking_cancelled", booking, ics=ics, held_seat=held_seat)
+
+
+def seat_offered(session: TrainingSession, waiting: list[Booking]) -> None:
+    for booking in waiting:
+        _send("seat_offered", booking)
+
+
+def session_changed(session: TrainingSession, bookings: list[Booking], changes: dict) -> None:
+    ics = session_ics(session)
+    for booking in bookings:
+        _send("session_changed", booking, ics=ics if booking.status == "booked" else None, changes=changes)
+
+
+def session_cancelled(session: TrainingSession, bookings: list[Booking]) -> None:
+    ics = session_ics(session, cancelled=True)
+    for booking in bookings:
+        _send("session_cancelled", booking, ics=ics)
+
+
+def register_outcome(attendance: Attendance) -> None:
+    """Tell the person how the register recorded them; a correction before it goes replaces the message."""
+    session = attendance.session
+    withdraw_pending("register_outcome", attendance.person_id, _topic(session))
+    queue("register_outcome", attendance.person, topic=_topic(session), session=session, attendance=attendance,
+          url=session_url(session), due_at=max(utcnow(), session.ends_at))
+
+
+def queue_due_reminders(now: datetime | None = None) -> int:
+    """Queue a reminder for every seat on a session starting within REMINDER_HOURS; each goes once per start time."""
+    now = now or utcnow()
+    horizon = now + timedelta(hours=current_app.config["REMINDER_HOURS"])
+    bookings = db.session.scalars(
+        sa.select(Booking).join(Booking.session)
+        .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
+                 so.contains_eager(Booking.session).selectinload(TrainingSession.trainers),
+                 so.contains_eager(Booking.session).joinedload(TrainingSession.venue),
+                 so.joinedload(Booking.person))
+        .where(Booking.status == "booked", TrainingSession.is_cancelled.is_(False),
+               TrainingSession.starts_at > now, TrainingSession.starts_at <= horizon)
+        .order_by(Booking.id)
+    ).unique().all()
+    queued = 0
+    for booking in bookings:
+        session = booking.session
+        key = f"reminder:{booking.id}:{session.starts_at:%Y%m%dT%H%M}"
+        queued += queue_once(key, "reminder", booking.person, topic=_topic(session), ics=session_ics(session),
+                             session=session, booking=booking, url=session_url(session))
+    return queued

@@ -1,0 +1,264 @@
+"""Read-side selects for the sessions pages and for other domains (attendance feeds the completion rule).
+Each page's queries are bounded: their number does not grow with rows."""
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from lms.courses.models import Course
+from lms.extensions import db
+from lms.people.models import Person, Team
+from lms.sessions.models import (LIVE_STATUSES, Attendance, Booking, CalendarFeed, TrainingSession, Venue,
+                                 session_audience_areas, session_audience_teams)
+from lms.timeutil import LONDON, utcnow
+
+
+def has_attended(person_id: int, course_id: int) -> bool:
+    """Whether the person attended a (not cancelled) session of the course: the completion rule's one test."""
+    return (person_id, course_id) in attended_pairs([person_id], [course_id])
+
+
+def attended_pairs(person_ids, course_ids=None) -> set[tuple[int, int]]:
+    """The (person_id, course_id) pairs with an attended session, for many people at once (one query)."""
+    person_ids = list(person_ids)
+    if not person_ids:
+        return set()
+    stmt = (sa.select(Attendance.person_id, TrainingSession.course_id).distinct()
+            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+            .where(Attendance.status == "attended", TrainingSession.is_cancelled.is_(False),
+                   Attendance.person_id.in_(person_ids)))
+    if course_ids is not None:
+        stmt = stmt.where(TrainingSession.course_id.in_(list(course_ids)))
+    return {(row.person_id, row.course_id) for row in db.session.execute(stmt)}
+
+
+def _session_options():
+    return (so.joinedload(TrainingSession.course), so.joinedload(TrainingSession.venue),
+            so.selectinload(TrainingSession.trainers))
+
+
+def waiting_counts(session_ids) -> dict[int, int]:
+    session_ids = list(session_ids)
+    if not session_ids:
+        return {}
+    rows = db.session.execute(sa.select(Booking.session_id, sa.func.count()).where(
+        Booking.session_id.in_(session_ids), Booking.status == "waiting").group_by(Booking.session_id))
+    return dict(rows.all())
+
+
+@dataclass
+class SessionFilters:
+    area_id: int | None = None
+    course_id: int | None = None
+    on_or_after: date | None = None
+
+
+def _london_midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)
+
+
+def bookable_sessions(person: Person, filters: SessionFilters, now: datetime | None = None,
+                      limit: int = 100) -> list[TrainingSession]:
+    """Upcoming sessions open to this person's team and area, soonest first."""
+    now = now or utcnow()
+    stmt = (sa.select(TrainingSession).outerjoin(TrainingSession.venue)
+            .options(*_session_options(), so.selectinload(TrainingSession.audience_teams),
+                     so.selectinload(TrainingSession.audience_areas))
+            .where(TrainingSession.is_cancelled.is_(False), TrainingSession.starts_at > now)
+            .order_by(TrainingSession.starts_at, TrainingSession.id).limit(limit))
+    no_audience = sa.and_(
+        ~sa.exists().where(session_audience_teams.c.session_id == TrainingSession.id),
+        ~sa.exists().where(session_audience_areas.c.session_id == TrainingSession.id))
+    team = person.team
+    if team is None:
+        stmt = stmt.where(no_audience)
+    else:
+        stmt = stmt.where(sa.or_(
+            no_audience,
+            sa.exists().where(session_audience_teams.c.session_id == TrainingSession.id,
+                              session_audience_teams.c.team_id == team.id),
+            sa.exists().where(session_audience_areas.c.session_id == TrainingSession.id,
+                              session_audience_areas.c.area_id == team.area_id)))
+    if filters.area_id:
+        stmt = stmt.where(Venue.area_id == filters.area_id)
+    if filters.course_id:
+        stmt = stmt.where(TrainingSession.course_id == filters.course_id)
+    if filters.on_or_after:
+        stmt = stmt.where(TrainingSession.starts_at >= _london_midnight(filters.on_or_after))
+    return list(db.session.scalars(stmt))
+
+
+def live_bookings_by_session(person_id: int, session_ids) -> dict[int, Booking]:
+    session_ids = list(session_ids)
+    if not session_ids:
+        return {}
+    bookings = db.session.scalars(sa.select(Booking).where(Booking.person_id == person_id,
+                                                           Booking.session_id.in_(session_ids),
+                                                           Booking.status.in_(LIVE_STATUSES)))
+    return {booking.session_id: booking for booking in bookings}
+
+
+def trainer_sessions(*, upcoming: bool, now: datetime | None = None, limit: int = 100) -> list[TrainingSession]:
+    """Sessions for the trainers' list: upcoming soonest first, or past latest first."""
+    now = now or utcnow()
+    stmt = sa.select(TrainingSession).options(*_session_options()).limit(limit)
+    if upcoming:
+        stmt = stmt.where(TrainingSession.ends_at > now).order_by(TrainingSession.starts_at, TrainingSession.id)
+    else:
+        stmt = stmt.where(TrainingSession.ends_at <= now).order_by(TrainingSession.starts_at.desc(),
+                                                                  TrainingSession.id.desc())
+    return list(db.session.scalars(stmt))
+
+
+def roster(session: TrainingSession) -> tuple[list[Booking], list[Booking]]:
+    """Who is booked, and who is waiting in the order they will move up."""
+    bookings = db.session.scalars(
+        sa.select(Booking).where(Booking.session_id == session.id, Booking.status.in_(LIVE_STATUSES))
+        .options(so.joinedload(Booking.person).joinedload(Person.team).joinedload(Team.area))
+        .order_by(Booking.created_at, Booking.id)).all()
+    return ([b for b in bookings if b.status == "booked"], [b for b in bookings if b.status == "waiting"])
+
+
+def waiting_position(booking: Booking) -> int:
+    """1 for the first person waiting."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Booking).where(
+        Booking.session_id == booking.session_id, Booking.status == "waiting",
+        sa.or_(Booking.created_at < booking.created_at,
+               sa.and_(Booking.created_at == booking.created_at, Booking.id < booking.id)))) + 1
+
+
+@dataclass
+class RegisterRow:
+    person: Person
+    attendance: Attendance | None
+    is_booked: bool
+
+
+def register_rows(session: TrainingSession) -> list[RegisterRow]:
+    """Everyone booked plus any walk-ins, by family name, with their mark if any (two queries)."""
+    booked, _ = roster(session)
+    attendances = db.session.scalars(
+        sa.select(Attendance).where(Attendance.session_id == session.id)
+        .options(so.joinedload(Attendance.person).joinedload(Person.team).joinedload(Team.area))).all()
+    by_person = {attendance.person_id: attendance for attendance in attendances}
+    rows = [RegisterRow(b.person, by_person.pop(b.person_id, None), True) for b in booked]
+    rows += [RegisterRow(a.person, a, False) for a in by_person.values()]
+    return sorted(rows, key=lambda row: (row.person.family_name, row.person.given_name, row.person.id))
+
+
+def sessions_with_person(person: Person) -> tuple[list[Booking], list[Booking]]:
+    """A person's live bookings still to come, and their past bookings (latest first)."""
+    now = utcnow()
+    bookings = db.session.scalars(
+        sa.select(Booking).join(Booking.session)
+        .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
+                 so.contains_eager(Booking.session).joinedload(TrainingSession.venue))
+        .where(Booking.person_id == person.id, sa.or_(Booking.status.in_(LIVE_STATUSES),
+                                                      TrainingSession.is_cancelled.is_(True)))
+        .order_by(TrainingSession.starts_at)).all()
+    upcoming = [b for b in bookings if b.session.ends_at > now]
+    past = [b for b in reversed(bookings) if b.session.ends_at <= now and b.status == "booked"]
+    return upcoming, past
+
+
+def attendance_by_session(person_id: int, session_ids) -> dict[int, Attendance]:
+    session_ids = list(session_ids)
+    if not session_ids:
+        return {}
+    rows = db.session.scalars(sa.select(Attendance).where(Attendance.person_id == person_id,
+                                                          Attendance.session_id.in_(session_ids)))
+    return {attendance.session_id: attendance for attendance in rows}
+
+
+def feed_bookings(person_id: int, now: datetime | None = None) -> list[Booking]:
+    """What a personal calendar feed shows: seats held, and the last 60 days' cancellations (as cancelled)."""
+    now = now or utcnow()
+    since = now - timedelta(days=60)
+    return list(db.session.scalars(
+        sa.select(Booking).join(Booking.session)
+        .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
+                 so.contains_eager(Booking.session).joinedload(TrainingSession.venue),
+                 so.contains_eager(Booking.session).selectinload(TrainingSession.trainers))
+        .where(Booking.person_id == person_id, TrainingSession.ends_at > since,
+               sa.or_(Booking.status == "booked", sa.and_(Booking.status == "cancelled", Booking.cancelled_at > since)))
+        .order_by(TrainingSession.starts_at, Booking.id)))
+
+
+def live_feed(person_id: int) -> CalendarFeed | None:
+    return db.session.scalar(sa.select(CalendarFeed).where(CalendarFeed.person_id == person_id,
+                                                           CalendarFeed.revoked_at.is_(None))
+                             .order_by(CalendarFeed.id.desc()).limit(1))
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    return db.session.scalar(sa.select(CalendarFeed).join(CalendarFeed.person)
+                             .where(CalendarFeed.token == token, CalendarFeed.revoked_at.is_(None),
+                                    Person.is_active_account.is_(True)))
+
+
+def team_bookings(team_ids, now: datetime | None = None) -> list[Booking]:
+    """Live bookings of the people in these teams, for sessions still to come."""
+    team_ids = list(team_ids)
+    if not team_ids:
+        return []
+    return list(db.session.scalars(
+        sa.select(Booking).join(Booking.session).join(Booking.person)
+        .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
+                 so.contains_eager(Booking.person).joinedload(Person.team))
+        .where(Person.team_id.in_(team_ids), Booking.status.in_(LIVE_STATUSES),
+               TrainingSession.ends_at > (now or utcnow()))
+        .order_by(TrainingSession.starts_at, Person.family_name).limit(500)))
+
+
+def team_no_shows(team_ids, days: int = 180) -> list[Attendance]:
+    """Absences (excused or not) of people in these teams over the last `days` days, latest first."""
+    team_ids = list(team_ids)
+    if not team_ids:
+        return []
+    since = utcnow() - timedelta(days=days)
+    return list(db.session.scalars(
+        sa.select(Attendance).join(Attendance.session).join(Attendance.person)
+        .options(so.contains_eager(Attendance.session).joinedload(TrainingSession.course),
+                 so.contains_eager(Attendance.person).joinedload(Person.team))
+        .where(Person.team_id.in_(team_ids), Attendance.status.in_(("absent", "excused")),
+               TrainingSession.starts_at > since)
+        .order_by(TrainingSession.starts_at.desc(), Person.family_name).limit(500)))
+
+
+def team_members(team_ids) -> list[Person]:
+    team_ids = list(team_ids)
+    if not team_ids:
+        return []
+    return list(db.session.scalars(sa.select(Person).where(Person.team_id.in_(team_ids),
+                                                           Person.is_active_account.is_(True))
+                                   .order_by(Person.family_name, Person.given_name).limit(1000)))
+
+
+def courses_with_sessions() -> list[Course]:
+    return list(db.session.scalars(sa.select(Course).where(Course.is_retired.is_(False))
+                                   .order_by(Course.position, Course.title)))
+
+
+def other_sessions_of_course(session: TrainingSession, now: datetime | None = None) -> list[TrainingSession]:
+    """Where a trainer can move someone: the course's other sessions still to come."""
+    return list(db.session.scalars(
+        sa.select(TrainingSession).where(TrainingSession.course_id == session.course_id,
+                                         TrainingSession.id != session.id, TrainingSession.is_cancelled.is_(False),
+                                         TrainingSession.starts_at > (now or utcnow()))
+        .options(so.joinedload(TrainingSession.venue)).order_by(TrainingSession.starts_at).limit(50)))
+
+
+def venues(active_only: bool = False) -> list[Venue]:
+    stmt = sa.select(Venue).options(so.joinedload(Venue.area)).order_by(Venue.name)
+    if active_only:
+        stmt = stmt.where(Venue.is_active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def trainers() -> list[Person]:
+    from lms.people.models import RoleGrant
+
+    return list(db.session.scalars(sa.select(Person).where(
+        Person.is_active_account.is_(True), Person.role_grants.any(RoleGrant.role == "trainer"))
+        .order_by(Person.family_name, Person.given_name)))
