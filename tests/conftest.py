@@ -62,13 +62,11 @@ def _is_sqlite() -> bool:
 
 
 def clean_database() -> None:
-    tables = [table.name for table in _db.metadata.sorted_tables]
+    # DELETE in dependency order: on PostgreSQL it is several times faster than TRUNCATE for small tables.
+    for table in reversed(_db.metadata.sorted_tables):
+        _db.session.execute(table.delete())
     if _is_sqlite():
-        for name in reversed(tables):
-            _db.session.execute(sa.text(f"DELETE FROM {name}"))
         _db.session.execute(sa.text("DELETE FROM search_fts"))
-    else:
-        _db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     _db.session.commit()
 
 
