@@ -47,12 +47,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from lms.audit import bp as audit_bp
+    from lms.checklists import bp as checklists_bp
     from lms.core import bp as core_bp
     from lms.guidance import bp as guidance_bp
     from lms.people import bp as people_bp
     from lms.search import bp as search_bp
 
-    for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp):
+    for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp, checklists_bp):
         app.register_blueprint(blueprint)
 
 

@@ -53,9 +53,10 @@ class Importer(Protocol):
 
 
 def registered_importers() -> list[Importer]:
+    from lms.checklists.importer import ChecklistImporter
     from lms.guidance.importer import GuidanceImporter
 
-    return [GuidanceImporter()]
+    return [GuidanceImporter(), ChecklistImporter()]
 
 
 def check_links(item: ParsedItem, targets: set[str]) -> list[ContentError]:
