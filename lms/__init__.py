@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from lms.audit import bp as audit_bp
+    from lms.checklists import bp as checklists_bp
     from lms.core import bp as core_bp
     from lms.courses import bp as courses_bp
     from lms.guidance import bp as guidance_bp
@@ -55,7 +56,8 @@ def register_blueprints(app: Flask) -> None:
     from lms.search import bp as search_bp
     from lms.sessions import bp as sessions_bp
 
-    for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp, courses_bp, sessions_bp, notify_bp):
+    for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp, courses_bp, sessions_bp, notify_bp,
+                      checklists_bp):
         app.register_blueprint(blueprint)
 
 

@@ -2,6 +2,7 @@
 import itertools
 import os
 import re
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -155,6 +156,14 @@ def count_queries(db):
             sa.event.remove(db.engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def content_tree(tmp_path) -> Path:
+    """A copy of the fixture content tree that a test may change."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, target)
+    return target
 
 
 @pytest.fixture

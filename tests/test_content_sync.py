@@ -6,14 +6,11 @@ import sqlalchemy as sa
 
 from lms.audit.models import AuditEvent
 from lms.guidance.models import GuidancePage
-from tests.conftest import FIXTURE_CONTENT
 
 
 @pytest.fixture
-def tree(tmp_path):
-    target = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, target)
-    return target
+def tree(content_tree):
+    return content_tree
 
 
 def sync(runner, tree):

@@ -9,7 +9,12 @@ from lms.access import ANY_SIGNED_IN, PUBLIC
 from lms.extensions import db
 
 #: Endpoints anyone may open without signing in. Everything else must declare its access.
-PUBLIC_ENDPOINTS = {"people.login", "people.logout", "core.healthz", "static", "sessions.feed"}
+PUBLIC_ENDPOINTS = {"people.login", "people.logout", "core.healthz", "static",
+                    # a calendar feed is opened by calendar software, authorised by its secret, revocable token
+                    "sessions.feed",
+                    # the pocket checklist: impersonal, and must open from a home screen long after sign-in expires
+                    "checklists.index", "checklists.checklist", "checklists.card", "checklists.service_worker",
+                    "checklists.manifest"}
 
 
 def test_every_endpoint_declares_who_may_open_it(app):

@@ -53,10 +53,11 @@ class Importer(Protocol):
 
 
 def registered_importers() -> list[Importer]:
+    from lms.checklists.importer import ChecklistImporter
     from lms.courses.importer import CourseImporter
     from lms.guidance.importer import GuidanceImporter
 
-    return [GuidanceImporter(), CourseImporter()]
+    return [GuidanceImporter(), CourseImporter(), ChecklistImporter()]
 
 
 def check_links(item: ParsedItem, targets: set[str]) -> list[ContentError]:

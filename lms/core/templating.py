@@ -8,7 +8,8 @@ def navigation() -> list[tuple[str, str]]:
     """The main navigation for the signed-in person's roles: (endpoint, label)."""
     if not current_user.is_authenticated:
         return []
-    items = [("guidance.index", "Guidance"), ("courses.index", "Courses"), ("sessions.index", "Sessions")]
+    items = [("guidance.index", "Guidance"), ("courses.index", "Courses"), ("sessions.index", "Sessions"),
+             ("checklists.index", "Key steps")]
     if current_user.has_role("admin"):
         items += [("people.admin_people", "People"), ("audit.index", "Audit log"), ("notify.index", "Outbox")]
     return items

@@ -30,6 +30,13 @@ def page_by_slug(slug: str) -> GuidancePage | None:
                              .options(so.joinedload(GuidancePage.category)))
 
 
+def titles_by_path(slugs: list[str]) -> dict[str, str]:
+    """Titles of the live pages among `slugs`, keyed by their path, for links from other content (one query)."""
+    rows = db.session.execute(sa.select(GuidancePage.slug, GuidancePage.title)
+                              .where(GuidancePage.slug.in_(slugs), LIVE)) if slugs else []
+    return {f"/guidance/{slug}": title for slug, title in rows}
+
+
 def related_pages(page: GuidancePage, limit: int = 5) -> list[GuidancePage]:
     """Pages named in `related`, then those sharing most tags with this one."""
     candidates = db.session.scalars(

@@ -4,6 +4,7 @@ from datetime import timedelta
 from flask import abort, render_template
 
 from lms.access import roles_required, signed_in
+from lms.checklists.queries import checklists_for_guidance
 from lms.guidance import bp
 from lms.guidance.queries import (categories_with_pages, page_by_slug, page_history, pages_due_for_review,
                                   related_pages)
@@ -36,7 +37,8 @@ def page(slug: str):
     found = get_live_page_or_abort(slug)
     if found is None:
         return render_template("guidance/retired.html", slug=slug), 410
-    return render_template("guidance/page.html", page=found, related=related_pages(found), today=today_london())
+    return render_template("guidance/page.html", page=found, related=related_pages(found), today=today_london(),
+                           checklists=checklists_for_guidance(found.slug))
 
 
 @bp.get("/<slug>/history")

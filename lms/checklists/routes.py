@@ -1,0 +1,82 @@
+"""The pocket checklist: the list, one checklist, its printable card, and what makes it installable and offline.
+
+These pages are public and show nothing about who is signed in. The service worker keeps them on the phone, so they
+must hold no personal data; they hold only the force's published steps (drawn from national, public guidance), and
+they must open from the home screen long after a session has expired, with no signal to sign in again.
+"""
+import json
+
+from flask import abort, make_response, render_template, url_for
+
+from lms.access import public
+from lms.checklists import bp
+from lms.checklists.offline import (APPLE_TOUCH_ICON, THEME_COLOUR, cache_version, manifest as manifest_data,
+                                    precache_urls)
+from lms.checklists.queries import checklist_by_slug, live_checklists
+from lms.guidance.queries import titles_by_path
+
+#: Browsers check with the server on every visit (the service worker keeps the offline copy). "private" because a
+#: signed-in officer's response still carries their session cookie, which no proxy may store.
+REVALIDATE = "private, no-cache"
+
+
+def render_shared(template: str, status: int = 200, **context):
+    """Render a page every device may keep: the impersonal layout (no name, no token), revalidated on each visit."""
+    response = make_response(render_template(template, shared_page=True, theme_colour=THEME_COLOUR,
+                                             apple_touch_icon=APPLE_TOUCH_ICON, **context), status)
+    response.headers["Cache-Control"] = REVALIDATE
+    return response
+
+
+def get_live_checklist_or_abort(slug: str):
+    """Load a checklist by slug: 404 if it never existed, 410 with a way on if it has been retired."""
+    checklist = checklist_by_slug(slug)
+    if checklist is None:
+        abort(404)
+    if checklist.is_retired:
+        abort(render_shared("checklists/retired.html", 410))
+    return checklist
+
+
+@bp.get("/checklist/")
+@public
+def index():
+    """List the checklists, with how far this device has got through each."""
+    return render_shared("checklists/index.html", checklists=live_checklists())
+
+
+@bp.get("/checklist/<slug>")
+@public
+def checklist(slug: str):
+    """Show one checklist: steps to tick on this device, each with its reason and guidance."""
+    found = get_live_checklist_or_abort(slug)
+    return render_shared("checklists/checklist.html", checklist=found, titles=titles_by_path(found.guidance_slugs))
+
+
+@bp.get("/checklist/<slug>/card")
+@public
+def card(slug: str):
+    """Show the checklist as a pocket card to print: every step with a box to tick by pen."""
+    return render_shared("checklists/card.html", checklist=get_live_checklist_or_abort(slug))
+
+
+@bp.get("/checklist/sw.js")
+@public
+def service_worker():
+    """Serve the service worker from the checklists' own folder, so its scope can never reach a personal page."""
+    checklists = live_checklists()
+    body = render_template("checklists/sw.js", version=cache_version(checklists), urls=precache_urls(checklists),
+                           scope=url_for("checklists.index"))
+    response = make_response(body)
+    response.headers["Content-Type"] = "application/javascript; charset=utf-8"
+    response.headers["Cache-Control"] = REVALIDATE
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+@public
+def manifest():
+    """Serve the web app manifest that makes the checklists installable."""
+    response = make_response(json.dumps(manifest_data(), ensure_ascii=False, indent=1))
+    response.headers["Content-Type"] = "application/manifest+json; charset=utf-8"
+    return response

@@ -1,0 +1,173 @@
+"""The checklist pages, the pocket card, the manifest and the service worker, as the server sends them."""
+import json
+import re
+import struct
+
+import sqlalchemy as sa
+
+from lms.checklists.models import Checklist
+from lms.content import render
+from lms.content.sync import sync_content
+
+
+def stored(db, slug: str) -> Checklist:
+    return db.session.scalar(sa.select(Checklist).where(Checklist.slug == slug))
+
+
+def precached(client) -> tuple[str, list[str]]:
+    body = client.get("/checklist/sw.js").get_data(as_text=True)
+    version = re.search(r'const VERSION = "(\w+)";', body).group(1)
+    return version, json.loads(re.search(r"const PRECACHE = (\[.*?\]);", body).group(1))
+
+
+def test_anyone_can_open_the_list_in_order_with_summaries_and_step_counts(client, synced_content):
+    response = client.get("/checklist/")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert body.index("First hour: key steps") < body.index("Keeping people updated")
+    assert "The first steps at a scene, before evidence is lost." in body and "5 steps" in body
+    assert 'rel="manifest" href="/manifest.webmanifest"' in body
+
+
+def test_a_checklist_shows_every_step_its_reason_and_its_guidance(client, synced_content, db):
+    body = client.get("/checklist/first-hour").get_data(as_text=True)
+    checklist = stored(db, "first-hour")
+    assert f'data-checklist="first-hour" data-version="{checklist.version}"' in body
+    assert body.count('class="lms-cl-step"') == 5
+    assert '<h2 class="govuk-heading-m lms-cl-section__title" id="at-the-scene">At the scene</h2>' in body
+    assert "Evidence lost in the <strong>first hour</strong> is rarely recovered." in body
+    assert body.count("<details") == 3 and body.count("<details class=\"lms-cl-step__why\" open>") == 3
+    assert ('<a class="govuk-link" href="/guidance/scene-preservation"><span class="lms-cl-step__see-label">'
+            "See guidance:</span> Scene preservation: cordons and contamination</a>") in body
+    assert 'href="/guidance/golden-hour#fast-track-actions"><span class="lms-cl-step__see-label">See guidance:' \
+        "</span> The golden hour</a>" in body
+    assert '<script src="/static/js/checklist.js"' in body and "<script>" not in body and " style=" not in body
+
+
+def test_the_pocket_card_lists_every_step_to_tick_by_pen(client, synced_content):
+    body = client.get("/checklist/first-hour/card").get_data(as_text=True)
+    assert body.count('class="lms-pocket__step"') == 5
+    assert "Protect the scene from contamination" in body and "rarely recovered" not in body
+
+
+def test_an_unknown_checklist_is_404_and_a_retired_one_410(client, synced_content, db, content_tree):
+    assert client.get("/checklist/no-such-list").status_code == 404
+    tree = content_tree
+    (tree / "checklists/keeping-updated.md").unlink()
+    sync_content(tree)
+    db.session.commit()
+    for path in ("/checklist/keeping-updated", "/checklist/keeping-updated/card"):
+        response = client.get(path)
+        assert response.status_code == 410 and b"This checklist has been withdrawn" in response.data
+    assert b"Keeping people updated" not in client.get("/checklist/").data
+    assert "/checklist/keeping-updated" not in precached(client)[1]
+
+
+def test_a_signed_in_officer_gets_the_same_impersonal_page(client, synced_content, make_person, login):
+    anonymous = client.get("/checklist/first-hour").get_data(as_text=True)
+    login(make_person(given_name="Sam", family_name="Patelworth"))
+    assert "Patelworth" in client.get("/guidance/").get_data(as_text=True)  # the ordinary layout names them
+    for path in ("/checklist/", "/checklist/first-hour", "/checklist/first-hour/card"):
+        response = client.get(path)
+        body = response.get_data(as_text=True)
+        assert "Patelworth" not in body and "csrf_token" not in body and "Sign out" not in body, path
+        assert response.headers["Cache-Control"] == "private, no-cache", path
+    assert client.get("/checklist/first-hour").get_data(as_text=True) == anonymous
+
+
+def test_everything_in_the_service_workers_scope_is_public_and_impersonal(app):
+    """The service worker stores what it fetches under /checklist/: only shared pages may ever live there."""
+    in_scope = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/checklist/")]
+    assert {rule.endpoint for rule in in_scope} == {"checklists.index", "checklists.checklist", "checklists.card",
+                                                    "checklists.service_worker"}
+    assert all(app.view_functions[rule.endpoint].access == "public" for rule in in_scope)
+
+
+def test_the_service_worker_stores_every_checklist_and_its_assets_and_nothing_else(client, synced_content):
+    response = client.get("/checklist/sw.js")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/javascript")
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert "Service-Worker-Allowed" not in response.headers  # served from the scope it controls
+    version, urls = precached(client)
+    assert {"/checklist/", "/checklist/first-hour", "/checklist/first-hour/card", "/checklist/keeping-updated",
+            "/static/js/checklist.js", "/static/css/checklist.css", "/static/icons/key-steps-192.png"} <= set(urls)
+    assert all(url.startswith(("/checklist/", "/static/")) for url in urls)
+    for url in urls:
+        with client.get(url) as asset:
+            assert asset.status_code == 200, url
+
+
+def test_the_offline_version_changes_with_the_content_and_only_then(client, synced_content, db, content_tree):
+    version, _ = precached(client)
+    tree = content_tree
+    sync_content(tree)
+    db.session.commit()
+    assert precached(client)[0] == version
+    path = tree / "checklists/keeping-updated.md"
+    path.write_text(path.read_text().replace("crime number", "crime reference number"))
+    sync_content(tree)
+    db.session.commit()
+    assert precached(client)[0] != version
+
+
+def test_the_manifest_names_the_app_and_its_icons_exist_at_their_sizes(client):
+    response = client.get("/manifest.webmanifest")
+    assert response.headers["Content-Type"].startswith("application/manifest+json")
+    manifest = json.loads(response.data)
+    assert manifest["short_name"] == "Key steps" and "Midshire Police" in manifest["name"]
+    assert (manifest["start_url"], manifest["scope"], manifest["display"], manifest["theme_color"]) \
+        == ("/checklist/", "/checklist/", "standalone", "#1d2b4f")
+    purposes = set()
+    for icon in manifest["icons"]:
+        with client.get(icon["src"]) as image:
+            assert image.status_code == 200 and image.data[:8] == b"\x89PNG\r\n\x1a\n"
+            assert "%dx%d" % struct.unpack(">II", image.data[16:24]) == icon["sizes"]
+        purposes.add((icon["sizes"], icon["purpose"]))
+    assert purposes == {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")}
+
+
+def test_serving_a_checklist_never_renders_markdown(client, synced_content, monkeypatch):
+    calls = []
+    monkeypatch.setattr(render.markdown, "Markdown", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(render.nh3, "clean", lambda *a, **k: calls.append(1))
+    for path in ("/checklist/", "/checklist/first-hour", "/checklist/first-hour/card", "/checklist/sw.js"):
+        assert client.get(path).status_code == 200
+    assert calls == []
+
+
+def test_query_counts_do_not_grow_with_the_number_of_checklists(client, synced_content, db, count_queries):
+    def measure() -> int:
+        db.session.remove()
+        with count_queries() as counter:
+            for path in ("/checklist/", "/checklist/first-hour", "/checklist/sw.js", "/guidance/golden-hour"):
+                client.get(path)
+        return counter.count
+
+    small = measure()
+    template = stored(db, "first-hour")
+    for index in range(20):
+        db.session.add(Checklist(slug=f"extra-{index}", title=f"Extra {index}", summary="s", sections=template.sections,
+                                 step_count=5, guidance_slugs=template.guidance_slugs, source_path=f"x/{index}",
+                                 source="", content_hash=f"{index:064d}"))
+    db.session.commit()
+    assert measure() == small
+
+
+def test_signed_in_people_find_key_steps_in_the_navigation_on_the_home_page_and_on_guidance(
+        client, synced_content, make_person, login):
+    login(make_person())
+    home = client.get("/").get_data(as_text=True)
+    assert '<a class="lms-nav__link" href="/checklist/">Key steps</a>' in home
+    assert '<h2 class="govuk-heading-m"><a class="govuk-link" href="/checklist/">Key steps</a></h2>' in home
+    page = client.get("/guidance/victim-updates").get_data(as_text=True)
+    assert ('Tick off the key steps on the job: <a class="govuk-link" href="/checklist/first-hour">First hour: key '
+            'steps</a>, <a class="govuk-link" href="/checklist/keeping-updated">Keeping people updated</a>.') in page
+    page = client.get("/guidance/scene-preservation").get_data(as_text=True)
+    assert 'href="/checklist/first-hour"' in page and 'href="/checklist/keeping-updated"' not in page
+
+
+def test_search_finds_a_checklist(client, synced_content, make_person, login):
+    login(make_person())
+    body = client.get("/search?q=circulate").get_data(as_text=True)
+    assert 'href="/checklist/first-hour">First hour: key steps</a>' in body and "Key steps checklist" in body

@@ -1,0 +1,69 @@
+"""The force's own content in content/ imports cleanly and is complete enough to run the masterclass."""
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from lms.content.sync import sync_content
+from lms.courses.models import Course, Module, Question, QuizVersion
+from lms.guidance.models import GuidanceCategory, GuidancePage
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+#: The day this content ships. The site itself warns readers of any page that later goes past its review date.
+SHIP_DATE = date(2026, 11, 25)
+
+
+@pytest.fixture
+def library(db):
+    report = sync_content(CONTENT)
+    db.session.commit()
+    return report
+
+
+def test_every_file_syncs_and_every_link_resolves(library):
+    assert library.errors == [], "\n".join(str(error) for error in library.errors)
+    assert all(not counts.failed for counts in library.kinds.values())
+
+
+def test_guidance_library_covers_the_topics(library, db):
+    pages = db.session.scalars(sa.select(GuidancePage).where(GuidancePage.is_retired.is_(False))).all()
+    assert len(pages) >= 24
+    assert 6 <= db.session.scalar(sa.select(sa.func.count()).select_from(GuidanceCategory)) <= 8
+    for page in pages:
+        assert page.review_due > SHIP_DATE, f"{page.slug} is past its review date"
+        assert "Key points" in [text for _, _, text in page.toc], f"{page.slug} has no key points"
+        assert "/courses/" in page.source, f"{page.slug} does not link to its module"
+
+
+def _current_questions(db, course_slug: str) -> list[Question]:
+    return list(db.session.scalars(
+        sa.select(Question).join(QuizVersion).join(Course)
+        .where(Course.slug == course_slug, QuizVersion.is_current.is_(True))))
+
+
+def test_masterclass_has_its_modules_and_a_question_bank(library, db):
+    course = db.session.scalar(sa.select(Course).where(Course.slug == "investigation-masterclass"))
+    assert course.pass_mark == 80 and course.valid_for_months == 24
+    assert set(course.completion) == {"modules", "quiz", "session"}
+    modules = db.session.scalars(sa.select(Module).where(Module.course_id == course.id)).all()
+    assert 6 <= len(modules) <= 8
+    questions = _current_questions(db, "investigation-masterclass")
+    assert len(questions) >= 30
+    assert any(question.is_multiple for question in questions) and any(not q.is_multiple for q in questions)
+    version = db.session.scalar(sa.select(QuizVersion).where(QuizVersion.course_id == course.id))
+    assert version.draw == 15
+
+
+def test_supervisor_course_has_four_modules_and_fifteen_questions(library, db):
+    course = db.session.scalar(sa.select(Course).where(Course.slug == "supervisor-reviews"))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Module).where(Module.course_id == course.id)) == 4
+    assert len(_current_questions(db, "supervisor-reviews")) == 15
+
+
+def test_every_question_cites_a_guidance_page_that_exists(library, db):
+    slugs = set(db.session.scalars(sa.select(GuidancePage.slug)))
+    questions = _current_questions(db, "investigation-masterclass") + _current_questions(db, "supervisor-reviews")
+    for question in questions:
+        assert question.cited_path.startswith("/guidance/"), question.text
+        assert question.cited_path.removeprefix("/guidance/").split("#")[0] in slugs, question.text
