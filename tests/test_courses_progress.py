@@ -60,6 +60,18 @@ def test_progress_reads_the_same_everywhere_and_survives_signing_out(client, mak
     assert '<progress class="lms-progress" max="3" value="2"' in course_page
     assert course_page.count(">Read</strong>") == 2 and course_page.count(">Not read</strong>") == 1
     assert "Continue with module 3" in course_page
+    assert f'<a class="govuk-link" href="/courses/{SLUG}/quiz">Go to the quiz</a>' in course_page
+
+
+def test_once_every_module_is_read_the_quiz_is_the_next_step(client, make_person, login, db, course):
+    person = make_person()
+    login(person)
+    for slug in ("first-account", "describing-people", "after-the-account"):
+        read(client, slug)
+    page = client.get(f"/courses/{SLUG}/").get_data(as_text=True)
+    assert f'<a class="govuk-button" href="/courses/{SLUG}/quiz">Go to the quiz</a>' in page
+    assert "Continue with module" not in page
+    assert has_read_all_modules(person.id, course)
 
 
 def test_the_course_page_shows_the_quiz_state(client, make_person, login, db, course):

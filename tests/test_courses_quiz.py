@@ -9,6 +9,7 @@ from lms.audit.models import AuditEvent
 from lms.courses.models import AttemptQuestion, QuizAttempt, QuizVersion
 from lms.courses.progress import progress_of
 from lms.courses.services import start_attempt
+from lms.timeutil import format_datetime
 from tests.courses_support import (SLUG, answers, course, csrf_client_signed_in, sign_in_as, start,  # noqa: F401
                                    submit, take_quiz, token_on)
 
@@ -52,6 +53,21 @@ def test_a_fail_below_the_pass_mark_marks_each_wrong_answer_and_shows_the_right_
     saved = attempts(db)[0]
     assert (saved.score_percent, saved.is_passed) == (50, False)
     assert [item.is_correct for item in saved.questions] == [False, False, True, True]
+
+
+def test_a_failed_result_says_how_many_attempts_are_left_and_when_the_next_may_start(client, make_person, login,
+                                                                                     db, course):
+    officer = make_person()
+    login(officer)
+    attempt_id = take_quiz(client, wrong={1, 2})
+    submitted_at = attempts(db)[0].submitted_at
+    result = client.get(ATTEMPT_URL.format(attempt_id)).get_data(as_text=True)
+    assert "2 of 4 questions fully right" in result and "You have 2 attempts left." in result
+    assert f"You can try again from {format_datetime(submitted_at + timedelta(hours=24))}." in result
+    sign_in_as(client, login, make_person(roles=("trainer",)))
+    seen_by_trainer = client.get(ATTEMPT_URL.format(attempt_id)).get_data(as_text=True)
+    assert f"{officer.name}'s attempt" in seen_by_trainer and "attempts left" not in seen_by_trainer
+    assert len(attempts(db)) == 1
 
 
 def test_a_part_right_choose_all_answer_scores_nothing_unless_the_quiz_gives_partial_credit(client, make_person,

@@ -137,8 +137,12 @@ def _attempt_form(item, unanswered=(), selected=None, status=200):
 
 def _result(item):
     cited = guidance_titles({entry.question.cited_path for entry in item.questions if entry.question.cited_path})
-    return render_template("courses/result.html", attempt=item, course=item.course, cited=cited,
-                           is_own=item.person_id == current_user.id)
+    is_own = item.person_id == current_user.id
+    # Officers who have just failed want to know at once whether and when they can try again.
+    state = quiz_state(item.course, progress_of(current_user.id, item.course), utcnow()) if (
+        is_own and not item.is_passed and not item.course.is_retired) else None
+    return render_template("courses/result.html", attempt=item, course=item.course, cited=cited, is_own=is_own,
+                           state=state)
 
 
 @bp.post("/<slug>/quiz/attempts/<int:attempt_id>")
