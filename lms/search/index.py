@@ -2,7 +2,13 @@
 import sqlalchemy as sa
 
 from lms.extensions import db
-from lms.search.models import FTS_TABLE, POSTGRES_VECTOR, SearchDocument
+from lms.search.models import SearchDocument
+
+# Title words weigh more than body words in the ranking.
+UPDATE_POSTGRES_VECTOR = sa.text(
+    "UPDATE search_documents SET search_vector = setweight(to_tsvector('english', title), 'A')"
+    " || setweight(to_tsvector('english', body), 'B') WHERE id = :id"
+)
 
 
 def _is_sqlite() -> bool:
@@ -21,12 +27,11 @@ def index_document(kind: str, key: str, *, title: str, url: str, body: str, summ
     document.summary, document.context = summary, context
     db.session.flush()
     if _is_sqlite():
-        db.session.execute(sa.text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": document.id})
-        db.session.execute(sa.text(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (:id, :title, :body)"),
+        db.session.execute(sa.text("DELETE FROM search_fts WHERE rowid = :id"), {"id": document.id})
+        db.session.execute(sa.text("INSERT INTO search_fts (rowid, title, body) VALUES (:id, :title, :body)"),
                            {"id": document.id, "title": title, "body": body})
     else:
-        db.session.execute(sa.text(f"UPDATE search_documents SET search_vector = {POSTGRES_VECTOR} WHERE id = :id"),
-                           {"id": document.id})
+        db.session.execute(UPDATE_POSTGRES_VECTOR, {"id": document.id})
 
 
 def remove_document(kind: str, key: str) -> None:
@@ -36,6 +41,6 @@ def remove_document(kind: str, key: str) -> None:
     if document is None:
         return
     if _is_sqlite():
-        db.session.execute(sa.text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": document.id})
+        db.session.execute(sa.text("DELETE FROM search_fts WHERE rowid = :id"), {"id": document.id})
     db.session.delete(document)
     db.session.flush()

@@ -11,8 +11,6 @@ SQLITE_FTS_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} "
     "USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
 )
-#: Title words weigh more than body words in the ranking.
-POSTGRES_VECTOR = "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')"
 
 
 class SearchDocument(db.Model):

