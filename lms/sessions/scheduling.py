@@ -58,6 +58,8 @@ def validate(details: SessionDetails, session: TrainingSession | None, now: date
         raise SessionRuleError("The start must be in the future.")
     if (details.venue is None) == (not details.online_url):
         raise SessionRuleError("Choose a venue, or give an online link for a session held online (not both).")
+    if details.online_url and not details.online_url.lower().startswith(("https://", "http://")):
+        raise SessionRuleError("The online link must start https://")  # it becomes a link in pages and emails
     if not 1 <= details.capacity <= maximum:
         raise SessionRuleError(f"Capacity must be between 1 and {maximum}: sessions are kept small.")
     if details.venue is not None and details.capacity > details.venue.capacity:
