@@ -184,3 +184,23 @@ def test_admins_read_the_outbox_and_officers_cannot(client, db, login, make_pers
     message = outbox(db)[0]
     body = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
     assert "You are booked on a small-group session." in body and "Attached" in body
+
+
+def test_the_site_can_write_while_a_message_is_being_sent(app, db, smtp, booked):
+    """No database transaction stays open across the SMTP conversation (on SQLite it would lock out every writer)."""
+    from lms.audit.services import record
+
+    writes = []
+    original = smtp.handle_DATA
+
+    async def write_during_delivery(server, session, envelope):
+        with app.app_context():
+            record(None, "test.write", "test", 1, "written while the sender waits for the SMTP reply")
+            _db.session.commit()
+            writes.append(True)
+            _db.session.remove()
+        return await original(server, session, envelope)
+
+    smtp.handle_DATA = write_during_delivery
+    report = send_due()
+    assert (report.sent, report.failed, len(writes)) == (2, [], 2)
