@@ -169,7 +169,8 @@ def main() -> None:
         engine = sa.create_engine(url)
         with engine.connect() as connection:
             counts = dict(connection.execute(sa.text(
-                "SELECT status, count(*) FROM bookings WHERE session_id = :id GROUP BY status"), {"id": session_id}).all())
+                "SELECT status, count(*) FROM bookings WHERE session_id = :id GROUP BY status"),
+                {"id": session_id}).all())
             seats_taken, capacity = connection.execute(sa.text(
                 "SELECT seats_taken, capacity FROM sessions WHERE id = :id"), {"id": session_id}).one()
             queue = [row[0] for row in connection.execute(sa.text(
@@ -187,7 +188,8 @@ def main() -> None:
     print(f"booked:          {counts.get('booked', 0)} (seats_taken {seats_taken} of {capacity})")
     print(f"waiting:         {counts.get('waiting', 0)}, queue positions 1..{len(queue)} (distinct: "
           f"{len(set(queue)) == len(queue)})")
-    print(f"oversold:        {max(counts.get('booked', 0) - capacity, 0)}; most live bookings per officer: {per_person}")
+    print(f"oversold:        {max(counts.get('booked', 0) - capacity, 0)}; "
+          f"most live bookings per officer: {per_person}")
     print(f"responses:       {statuses.count(302)} redirects (success), "
           f"{len(statuses) - statuses.count(302)} errors {sorted(set(statuses) - {302})}")
     print(f"server errors:   {len(server_errors)} log lines with a traceback or 'database is locked'")
