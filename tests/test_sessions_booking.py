@@ -1,4 +1,5 @@
 """Booking: officers book, cancel and wait; the waiting list moves up; supervisors and trainers book others."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -288,3 +289,27 @@ def test_the_sessions_list_runs_the_same_number_of_queries_however_many_sessions
     with count_queries() as many:
         assert client.get("/sessions/").status_code == 200
     assert many.count == few.count
+
+
+def test_every_sessions_page_renders_for_its_roles_without_inline_script_or_style(app, client, db, login, make_person,
+                                                                                  make_session, trainer, monkeypatch):
+    from lms.sessions import register
+
+    officer = make_person()
+    session = make_session(starts_in=timedelta(minutes=-20))
+    booking_service.book(trainer, session, officer, now=session.starts_at - timedelta(days=1))
+    register.open_check_in(trainer, session)
+    db.session.commit()
+    login(make_person(roles=("officer", "trainer", "supervisor", "admin")))
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # so every POST form must carry its token
+    for path in ("/", "/sessions/", f"/sessions/{session.id}", f"/sessions/{session.id}?q=Tester", "/sessions/mine",
+                 "/sessions/team", "/sessions/manage", "/sessions/new", f"/sessions/{session.id}/edit",
+                 f"/sessions/{session.id}/cancel", "/sessions/venues", "/sessions/venues/new",
+                 f"/sessions/{session.id}/register", f"/sessions/{session.id}/register?q=Tester",
+                 f"/sessions/{session.id}/check-in-code", "/sessions/check-in", "/admin/outbox/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = response.get_data(as_text=True)
+        assert "<script" not in body and " style=" not in body and " on" + "click=" not in body, path
+        for form in re.findall(r'<form method="post".*?</form>', body, re.S):
+            assert 'name="csrf_token"' in form, (path, form[:120])

@@ -41,7 +41,7 @@ def _race(app, session_id: int, person_ids: list[int], attempts_each: int = 1) -
                 _db.session.rollback()
                 outcome = None
                 with lock:
-                    errors.append(repr(error))
+                    errors.append(str(error)[:400])
             finally:
                 _db.session.remove()
             with lock:

@@ -226,3 +226,22 @@ def test_has_attended_counts_only_attended_marks_on_sessions_that_ran(db, make_p
     assert not has_attended(never.id, course.id)
     assert attended_pairs([attended.id, absent.id, never.id]) == {(attended.id, course.id)}
     assert attended_pairs([]) == set()
+
+
+def test_the_register_runs_the_same_number_of_queries_however_many_people(client, db, login, make_person,
+                                                                          make_session, make_team, trainer,
+                                                                          count_queries):
+    team = make_team()
+    few, _ = _booked_session(db, make_person, make_session, people=1, starts_in=timedelta(minutes=-30))
+    many = make_session(starts_in=timedelta(minutes=-20), trainers=[], capacity=12)
+    for _ in range(10):
+        booking_service.book(trainer, many, make_person(team=team), now=many.starts_at - timedelta(days=1))
+    db.session.commit()
+    login(trainer)
+    counts = []
+    for session in (few, many):
+        db.session.commit()  # the test shares the requests' session: start each from the same, expired state
+        with count_queries() as counter:
+            assert client.get(f"/sessions/{session.id}/register").status_code == 200
+        counts.append(counter.statements)
+    assert len(counts[0]) == len(counts[1]), counts

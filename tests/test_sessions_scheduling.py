@@ -20,6 +20,15 @@ def _form(course, trainer, day, start="10:00", end="12:00", **overrides):
     return data
 
 
+def _edit_form(course, trainer, session, **overrides):
+    """The edit form as the trainer would find it for `session`, with `overrides` changed."""
+    starts = to_london(session.starts_at)
+    data = _form(course, trainer, starts.date().isoformat(), start=starts.strftime("%H:%M"),
+                 end=to_london(session.ends_at).strftime("%H:%M"), online_url=session.online_url)
+    data.update(overrides)
+    return data
+
+
 def _future_day(days=30) -> str:
     return (utcnow() + timedelta(days=days)).date().isoformat()
 
@@ -80,6 +89,7 @@ def test_a_time_skipped_by_the_spring_clock_change_is_refused(client, db, login,
     ({"start_time": "12:00", "end_time": "10:00"}, "The session must end after it starts."),
     ({"capacity": 40}, "Capacity must be between 1 and 16"),
     ({"online_url": ""}, "Choose a venue, or give an online link"),
+    ({"online_url": "javascript://meet.example/%0aalert(1)"}, "Enter a full link, starting https://"),
     ({"min_attendees": 9}, "The minimum numbers must be between 0 and the capacity."),
     ({"day": "2020-01-01"}, "The start must be in the future."),
     ({"deadline_day": "2099-01-01", "deadline_time": "09:00"}, "The booking deadline must be before the start."),
@@ -136,13 +146,18 @@ def test_officers_and_supervisors_cannot_schedule(client, db, login, make_person
         client.post("/logout")
 
 
-def test_rescheduling_bumps_the_sequence_and_tells_everyone_booked_or_waiting(client, db, login, make_person,
-                                                                              make_session, course, trainer):
+def _one_booked_one_waiting(db, make_person, make_session):
     session = make_session(capacity=1)
     booked, waiting = make_person(), make_person()
     for person in (booked, waiting):
         booking_service.book(person, session, person)
     db.session.commit()
+    return session, booked, waiting
+
+
+def test_rescheduling_bumps_the_sequence_and_tells_everyone_booked_or_waiting(client, db, login, make_person,
+                                                                              make_session, course, trainer):
+    session, booked, waiting = _one_booked_one_waiting(db, make_person, make_session)
     login(trainer)
     new_day = to_london(session.starts_at + timedelta(days=1))
     response = client.post(f"/sessions/{session.id}/edit", data=_form(
@@ -164,11 +179,8 @@ def test_a_change_to_the_notes_alone_does_not_email_anyone(client, db, login, ma
     person = make_person()
     booking_service.book(person, session, person)
     db.session.commit()
-    starts = to_london(session.starts_at)
     login(trainer)
-    client.post(f"/sessions/{session.id}/edit", data=_form(
-        course, trainer, starts.date().isoformat(), start=starts.strftime("%H:%M"),
-        end=to_london(session.ends_at).strftime("%H:%M"), online_url=session.online_url, notes="Park at the back."))
+    client.post(f"/sessions/{session.id}/edit", data=_edit_form(course, trainer, session, notes="Park at the back."))
     assert _sessions(db)[0].notes == "Park at the back." and _sessions(db)[0].sequence == 0
     assert outbox(db, "session_changed") == []
 
@@ -179,11 +191,8 @@ def test_capacity_cannot_drop_below_the_people_booked(client, db, login, make_pe
         person = make_person()
         booking_service.book(person, session, person)
     db.session.commit()
-    starts = to_london(session.starts_at)
     login(trainer)
-    response = client.post(f"/sessions/{session.id}/edit", data=_form(
-        course, trainer, starts.date().isoformat(), start=starts.strftime("%H:%M"),
-        end=to_london(session.ends_at).strftime("%H:%M"), capacity=2))
+    response = client.post(f"/sessions/{session.id}/edit", data=_edit_form(course, trainer, session, capacity=2))
     assert "3 people are booked" in response.get_data(as_text=True)
     assert _sessions(db)[0].capacity == 8
 
@@ -194,11 +203,8 @@ def test_raising_the_capacity_promotes_people_waiting(client, db, login, make_pe
     for person in people:
         booking_service.book(person, session, person)
     db.session.commit()
-    starts = to_london(session.starts_at)
     login(trainer)
-    client.post(f"/sessions/{session.id}/edit", data=_form(
-        course, trainer, starts.date().isoformat(), start=starts.strftime("%H:%M"),
-        end=to_london(session.ends_at).strftime("%H:%M"), capacity=2))
+    client.post(f"/sessions/{session.id}/edit", data=_edit_form(course, trainer, session, capacity=2))
     assert [b.status for b in bookings(db, session)] == ["booked", "booked", "waiting"]
     assert seats_taken(db, session) == 2
     assert [m.person_id for m in outbox(db, "promoted")] == [people[1].id]
@@ -206,11 +212,7 @@ def test_raising_the_capacity_promotes_people_waiting(client, db, login, make_pe
 
 def test_cancelling_a_session_ends_every_booking_and_tells_everyone(client, db, login, make_person, make_session,
                                                                     trainer):
-    session = make_session(capacity=1)
-    booked, waiting = make_person(), make_person()
-    for person in (booked, waiting):
-        booking_service.book(person, session, person)
-    db.session.commit()
+    session, booked, waiting = _one_booked_one_waiting(db, make_person, make_session)
     login(trainer)
     refused = client.post(f"/sessions/{session.id}/cancel", data={"reason": ""})
     assert "Give a reason" in refused.get_data(as_text=True)

@@ -20,6 +20,16 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
+class Claimed:
+    """A message this run holds, built into an email before the transaction ends (nothing is read while sending)."""
+
+    id: int
+    claim_token: str
+    attempts: int
+    email: EmailMessage
+
+
+@dataclass
 class SendReport:
     sent: int = 0
     failed: list[tuple[int, str]] = field(default_factory=list)
@@ -41,7 +51,7 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
-def claim_due(now: datetime, limit: int) -> list[OutboxMessage]:
+def claim_due(now: datetime, limit: int) -> list[Claimed]:
     """Claim due messages for this run and commit the claim before anything is sent.
 
     The claim is one conditional UPDATE: a row moves from pending to sending for exactly one run. On PostgreSQL
@@ -61,12 +71,15 @@ def claim_due(now: datetime, limit: int) -> list[OutboxMessage]:
         .values(status="sending", claim_token=token, claimed_at=now).execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.claim_token == token,
-                                                                  OutboxMessage.status == "sending")
-                                   .order_by(OutboxMessage.id)))
+    claimed = [Claimed(message.id, token, message.attempts, build_email(message)) for message in db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.claim_token == token, OutboxMessage.status == "sending")
+        .order_by(OutboxMessage.id))]
+    # End the read before talking to SMTP: on SQLite an open transaction here would hold the write lock meanwhile.
+    db.session.commit()
+    return claimed
 
 
-def _finish(message: OutboxMessage, **values) -> None:
+def _finish(message: Claimed, **values) -> None:
     db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id,
                                                       OutboxMessage.claim_token == message.claim_token)
                        .values(**values).execution_options(synchronize_session=False))
@@ -96,7 +109,7 @@ def send_due(now: datetime | None = None, limit: int = 200) -> SendReport:
         for message in messages:
             try:
                 smtp = smtp or _connect()
-                smtp.send_message(build_email(message))
+                smtp.send_message(message.email)
             except (OSError, smtplib.SMTPException) as error:
                 reason = f"{type(error).__name__}: {error}"[:500]
                 log.warning("sending message %s failed: %s", message.id, reason)

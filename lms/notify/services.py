@@ -38,8 +38,9 @@ def queue_once(dedupe_key: str, kind: str, person: Person, *, topic: str = "", i
                   body_text=body, ics=ics, dedupe_key=dedupe_key, status="pending", due_at=due_at or utcnow(),
                   attempts=0, last_error="", created_at=utcnow())
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return db.session.execute(statement).rowcount == 1
+    statement = (dialect.insert(OutboxMessage).values(**values)
+                 .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.id))
+    return db.session.execute(statement).scalar() is not None
 
 
 def withdraw_pending(kind: str, person_id: int, topic: str) -> None:

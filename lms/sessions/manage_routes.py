@@ -116,24 +116,13 @@ def _save(form: SessionForm, session: TrainingSession | None):
     return redirect(url_for("sessions.detail", session_id=saved.id))
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@roles_required(*TRAINERS)
-def new():
-    """Schedule a session."""
-    form = _session_form(None)
-    if form.validate_on_submit():
-        done = _save(form, None)
-        if done:
-            return done
-    return render_template("sessions/session_form.html", form=form, session=None)
-
-
+@bp.route("/new", methods=["GET", "POST"], defaults={"session_id": None})
 @bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
 @roles_required(*TRAINERS)
-def edit(session_id: int):
-    """Change or reschedule a session; people booked are told of a new time or place."""
-    session = get_session_or_404(session_id)
-    if session.is_cancelled:
+def edit(session_id: int | None):
+    """Schedule a session, or change and reschedule one (people booked are told of a new time or place)."""
+    session = get_session_or_404(session_id) if session_id else None
+    if session is not None and session.is_cancelled:
         abort(404)
     form = _session_form(session)
     if form.validate_on_submit():

@@ -46,7 +46,7 @@ def seat_offered(session: TrainingSession, waiting: list[Booking]) -> None:
         _send("seat_offered", booking)
 
 
-def session_changed(session: TrainingSession, bookings: list[Booking], changes: dict) -> None:
+def session_changed(session: TrainingSession, bookings: list[Booking], changes: list[str]) -> None:
     ics = session_ics(session)
     for booking in bookings:
         _send("session_changed", booking, ics=ics if booking.status == "booked" else None, changes=changes)

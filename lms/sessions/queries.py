@@ -9,6 +9,7 @@ import sqlalchemy.orm as so
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.people.models import Person, Team
+from lms.people.queries import people_filtered
 from lms.sessions.models import (LIVE_STATUSES, Attendance, Booking, CalendarFeed, TrainingSession, Venue,
                                  session_audience_areas, session_audience_teams)
 from lms.timeutil import LONDON, utcnow
@@ -247,6 +248,14 @@ def other_sessions_of_course(session: TrainingSession, now: datetime | None = No
                                          TrainingSession.id != session.id, TrainingSession.is_cancelled.is_(False),
                                          TrainingSession.starts_at > (now or utcnow()))
         .options(so.joinedload(TrainingSession.venue)).order_by(TrainingSession.starts_at).limit(50)))
+
+
+def find_people(query: str, limit: int = 20) -> list[Person]:
+    """Active people matching a name, email or service number: for booking someone in or adding a walk-in."""
+    if not query:
+        return []
+    return list(db.session.scalars(people_filtered(q=query, area_id=None, team_id=None, rank=None, role=None,
+                                                   status="active").limit(limit)))
 
 
 def venues(active_only: bool = False) -> list[Venue]:

@@ -7,7 +7,6 @@ from markupsafe import Markup
 from lms.access import roles_required, signed_in
 from lms.extensions import db
 from lms.people.forms import ConfirmForm
-from lms.people.queries import people_filtered
 from lms.sessions import bp, queries, register
 from lms.sessions.forms import CheckInForm, MarkForm
 from lms.sessions.models import ATTENDANCE_STATUSES
@@ -27,9 +26,7 @@ def register_page(session_id: int):
     query = request.args.get("q", "").strip()[:100]
     rows = queries.register_rows(session)
     on_register = {row.person.id for row in rows}
-    found = [p for p in db.session.scalars(people_filtered(q=query, area_id=None, team_id=None, rank=None, role=None,
-                                                            status="active").limit(20))
-             if p.id not in on_register] if query else []
+    found = [person for person in queries.find_people(query) if person.id not in on_register]
     counts = {status: sum(1 for row in rows if row.attendance and row.attendance.status == status)
               for status in ATTENDANCE_STATUSES}
     return render_template(

@@ -5,7 +5,7 @@ from flask_login import current_user
 from lms.access import roles_required, signed_in
 from lms.audit.services import record
 from lms.extensions import db
-from lms.people.queries import areas, people_filtered
+from lms.people.queries import areas
 from lms.sessions import bp, booking, queries
 from lms.sessions.forms import BookForm, MoveForm, SessionFilterForm
 from lms.sessions.models import CalendarFeed
@@ -50,8 +50,7 @@ def detail(session_id: int):
                                                   for s in queries.other_sessions_of_course(session)]
         query = request.args.get("q", "").strip()[:100]
         context["query"] = query
-        context["found"] = db.session.scalars(people_filtered(
-            q=query, area_id=None, team_id=None, rank=None, role=None, status="active").limit(20)).all() if query else []
+        context["found"] = queries.find_people(query)
     return render_template("sessions/detail.html", **context)
 
 

@@ -58,6 +58,8 @@ def validate(details: SessionDetails, session: TrainingSession | None, now: date
         raise SessionRuleError("The start must be in the future.")
     if (details.venue is None) == (not details.online_url):
         raise SessionRuleError("Choose a venue, or give an online link for a session held online (not both).")
+    if details.online_url and not details.online_url.lower().startswith(("https://", "http://")):
+        raise SessionRuleError("The online link must start https://")  # it becomes a link in pages and emails
     if not 1 <= details.capacity <= maximum:
         raise SessionRuleError(f"Capacity must be between 1 and {maximum}: sessions are kept small.")
     if details.venue is not None and details.capacity > details.venue.capacity:
@@ -77,13 +79,15 @@ def validate(details: SessionDetails, session: TrainingSession | None, now: date
         raise SessionRuleError("People are booked on this session, so its course cannot change.")
     lock_rows(Person, [trainer.id for trainer in details.trainers])
     lock_rows(Venue, [details.venue.id] if details.venue else [])
-    clash = _overlapping(sa.select(Person.given_name, Person.family_name, TrainingSession.starts_at).select_from(TrainingSession)
-                         .join(session_trainers, session_trainers.c.session_id == TrainingSession.id)
-                         .join(Person, Person.id == session_trainers.c.person_id)
-                         .where(Person.id.in_([trainer.id for trainer in details.trainers])), details, session)
+    trainer_sessions = (sa.select(Person.given_name, Person.family_name, TrainingSession.starts_at)
+                        .select_from(TrainingSession)
+                        .join(session_trainers, session_trainers.c.session_id == TrainingSession.id)
+                        .join(Person, Person.id == session_trainers.c.person_id)
+                        .where(Person.id.in_([trainer.id for trainer in details.trainers])))
+    clash = _overlapping(trainer_sessions, details, session)
     if clash:
-        raise SessionRuleError(f"{clash.given_name} {clash.family_name} is already running a session at {format_datetime(clash.starts_at)} "
-                               "that overlaps this one.")
+        raise SessionRuleError(f"{clash.given_name} {clash.family_name} is already running a session at "
+                               f"{format_datetime(clash.starts_at)} that overlaps this one.")
     if details.venue is not None:
         clash = _overlapping(sa.select(TrainingSession.starts_at)
                              .where(TrainingSession.venue_id == details.venue.id), details, session)
