@@ -27,8 +27,9 @@ run: content
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## make test: install what the tests need (Chromium from Debian when we can), then run the suite
+## make test: install what the tests need (Chromium from Debian when we can), scan with bandit, run the suite
 test: install browser
+	$(BIN)/bandit --quiet --recursive lms --severity-level medium
 	$(BIN)/pytest
 
 # Browser tests drive Debian's Chromium; install it when we are root on Debian, otherwise they skip (or fail under CI).

@@ -96,8 +96,9 @@ def checkin_code(session_id: int):
     if session.checkin_code:
         link = url_for("sessions.check_in", code=session.checkin_code, _external=True)
         # segno writes the SVG from the code alone (no user text), so it is safe to place in the page as markup.
-        qr = Markup(segno.make(link, error="m").svg_inline(scale=6, title="QR code for self check-in",
-                                                           svgclass="lms-qr", lineclass=None, omitsize=True))
+        svg = segno.make(link, error="m").svg_inline(scale=6, title="QR code for self check-in", svgclass="lms-qr",
+                                                     lineclass=None, omitsize=True)
+        qr = Markup(svg)  # nosec B704
     return render_template("sessions/checkin_code.html", session=session, qr=qr, opens=opens, closes=closes,
                            now=utcnow(), confirm=ConfirmForm())
 
