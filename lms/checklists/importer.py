@@ -11,7 +11,7 @@ from lms.checklists.models import Checklist
 from lms.content.errors import ContentError, ContentProblem
 from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
 from lms.content.render import internal_links, plain_text, render_inline
-from lms.content.sync import KindReport, ParsedItem, read_text
+from lms.content.sync import KindReport, ParsedItem, change_kind, read_text
 from lms.extensions import db
 from lms.search.index import index_document, remove_document
 from lms.timeutil import utcnow
@@ -102,17 +102,12 @@ class ChecklistImporter:
 
     def _apply_one(self, item: ParsedItem, checklist: Checklist | None, report: KindReport) -> None:
         data: ChecklistData = item.data
-        if checklist is not None and checklist.content_hash == data.content_hash and not checklist.is_retired:
-            report.unchanged.append(item.path)
+        kind = change_kind(checklist, data.content_hash, item.path, report)
+        if kind is None:
             return
         if checklist is None:
-            kind = "added"
             checklist = Checklist(slug=data.slug)
             db.session.add(checklist)
-            report.added.append(item.path)
-        else:
-            kind = "restored" if checklist.is_retired else "changed"
-            report.changed.append(item.path)
         checklist.title, checklist.summary, checklist.position = (data.meta["title"], data.meta["summary"],
                                                                   data.meta["order"])
         checklist.sections, checklist.step_count = data.sections, data.step_count

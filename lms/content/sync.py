@@ -52,6 +52,21 @@ class Importer(Protocol):
         """Upsert the valid items and retire the ones whose file is gone (never one whose file failed)."""
 
 
+def change_kind(stored, content_hash: str, path: str, report: KindReport) -> str | None:
+    """Classify one valid file against its stored row and note it in the report.
+
+    Returns "added" (nothing stored), "changed", "restored" (it had been retired) or None when nothing changed.
+    """
+    if stored is None:
+        report.added.append(path)
+        return "added"
+    if stored.content_hash == content_hash and not stored.is_retired:
+        report.unchanged.append(path)
+        return None
+    report.changed.append(path)
+    return "restored" if stored.is_retired else "changed"
+
+
 def registered_importers() -> list[Importer]:
     from lms.checklists.importer import ChecklistImporter
     from lms.courses.importer import CourseImporter

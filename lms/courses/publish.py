@@ -6,7 +6,7 @@ history, progress and attempts all survive.
 import sqlalchemy as sa
 
 from lms.audit.services import record
-from lms.content.sync import KindReport, ParsedItem
+from lms.content.sync import KindReport, ParsedItem, change_kind
 from lms.courses.importer import CourseData, ModuleData, QuizData, module_path
 from lms.courses.models import Course, Module, Option, Question, QuizVersion
 from lms.courses.quiz_format import render_question
@@ -38,17 +38,12 @@ def _publish_course(items: list[ParsedItem], course: Course | None, report: Kind
 
 def _publish_course_row(item: ParsedItem, course: Course | None, report: KindReport) -> tuple[Course, bool]:
     data: CourseData = item.data
-    if course is not None and course.content_hash == data.content_hash and not course.is_retired:
-        report.unchanged.append(item.path)
+    kind = change_kind(course, data.content_hash, item.path, report)
+    if kind is None:
         return course, False
     if course is None:
-        kind = "added"
         course = Course(slug=data.slug)
         db.session.add(course)
-        report.added.append(item.path)
-    else:
-        kind = "restored" if course.is_retired else "changed"
-        report.changed.append(item.path)
     meta = data.meta
     course.title, course.summary, course.audience = meta["title"], meta["summary"], meta["audience"]
     course.pass_mark, course.max_attempts = meta["pass_mark"], meta["max_attempts"]
@@ -67,19 +62,14 @@ def _publish_modules(course: Course, items: list[ParsedItem], report: KindReport
     for item in items:
         data: ModuleData = item.data
         module = existing.get(data.slug)
-        if module is not None and module.content_hash == data.content_hash and not module.is_retired:
-            report.unchanged.append(item.path)
+        kind = change_kind(module, data.content_hash, item.path, report)
+        if kind is None:
             if reindex_all:
                 _index_module(course, module, data)
             continue
         if module is None:
-            kind = "added"
             module = Module(course_id=course.id, slug=data.slug)
             db.session.add(module)
-            report.added.append(item.path)
-        else:
-            kind = "restored" if module.is_retired else "changed"
-            report.changed.append(item.path)
         meta = data.meta
         module.number, module.title, module.summary = data.number, meta["title"], meta["summary"]
         module.minutes, module.outcomes, module.discussion = meta["minutes"], meta["outcomes"], meta["discussion"]

@@ -12,7 +12,7 @@ from lms.audit.services import record
 from lms.content.errors import ContentError, ContentProblem
 from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
 from lms.content.render import callout_problems, internal_links, render_markdown
-from lms.content.sync import KindReport, ParsedItem, read_text
+from lms.content.sync import KindReport, ParsedItem, change_kind, read_text
 from lms.extensions import db
 from lms.guidance.models import GuidanceCategory, GuidancePage, GuidanceRevision
 from lms.search.index import index_document, remove_document
@@ -165,18 +165,15 @@ class GuidanceImporter:
     def _apply_page(self, item: ParsedItem, page: GuidancePage | None, category: GuidanceCategory,
                     report: KindReport) -> None:
         data: PageData = item.data
-        if page is not None and page.content_hash == data.content_hash and not page.is_retired:
-            report.unchanged.append(item.path)
+        kind = change_kind(page, data.content_hash, item.path, report)
+        if kind is None:
             return
         if page is None:
-            kind, summary, diff_text = "added", "Page added", ""
+            summary, diff_text = "Page added", ""
             page = GuidancePage(slug=data.slug)
             db.session.add(page)
-            report.added.append(item.path)
         else:
-            kind = "restored" if page.is_retired else "changed"
             summary, diff_text = describe_change(page, data)
-            report.changed.append(item.path)
         meta = data.meta
         page.category = category
         page.title, page.summary, page.owner = meta["title"], meta["summary"], meta["owner"]
