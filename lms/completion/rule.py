@@ -91,8 +91,8 @@ class Status(NamedTuple):
     @property
     def when(self) -> str:
         """The date that goes with the status, in words: what a matrix cell and a CSV cell show after the label."""
-        if self.code in ("complete", "not_required") and self.completed_on:
-            return format_date(self.completed_on)
+        if self.code in ("complete", "not_required"):
+            return format_date(self.completed_on) if self.completed_on else ""
         if self.code == "refresher_due":
             return f"since {format_date(self.refresher_due_on)}"
         if self.code == "overdue":

@@ -53,7 +53,7 @@ class CourseProgress(NamedTuple):
 
     @property
     def is_started(self) -> bool:
-        return bool(self.read_module_ids) or self.attempts_used > 0 or self.in_progress_attempt_id is not None
+        return self.read_count > 0 or self.attempts_used > 0 or self.in_progress_attempt_id is not None
 
     @property
     def percent_of_modules(self) -> int:

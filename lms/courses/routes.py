@@ -3,7 +3,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
 from lms.access import roles_required, signed_in
-from lms.completion.load import learner_of, load_records
+from lms.completion import load as completion  # a module, not names: completion imports this package too
 from lms.courses import bp
 from lms.courses.analytics import quiz_versions, version_figures
 from lms.courses.analytics_csv import to_csv
@@ -44,7 +44,7 @@ def index():
     courses = live_courses()
     now = utcnow()
     records = {course_id: record for (_, course_id), record in
-               load_records([learner_of(current_user)], courses, now).items()}
+               completion.load_records([completion.learner_of(current_user)], courses, now).items()}
     progress = {course.id: records[course.id].progress for course in courses}
     states = {course.id: quiz_state(course, progress[course.id], now) for course in courses}
     return render_template("courses/index.html", courses=courses, progress=progress, states=states,
@@ -57,7 +57,7 @@ def course(slug: str):
     """Show a course: its modules with ticks, progress and the quiz state."""
     found = get_course_or_abort(slug)
     now = utcnow()
-    record = load_records([learner_of(current_user)], [found], now)[(current_user.id, found.id)]
+    record = completion.load_records([completion.learner_of(current_user)], [found], now)[(current_user.id, found.id)]
     return render_template("courses/course.html", course=found, modules=live_modules(found), progress=record.progress,
                            status=record.status, state=quiz_state(found, record.progress, now))
 

@@ -149,5 +149,5 @@ def _most_missed(snapshot: Snapshot, course: Course, people) -> None:
     snapshot.charts["most_missed"] = horizontal_bars(items, 100)
 
 
-def _short(text: str, limit: int = 48) -> str:
+def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
