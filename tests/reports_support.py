@@ -50,14 +50,16 @@ def ago(days: float = 0, hours: float = 0) -> datetime:
 
 
 def read_modules(person, course: Course, at: datetime | None = None, count: int | None = None) -> None:
-    """Mark the first `count` modules (all by default) read, the last of them at `at`."""
+    """Mark the first `count` modules (all by default) read, the last of them at `at` (those already read stay)."""
     modules = db.session.scalars(sa.select(Module).where(Module.course_id == course.id, Module.is_retired.is_(False))
                                  .order_by(Module.number)).all()
     modules = modules[:len(modules) if count is None else count]
+    done = set(db.session.scalars(sa.select(ModuleRead.module_id).where(ModuleRead.person_id == person.id)))
     at = at or ago(10)
     for place, module in enumerate(modules):
-        db.session.add(ModuleRead(person_id=person.id, module_id=module.id,
-                                  read_at=at - timedelta(hours=len(modules) - 1 - place)))
+        if module.id not in done:
+            db.session.add(ModuleRead(person_id=person.id, module_id=module.id,
+                                      read_at=at - timedelta(hours=len(modules) - 1 - place)))
     db.session.commit()
 
 
