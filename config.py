@@ -73,6 +73,17 @@ class Config:
     #: the reminder email goes this many hours before a session
     REMINDER_HOURS = _int("REMINDER_HOURS", 24)
 
+    # Completion and supervision.
+    #: a team is green at or above this percent complete on a course, amber at or above TEAM_AMBER_PERCENT
+    TEAM_TARGET_PERCENT = _int("TEAM_TARGET_PERCENT", 90)
+    TEAM_AMBER_PERCENT = _int("TEAM_AMBER_PERCENT", 70)
+    #: an overdue officer is nudged by email at most once in this many days
+    NUDGE_INTERVAL_DAYS = _int("NUDGE_INTERVAL_DAYS", 7)
+    #: officers per page of the team matrix (its downloads hold everyone)
+    MATRIX_PAGE_SIZE = _int("MATRIX_PAGE_SIZE", 100)
+    #: the longest an acting supervisor may be given someone's teams for
+    DELEGATION_MAX_DAYS = _int("DELEGATION_MAX_DAYS", 366)
+
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True

@@ -53,11 +53,13 @@ def register_blueprints(app: Flask) -> None:
     from lms.guidance import bp as guidance_bp
     from lms.notify import bp as notify_bp
     from lms.people import bp as people_bp
+    from lms.reports import bp as reports_bp
+    from lms.reports import training_bp
     from lms.search import bp as search_bp
     from lms.sessions import bp as sessions_bp
 
     for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp, courses_bp, sessions_bp, notify_bp,
-                      checklists_bp):
+                      checklists_bp, reports_bp, training_bp):
         app.register_blueprint(blueprint)
 
 

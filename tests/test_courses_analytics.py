@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.courses.analytics import quiz_versions, version_figures
-from lms.courses.analytics_csv import cell
+from lms.csvutil import cell
 from lms.courses.models import Option, QuizVersion
 from tests.conftest import FIXTURE_CONTENT
 from tests.courses_support import SLUG, course, sign_in_as, take_quiz  # noqa: F401

@@ -9,7 +9,9 @@ def navigation() -> list[tuple[str, str]]:
     if not current_user.is_authenticated:
         return []
     items = [("guidance.index", "Guidance"), ("courses.index", "Courses"), ("sessions.index", "Sessions"),
-             ("checklists.index", "Key steps")]
+             ("checklists.index", "Key steps"), ("training.my_training", "My training")]
+    if current_user.has_role("supervisor", "admin"):
+        items.append(("reports.index", "Reports"))
     if current_user.has_role("admin"):
         items += [("people.admin_people", "People"), ("audit.index", "Audit log"), ("notify.index", "Outbox")]
     return items

@@ -73,21 +73,25 @@ def quiz_versions(course_id: int) -> list[QuizVersion]:
                                    .order_by(QuizVersion.number.desc())))
 
 
-def version_figures(version: QuizVersion, versions: list[QuizVersion], minimum: int) -> VersionFigures:
+def version_figures(version: QuizVersion, versions: list[QuizVersion], minimum: int,
+                    people: sa.Select | None = None) -> VersionFigures:
+    """The figures of a version; with `people` (a select of person ids), of those people's attempts only."""
     figures = VersionFigures(version=version, versions=versions, minimum=minimum)
-    _attempt_figures(figures)
+    _attempt_figures(figures, people)
     questions = list(db.session.scalars(
         sa.select(Question).where(Question.version_id == version.id).order_by(Question.position)
         .options(so.selectinload(Question.options))))
-    _question_figures(figures, questions, version.course_id)
+    _question_figures(figures, questions, version.course_id, people)
     return figures
 
 
-def _attempt_figures(figures: VersionFigures) -> None:
-    rows = db.session.execute(
-        sa.select(QuizAttempt.score_percent, QuizAttempt.is_passed, sa.func.count())
-        .where(QuizAttempt.version_id == figures.version.id, QuizAttempt.submitted_at.is_not(None))
-        .group_by(QuizAttempt.score_percent, QuizAttempt.is_passed)).all()
+def _attempt_figures(figures: VersionFigures, people: sa.Select | None) -> None:
+    stmt = (sa.select(QuizAttempt.score_percent, QuizAttempt.is_passed, sa.func.count())
+            .where(QuizAttempt.version_id == figures.version.id, QuizAttempt.submitted_at.is_not(None))
+            .group_by(QuizAttempt.score_percent, QuizAttempt.is_passed))
+    if people is not None:
+        stmt = stmt.where(QuizAttempt.person_id.in_(people.scalar_subquery()))
+    rows = db.session.execute(stmt).all()
     bands = dict.fromkeys(label for label, _, _ in BANDS)
     counts = defaultdict(int)
     for percent, passed, count in rows:
@@ -99,7 +103,8 @@ def _attempt_figures(figures: VersionFigures) -> None:
     figures.distribution = [(label, counts[label]) for label in bands]
 
 
-def _question_figures(figures: VersionFigures, questions: list[Question], course_id: int) -> None:
+def _question_figures(figures: VersionFigures, questions: list[Question], course_id: int,
+                      people: sa.Select | None) -> None:
     # Every version's copy of these questions: a copy has the same fingerprint, so the same options in the same
     # places, and its answers count here too.
     copies: dict[str, set[int]] = defaultdict(set)
@@ -115,11 +120,13 @@ def _question_figures(figures: VersionFigures, questions: list[Question], course
     # One pass over the submitted answers: how many gave each distinct answer, and whether it was fully right.
     answered: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     chosen: dict[tuple[str, int], int] = defaultdict(int)
-    for question_id, is_correct, mask, count in db.session.execute(
-            sa.select(AttemptQuestion.question_id, AttemptQuestion.is_correct, AttemptQuestion.chosen_mask,
-                      sa.func.count())
-            .where(AttemptQuestion.question_id.in_(fingerprint_of), AttemptQuestion.is_correct.is_not(None))
-            .group_by(AttemptQuestion.question_id, AttemptQuestion.is_correct, AttemptQuestion.chosen_mask)):
+    answers = (sa.select(AttemptQuestion.question_id, AttemptQuestion.is_correct, AttemptQuestion.chosen_mask,
+                         sa.func.count())
+               .where(AttemptQuestion.question_id.in_(fingerprint_of), AttemptQuestion.is_correct.is_not(None))
+               .group_by(AttemptQuestion.question_id, AttemptQuestion.is_correct, AttemptQuestion.chosen_mask))
+    if people is not None:
+        answers = answers.join(QuizAttempt).where(QuizAttempt.person_id.in_(people.scalar_subquery()))
+    for question_id, is_correct, mask, count in db.session.execute(answers):
         answered[question_id][0] += count
         answered[question_id][1] += count if is_correct else 0
         for position in chosen_positions(mask):

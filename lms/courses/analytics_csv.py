@@ -1,21 +1,10 @@
 """The analytics as CSV: the same figures as the page, one row per measure, safe to open in a spreadsheet."""
-import csv
-import io
-
+from lms import csvutil
 from lms.courses.analytics import VersionFigures
 
 HEADER = ["kind", "question", "option", "text", "correct_option", "count", "out_of", "percent",
           "most_popular_wrong", "versions_pooled", "cites"]
 TOO_FEW = "too few attempts"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value) -> str:
-    """A spreadsheet must never run authored text as a formula (CSV injection), so such text gets a quote."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def percent(value: int | None) -> str:
@@ -42,8 +31,4 @@ def rows(figures: VersionFigures) -> list[list]:
 
 
 def to_csv(figures: VersionFigures) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows(figures):
-        writer.writerow([cell(value) for value in row])
-    return buffer.getvalue()
+    return csvutil.to_csv(rows(figures))

@@ -2,6 +2,7 @@
 
 A course is all or nothing: a problem in any of its files loads none of them, and the last good version stays.
 """
+import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
@@ -14,6 +15,7 @@ from lms.content.render import callout_problems, internal_links, render_markdown
 from lms.content.sync import KindReport, ParsedItem, read_text
 from lms.courses.models import COMPLETION_PARTS
 from lms.courses.quiz_format import ParsedQuiz, parse_quiz
+from lms.people.models import RANKS, TEAM_TYPES
 
 COURSE_FIELDS = {
     "title": Field(str),
@@ -24,8 +26,13 @@ COURSE_FIELDS = {
     "retake_after_hours": Field(int, required=False, default=0),
     "completion": Field(list),
     "valid_for_months": Field(int, required=False),
+    "required_of": Field(list, required=False, default=[]),
+    "due": Field(object, required=False, default={}),
+    "due_within_days": Field(int, required=False),
     "order": Field(int, required=False, default=100),
 }
+DUE_HELP = ("due is one date (due: 2027-03-31) or dates by rank code or team type, with default for everyone "
+            "else (due: {default: 2027-03-31, PS: 2027-01-31, RESPONSE: 2027-02-28})")
 MODULE_FIELDS = {
     "title": Field(str),
     "summary": Field(str),
@@ -172,6 +179,13 @@ class CourseImporter:
         if "modules" in meta["completion"] and not has_modules:
             raise _problem_at(doc, "completion", "completion needs the modules but the course has none "
                                                  "(add 01-<slug>.md)")
+        meta["due"] = _due_dates(doc, meta["due"])
+        unknown_ranks = [rank for rank in meta["required_of"] if rank not in RANKS]
+        if unknown_ranks:
+            raise _problem_at(doc, "required_of", f"required_of lists rank codes such as PC, DC, PS, DS "
+                                                  f"(not '{unknown_ranks[0]}')")
+        if meta["due_within_days"] is not None and meta["due_within_days"] < 1:
+            raise _problem_at(doc, "due_within_days", "due_within_days must be at least 1 (leave it out for none)")
         for line, message in callout_problems(doc.body, doc.body_line):
             raise ContentProblem(message, line)
         data = CourseData(slug, meta, render_markdown(doc.body).html if doc.body.strip() else "", _digest(text))
@@ -212,6 +226,26 @@ class CourseImporter:
         report.failed = sorted(set(report.failed).union(
             item.path for slug in broken for item in by_course.get(slug, [])))
         publish_courses({slug: group for slug, group in by_course.items() if slug not in broken}, broken, report)
+
+
+def _due_dates(doc, value) -> dict[str, str]:
+    """The `due` field as {"default" | rank code | team type: "YYYY-MM-DD"}."""
+    if not isinstance(value, dict):
+        value = {"default": value}
+    dates = {}
+    for key, day in value.items():
+        key = str(key)
+        if key != "default" and key not in RANKS and key not in TEAM_TYPES:
+            raise _problem_at(doc, "due", f"'{key}' is not default, a rank code or a team type: {DUE_HELP}")
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        if not isinstance(day, dt.date):
+            try:
+                day = dt.date.fromisoformat(str(day))
+            except ValueError:
+                raise _problem_at(doc, "due", f"'{day}' is not a date written YYYY-MM-DD: {DUE_HELP}") from None
+        dates[key] = day.isoformat()
+    return dates
 
 
 def _numbering_problems(modules: list[tuple[int, Path, str]]) -> list[tuple[Path, ContentProblem]]:

@@ -31,6 +31,12 @@ class Course(db.Model):
     completion: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     #: a refresher is due this many months after completion; None = never
     valid_for_months: so.Mapped[int | None]
+    #: rank codes of the people who must complete it; empty = everyone who holds the officer role
+    required_ranks: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    #: when it must be done by: {"default" | rank code | team type: "YYYY-MM-DD"}; empty = no date
+    due_dates: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    #: someone who joins later has this many days from joining (never less time than the dates give)
+    due_within_days: so.Mapped[int | None]
     position: so.Mapped[int] = so.mapped_column(default=100)
     source_path: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     content_hash: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
@@ -40,6 +46,9 @@ class Course(db.Model):
 
     def requires(self, part: str) -> bool:
         return part in (self.completion or [])
+
+    def is_required_of(self, rank: str) -> bool:
+        return not self.required_ranks or rank in self.required_ranks
 
 
 class Module(db.Model):

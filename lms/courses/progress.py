@@ -5,8 +5,8 @@ many officers (or many courses) in four queries, whatever their number.
 """
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -17,9 +17,11 @@ from lms.extensions import db
 OWNED_PARTS = ("modules", "quiz")
 
 
-@dataclass(frozen=True)
-class CourseProgress:
+class CourseProgress(NamedTuple):
+    """Where one officer is on one course (a tuple: reports make thousands of them)."""
+
     modules_total: int
+    #: the live modules read; left empty when only the counts were loaded (load_progress(..., module_ids=False))
     read_module_ids: frozenset[int]
     #: whether the course has a quiz that new attempts can be made on
     has_quiz: bool
@@ -30,10 +32,16 @@ class CourseProgress:
     passed_at: datetime | None
     last_submitted_at: datetime | None
     in_progress_attempt_id: int | None
+    #: when the latest of the live modules read was read (a completion date when all are read)
+    last_read_at: datetime | None = None
+    #: the latest passing attempt: a refresher is counted from it
+    last_passed_at: datetime | None = None
+    #: how many of the live modules have been read
+    read_count: int = 0
 
     @property
     def modules_read(self) -> int:
-        return len(self.read_module_ids)
+        return self.read_count
 
     @property
     def has_read_all_modules(self) -> bool:
@@ -45,7 +53,7 @@ class CourseProgress:
 
     @property
     def is_started(self) -> bool:
-        return bool(self.read_module_ids) or self.attempts_used > 0 or self.in_progress_attempt_id is not None
+        return self.read_count > 0 or self.attempts_used > 0 or self.in_progress_attempt_id is not None
 
     @property
     def percent_of_modules(self) -> int:
@@ -57,51 +65,85 @@ class CourseProgress:
         return all(done[part] for part in OWNED_PARTS if course.requires(part))
 
 
-def load_progress(person_ids: Iterable[int], courses: Iterable[Course]) -> dict[tuple[int, int], CourseProgress]:
-    """Progress of every (person, course) pair, keyed (person_id, course_id), in four queries."""
+def rows(statement):
+    """Plain rows, without the ORM's per-row work: the bulk loader reads tens of thousands of them."""
+    return db.session.connection().execute(statement).all()
+
+
+def load_progress(person_ids: Iterable[int], courses: Iterable[Course], *, module_ids: bool = True,
+                  people: sa.Select | None = None) -> dict[tuple[int, int], CourseProgress]:
+    """Progress of every (person, course) pair, keyed (person_id, course_id), in four queries.
+
+    Reports on thousands of officers pass module_ids=False (the database counts the modules read instead of listing
+    them) and `people`, a select of the same person ids, so the database is not sent thousands of ids.
+    """
     person_ids, courses = sorted(set(person_ids)), list(courses)
     course_ids = [course.id for course in courses]
     if not person_ids or not course_ids:
         return {}
+    people = person_ids if people is None else people.scalar_subquery()
     modules_by_course: dict[int, set[int]] = defaultdict(set)
-    for course_id, module_id in db.session.execute(
+    for course_id, module_id in rows(
             sa.select(Module.course_id, Module.id).where(Module.course_id.in_(course_ids),
                                                          Module.is_retired.is_(False))):
         modules_by_course[course_id].add(module_id)
     reads: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for person_id, course_id, module_id in db.session.execute(
-            sa.select(ModuleRead.person_id, Module.course_id, ModuleRead.module_id).join(Module)
-            .where(ModuleRead.person_id.in_(person_ids), Module.course_id.in_(course_ids),
-                   Module.is_retired.is_(False))):
-        reads[(person_id, course_id)].add(module_id)
+    counts: dict[tuple[int, int], tuple[int, datetime]] = {}
+    live_reads = (sa.select(ModuleRead.person_id, Module.course_id).join(Module)
+                  .where(ModuleRead.person_id.in_(people), Module.course_id.in_(course_ids),
+                         Module.is_retired.is_(False)))
+    if module_ids:
+        for person_id, course_id, module_id, read_at in rows(live_reads.add_columns(ModuleRead.module_id,
+                                                                                    ModuleRead.read_at)):
+            reads[(person_id, course_id)].add(module_id)
+            count, last = counts.get((person_id, course_id), (0, read_at))
+            counts[(person_id, course_id)] = (count + 1, max(last, read_at))
+    else:
+        for person_id, course_id, count, last in rows(
+                live_reads.add_columns(sa.func.count(), sa.func.max(ModuleRead.read_at))
+                .group_by(ModuleRead.person_id, Module.course_id)):
+            counts[(person_id, course_id)] = (count, last)
     with_quiz = set(db.session.scalars(sa.select(QuizVersion.course_id).where(
         QuizVersion.course_id.in_(course_ids), QuizVersion.is_current.is_(True))))
     submitted = QuizAttempt.submitted_at.is_not(None)
     attempts = {
-        (row.person_id, row.course_id): row for row in db.session.execute(
+        (row.person_id, row.course_id): row for row in rows(
             sa.select(
                 QuizAttempt.person_id, QuizAttempt.course_id,
                 sa.func.count(QuizAttempt.submitted_at).label("used"),
                 sa.func.max(QuizAttempt.score_percent).label("best"),
                 sa.func.min(sa.case((QuizAttempt.is_passed.is_(True), QuizAttempt.submitted_at))).label("passed_at"),
+                sa.func.max(sa.case((QuizAttempt.is_passed.is_(True), QuizAttempt.submitted_at))).label("last_pass"),
                 sa.func.max(QuizAttempt.submitted_at).label("last_at"),
                 sa.func.max(sa.case((sa.not_(submitted), QuizAttempt.id))).label("in_progress"),
-            ).where(QuizAttempt.person_id.in_(person_ids), QuizAttempt.course_id.in_(course_ids))
+            ).where(QuizAttempt.person_id.in_(people), QuizAttempt.course_id.in_(course_ids))
             .group_by(QuizAttempt.person_id, QuizAttempt.course_id))
     }
     result = {}
+    nothing, no_reads = frozenset(), (0, None)
+    # Someone who has done nothing on a course has the same (unchangeable) progress as anyone else who has not.
+    untouched = {course_id: CourseProgress(len(modules_by_course[course_id]), nothing, course_id in with_quiz, 0,
+                                           None, None, None, None) for course_id in course_ids}
     for person_id in person_ids:
         for course_id in course_ids:
-            row = attempts.get((person_id, course_id))
-            result[(person_id, course_id)] = CourseProgress(
+            key = (person_id, course_id)
+            row = attempts.get(key)
+            read_count, last_read = counts.get(key, no_reads)
+            if row is None and not read_count:
+                result[key] = untouched[course_id]
+                continue
+            result[key] = CourseProgress(
                 modules_total=len(modules_by_course[course_id]),
-                read_module_ids=frozenset(reads[(person_id, course_id)]),
+                read_module_ids=frozenset(reads[key]) if module_ids else nothing,
                 has_quiz=course_id in with_quiz,
                 attempts_used=row.used if row else 0,
                 best_percent=row.best if row else None,
                 passed_at=row.passed_at if row else None,
                 last_submitted_at=row.last_at if row else None,
                 in_progress_attempt_id=row.in_progress if row else None,
+                last_read_at=last_read,
+                last_passed_at=row.last_pass if row else None,
+                read_count=read_count,
             )
     return result
 

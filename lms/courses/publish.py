@@ -49,6 +49,8 @@ def _publish_course_row(item: ParsedItem, course: Course | None, report: KindRep
     course.pass_mark, course.max_attempts = meta["pass_mark"], meta["max_attempts"]
     course.retake_after_hours, course.completion = meta["retake_after_hours"], list(meta["completion"])
     course.valid_for_months, course.position = meta["valid_for_months"], meta["order"]
+    course.required_ranks, course.due_dates = list(meta["required_of"]), dict(meta["due"])
+    course.due_within_days = meta["due_within_days"]
     course.intro_html, course.source_path, course.content_hash = data.intro_html, item.path, data.content_hash
     course.is_retired, course.updated_at = False, utcnow()
     db.session.flush()

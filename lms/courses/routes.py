@@ -3,11 +3,12 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
 from lms.access import roles_required, signed_in
+from lms.completion import load as completion  # a module, not names: completion imports this package too
 from lms.courses import bp
 from lms.courses.analytics import quiz_versions, version_figures
 from lms.courses.analytics_csv import to_csv
 from lms.courses.forms import ActionForm, AnswersForm, read_answers
-from lms.courses.progress import progress_in_courses, progress_of
+from lms.courses.progress import progress_of
 from lms.courses.queries import (attempt_history, course_by_slug, current_version_summary, get_attempt_for,
                                  guidance_titles, live_courses, live_modules, module_by_slug, read_of)
 from lms.courses.scoring import rule_text
@@ -41,10 +42,13 @@ def course_withdrawn(error):
 def index():
     """List the courses with the officer's progress on each."""
     courses = live_courses()
-    progress = progress_in_courses(current_user.id, courses)
     now = utcnow()
+    records = {course_id: record for (_, course_id), record in
+               completion.load_records([completion.learner_of(current_user)], courses, now).items()}
+    progress = {course.id: records[course.id].progress for course in courses}
     states = {course.id: quiz_state(course, progress[course.id], now) for course in courses}
-    return render_template("courses/index.html", courses=courses, progress=progress, states=states)
+    return render_template("courses/index.html", courses=courses, progress=progress, states=states,
+                           statuses={course.id: records[course.id].status for course in courses})
 
 
 @bp.get("/<slug>/")
@@ -52,9 +56,10 @@ def index():
 def course(slug: str):
     """Show a course: its modules with ticks, progress and the quiz state."""
     found = get_course_or_abort(slug)
-    progress = progress_of(current_user.id, found)
-    return render_template("courses/course.html", course=found, modules=live_modules(found), progress=progress,
-                           state=quiz_state(found, progress, utcnow()))
+    now = utcnow()
+    record = completion.load_records([completion.learner_of(current_user)], [found], now)[(current_user.id, found.id)]
+    return render_template("courses/course.html", course=found, modules=live_modules(found), progress=record.progress,
+                           status=record.status, state=quiz_state(found, record.progress, now))
 
 
 @bp.get("/<slug>/modules/<module_slug>")

@@ -70,9 +70,11 @@ def load_people(demo: DemoContext) -> str:
             f"({sum(person.is_student_officer for person in plan.people)} student officers), {counts['PCSO']} PCSOs")
 
 
+from lms.demo.training import load_training  # noqa: E402  (it needs the courses the content sync published)
+
 #: The steps `flask demo load` runs in order. A capability that adds demo data (courses and attempts, sessions
 #: and bookings) appends a function here that takes the DemoContext and returns one line for the terminal.
-STEPS: list[Step] = [load_people]
+STEPS: list[Step] = [load_people, load_training]
 
 
 def demo_state() -> str:

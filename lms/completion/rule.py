@@ -1,0 +1,169 @@
+"""Decide an officer's status on a course from what they have done, the course's rule and its due dates.
+
+`decide` is the only place that says "complete", "overdue" or "refresher due"; every page, report, export and
+email asks it (through lms.completion.load), so the numbers agree everywhere.
+"""
+import calendar
+import functools
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from lms.courses.models import Course
+from lms.timeutil import format_date
+
+LABELS = {
+    "overdue": "Overdue",
+    "refresher_due": "Refresher due",
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "booked": "Booked",
+    "complete": "Complete",
+    "not_required": "Not required",
+}
+#: worst first: the order a supervisor sorts by and reads a list in
+SEVERITY = {code: place for place, code in enumerate(LABELS)}
+TAG_COLOURS = {"overdue": "red", "refresher_due": "orange", "not_started": "grey", "in_progress": "light-blue",
+               "booked": "blue", "complete": "green", "not_required": "grey"}
+#: the statuses that count as having the training, for percentages and targets
+DONE = frozenset({"complete"})
+
+
+class Learner(NamedTuple):
+    """Who the rule is about: what decides whether a course is required of them and when it is due."""
+
+    id: int
+    rank: str
+    team_type: str | None
+    #: when they joined (their account was made): the clock for due_within_days
+    joined_on: date
+
+
+class Facts(NamedTuple):
+    """What one officer has done on one course: the rule's only inputs besides the course and the date."""
+
+    #: the day the last live module was read, once all are; None until then
+    modules_done_on: date | None = None
+    #: the day of the latest passing attempt
+    quiz_passed_on: date | None = None
+    #: the day of the latest session attended
+    attended_on: date | None = None
+    #: anything done at all: a module read, a quiz attempt, a session, a booking or waiting-list place
+    has_started: bool = False
+    #: the start of a session still to come on which they hold a seat
+    booked_for: datetime | None = None
+    #: on the waiting list for a session still to come
+    is_waiting: bool = False
+
+    def done_on(self, part: str) -> date | None:
+        return self[PART_FIELDS[part]]
+
+
+#: where each part of a completion rule is in Facts
+PART_FIELDS = {"modules": 0, "quiz": 1, "session": 2}
+
+
+class Status(NamedTuple):
+    """The status decided (tuples: thousands are made per report, and they never change)."""
+
+    code: str
+    #: when the last part of the rule was (most recently) done
+    completed_on: date | None = None
+    due_on: date | None = None
+    refresher_due_on: date | None = None
+    booked_for: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code]
+
+    @property
+    def colour(self) -> str:
+        return TAG_COLOURS[self.code]
+
+    @property
+    def is_done(self) -> bool:
+        return self.code in DONE
+
+    @property
+    def is_required(self) -> bool:
+        return self.code != "not_required"
+
+    @property
+    def when(self) -> str:
+        """The date that goes with the status, in words: what a matrix cell and a CSV cell show after the label."""
+        if self.code in ("complete", "not_required"):
+            return format_date(self.completed_on) if self.completed_on else ""
+        if self.code == "refresher_due":
+            return f"since {format_date(self.refresher_due_on)}"
+        if self.code == "overdue":
+            return f"due {format_date(self.due_on)}"
+        if self.code == "booked":
+            return format_date(self.booked_for)
+        return f"due {format_date(self.due_on)}" if self.due_on else ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.label} {self.when}".strip()
+
+
+@functools.lru_cache(maxsize=4096)  # a report asks for the same few hundred completion dates thousands of times
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter (31 January + 1 = 28 February)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class CourseRule(NamedTuple):
+    """A course's completion settings, read once per report rather than once per officer."""
+
+    parts: tuple[str, ...]
+    #: the parts' places in Facts, so deciding for thousands of officers is a tuple lookup per part
+    part_fields: tuple[int, ...]
+    required_ranks: frozenset[str]
+    #: {"default" | rank code | team type: date}
+    due_dates: dict[str, date]
+    due_within_days: int | None
+    valid_for_months: int | None
+
+    @classmethod
+    def of(cls, course: Course) -> "CourseRule":
+        parts = tuple(course.completion or ())
+        return cls(parts, tuple(PART_FIELDS[part] for part in parts), frozenset(course.required_ranks or ()),
+                   {key: date.fromisoformat(day) for key, day in (course.due_dates or {}).items()},
+                   course.due_within_days, course.valid_for_months)
+
+    def is_required_of(self, rank: str) -> bool:
+        return not self.required_ranks or rank in self.required_ranks
+
+
+def due_on(rule: CourseRule, learner: Learner) -> date | None:
+    """The learner's due date: their rank's date, else their team type's, else the default; a later joiner gets
+    due_within_days from joining when that is later."""
+    dates = rule.due_dates
+    fixed = dates.get(learner.rank) or dates.get(learner.team_type or "") or dates.get("default")
+    if rule.due_within_days is None:
+        return fixed
+    own = learner.joined_on + timedelta(days=rule.due_within_days)
+    return max(fixed, own) if fixed else own
+
+
+def decide(rule: CourseRule, learner: Learner, facts: Facts, today: date) -> Status:
+    """The status of `learner` on a course (its `rule`) on `today`. Complete means every part of the rule is done;
+    its date is when the last part was most recently done, so doing a part again renews it."""
+    dates = [facts[field] for field in rule.part_fields]
+    completed_on = max(dates) if dates and all(dates) else None
+    due = due_on(rule, learner)
+    refresher = add_months(completed_on, rule.valid_for_months) if completed_on and rule.valid_for_months else None
+    booked_for = facts.booked_for if "session" in rule.parts else None
+    if not rule.is_required_of(learner.rank):
+        code = "not_required"
+    elif completed_on:
+        code = "refresher_due" if refresher and today >= refresher else "complete"
+    elif due and today > due:
+        code = "overdue"
+    elif booked_for:
+        code = "booked"
+    else:
+        code = "in_progress" if facts.has_started else "not_started"
+    return Status(code, completed_on, due, refresher, booked_for)

@@ -1,0 +1,171 @@
+"""The reports' data: the officers in scope with their status on every live course, and what pages count from it.
+
+Every report starts from load_dataset, so the matrix, the overdue list, the team status, coverage and the snapshot
+count the same statuses: the ones lms.completion decided.
+"""
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+
+from lms.completion.load import statuses
+from lms.completion.rule import SEVERITY, Status
+from lms.courses.models import Course
+from lms.courses.queries import live_courses
+from lms.people.models import RANKS
+from lms.reports.queries import Member, members, population
+
+RANK_ORDER = {rank: place for place, rank in enumerate(RANKS)}
+SORTS = ("name", "rank", "team")
+
+
+@dataclass
+class Row:
+    member: Member
+    #: one per course of the dataset, in the same order
+    statuses: list[Status]
+
+
+@dataclass
+class Dataset:
+    courses: list[Course]
+    rows: list[Row]
+
+    def course_index(self, course_id: int | None) -> int | None:
+        return next((i for i, course in enumerate(self.courses) if course.id == course_id), None)
+
+
+def load_dataset(team_ids, now: datetime | None = None, courses: list[Course] | None = None) -> Dataset:
+    """Everyone in these teams with a status per course: seven queries, however many people."""
+    courses = live_courses() if courses is None else courses
+    people = members(team_ids)
+    found = statuses([member.learner for member in people], courses, now, population(team_ids))
+    return Dataset(courses, [Row(member, [found[(member.id, course.id)] for course in courses]) for member in people])
+
+
+@dataclass
+class Tally:
+    """How many of a group are in each status on a course (or on several)."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def required(self) -> int:
+        return sum(self.counts.values()) - self.counts["not_required"]
+
+    @property
+    def done(self) -> int:
+        return self.counts["complete"]
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.done / self.required) if self.required else None
+
+    @property
+    def rag(self) -> str | None:
+        """Red, amber or green against the team target (TEAM_TARGET_PERCENT, TEAM_AMBER_PERCENT)."""
+        if self.percent is None:
+            return None
+        config = current_app.config
+        if self.percent >= config["TEAM_TARGET_PERCENT"]:
+            return "green"
+        return "amber" if self.percent >= config["TEAM_AMBER_PERCENT"] else "red"
+
+
+#: more teams than this in view and the team lists (progress bars, team status) show areas instead: a list of
+#: hundreds of teams says nothing at a glance; choosing an area lists its teams
+TEAM_LIST_LIMIT = 30
+
+
+@dataclass
+class TeamTally:
+    """A team's (or, for a view of many teams, an area's) officers and status counts."""
+
+    #: the team id, or the area id when grouped by area
+    group_id: int
+    name: str
+    #: the team's area; "" for an area
+    area_name: str
+    is_area: bool = False
+    officers: int = 0
+    #: one per course, in the dataset's order
+    courses: list[Tally] = field(default_factory=list)
+    overall: Tally = field(default_factory=Tally)
+
+
+def by_area(rows: list[Row]) -> bool:
+    """Whether these rows span too many teams to list team by team."""
+    return len({row.member.team_id for row in rows}) > TEAM_LIST_LIMIT
+
+
+def team_tallies(dataset: Dataset, rows: list[Row] | None = None, *, areas: bool = False) -> list[TeamTally]:
+    """Per team (by area, then name), or per area: officers and status counts per course and over all courses."""
+    groups: dict[int, TeamTally] = {}
+    size = len(dataset.courses)
+    for row in dataset.rows if rows is None else rows:
+        member = row.member
+        key = member.area_id if areas else member.team_id
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = TeamTally(key, member.area_name if areas else member.team_name,
+                                            "" if areas else member.area_name, areas,
+                                            courses=[Tally() for _ in range(size)])
+        group.officers += 1
+        for tally, status in zip(group.courses, row.statuses):
+            tally.counts[status.code] += 1
+            group.overall.counts[status.code] += 1
+    return sorted(groups.values(), key=lambda group: (group.area_name, group.name, group.group_id))
+
+
+def total_tally(dataset: Dataset, index: int, rows: list[Row] | None = None) -> Tally:
+    return Tally(Counter(row.statuses[index].code for row in (dataset.rows if rows is None else rows)))
+
+
+@dataclass
+class Filters:
+    area_id: int | None = None
+    team_id: int | None = None
+    rank: str | None = None
+    #: a status code; with course_id, on that course, otherwise on any course
+    status: str | None = None
+    course_id: int | None = None
+    #: "name", "rank", "team" or "course-<id>"
+    sort: str = "name"
+    descending: bool = False
+
+
+def filtered(dataset: Dataset, filters: Filters, *, with_status: bool = True) -> list[Row]:
+    """The rows that pass the filters (the status filter only `with_status`), sorted as asked."""
+    index = dataset.course_index(filters.course_id)
+    rows = [row for row in dataset.rows
+            if (not filters.area_id or row.member.area_id == filters.area_id)
+            and (not filters.team_id or row.member.team_id == filters.team_id)
+            and (not filters.rank or row.member.rank == filters.rank)
+            and (not with_status or not filters.status or _has_status(row, filters.status, index))]
+    return sorted(rows, key=_sort_key(dataset, filters.sort), reverse=filters.descending)
+
+
+def _has_status(row: Row, code: str, index: int | None) -> bool:
+    if index is not None:
+        return row.statuses[index].code == code
+    return any(status.code == code for status in row.statuses)
+
+
+def _sort_key(dataset: Dataset, sort: str):
+    if sort == "rank":
+        return lambda row: (RANK_ORDER.get(row.member.rank, len(RANK_ORDER)), row.member.sort_name)
+    if sort == "team":
+        return lambda row: (row.member.area_name, row.member.team_name, row.member.sort_name)
+    index = dataset.course_index(int(sort.removeprefix("course-"))) if sort.startswith("course-") and \
+        sort.removeprefix("course-").isdigit() else None
+    if index is not None:
+        return lambda row: (*status_order(row.statuses[index]), row.member.sort_name)
+    return lambda row: row.member.sort_name
+
+
+def status_order(status: Status) -> tuple[int, date]:
+    """Worst first; within a status, the longest overdue (or soonest booked, or first completed) first."""
+    when = {"overdue": status.due_on, "refresher_due": status.refresher_due_on, "complete": status.completed_on,
+            "booked": status.booked_for.date() if status.booked_for else None}.get(status.code) or status.due_on
+    return SEVERITY[status.code], when or date.max

@@ -1,0 +1,200 @@
+"""Read-side selects for the reports: the people in scope, and the few aggregates the snapshot needs.
+
+Every function takes the teams in scope and runs a fixed number of queries, however many officers they hold.
+"""
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from lms.completion.load import london_day
+from lms.completion.rule import Learner
+from lms.courses.models import Course, Module, ModuleRead, QuizAttempt
+from lms.extensions import db
+from lms.people.models import Area, Person, RoleGrant, Team
+from lms.reports.models import Delegation, Nudge, ProgrammeTarget, area_leads
+from lms.sessions.models import Attendance, Booking, TrainingSession
+
+
+class Member(NamedTuple):
+    """One officer as the reports show them: a plain row, so thousands load without building ORM objects."""
+
+    id: int
+    service_number: str
+    given_name: str
+    family_name: str
+    rank: str
+    email: str
+    created_at: datetime
+    team_id: int
+    team_name: str
+    team_type: str
+    area_id: int
+    area_name: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def sort_name(self) -> tuple:
+        return (self.family_name.lower(), self.given_name.lower(), self.id)
+
+    @property
+    def learner(self) -> Learner:
+        return Learner(self.id, self.rank, self.team_type, london_day(self.created_at))
+
+
+def _in_population(team_ids) -> tuple:
+    return (Person.team_id.in_(list(team_ids)), Person.is_active_account.is_(True),
+            Person.role_grants.any(RoleGrant.role == "officer"))
+
+
+def population(team_ids):
+    """A select of the ids of the people the reports cover: active officers (learners) in these teams."""
+    return sa.select(Person.id).where(*_in_population(team_ids))
+
+
+def members(team_ids) -> list[Member]:
+    """The active officers of these teams, with their team and area, by family name (one query)."""
+    team_ids = list(team_ids)
+    if not team_ids:
+        return []
+    rows = db.session.connection().execute(
+        sa.select(Person.id, Person.service_number, Person.given_name, Person.family_name, Person.rank, Person.email,
+                  Person.created_at, Team.id, Team.name, Team.team_type, Area.id, Area.name)
+        .join(Team, Team.id == Person.team_id).join(Area, Area.id == Team.area_id)
+        .where(*_in_population(team_ids))
+        .order_by(Person.family_name, Person.given_name, Person.id))
+    return [Member(*row) for row in rows]
+
+
+def teams_with_areas(team_ids) -> list[Team]:
+    return list(db.session.scalars(
+        sa.select(Team).join(Team.area).options(so.contains_eager(Team.area))
+        .where(Team.id.in_(list(team_ids))).order_by(Area.name, Team.name)))
+
+
+def last_nudges(person_ids, since: datetime) -> dict[int, datetime]:
+    """When each of these people was last nudged, if it was after `since` (one query)."""
+    person_ids = list(person_ids)
+    if not person_ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(Nudge.person_id, sa.func.max(Nudge.sent_at))
+        .where(Nudge.person_id.in_(person_ids), Nudge.sent_at > since).group_by(Nudge.person_id)).all())
+
+
+def programme_targets() -> list[ProgrammeTarget]:
+    return list(db.session.scalars(sa.select(ProgrammeTarget).options(so.joinedload(ProgrammeTarget.course))
+                                   .order_by(ProgrammeTarget.id)))
+
+
+def delegations_involving(user: Person, since) -> list[Delegation]:
+    """Delegations `user` gave or was given that have not ended before `since`, soonest first."""
+    return list(db.session.scalars(
+        sa.select(Delegation).options(so.joinedload(Delegation.from_person), so.joinedload(Delegation.to_person))
+        .where(sa.or_(Delegation.from_person_id == user.id, Delegation.to_person_id == user.id),
+               Delegation.ends_on >= since)
+        .order_by(Delegation.starts_on, Delegation.id)))
+
+
+def all_current_delegations(since) -> list[Delegation]:
+    """For admins: every delegation that has not ended before `since`."""
+    return list(db.session.scalars(
+        sa.select(Delegation).options(so.joinedload(Delegation.from_person), so.joinedload(Delegation.to_person))
+        .where(Delegation.ends_on >= since).order_by(Delegation.starts_on, Delegation.id).limit(500)))
+
+
+def area_lead_rows() -> list[tuple[Area, Person]]:
+    return list(db.session.execute(
+        sa.select(Area, Person).join(area_leads, area_leads.c.area_id == Area.id)
+        .join(Person, Person.id == area_leads.c.person_id).order_by(Area.name, Person.family_name)).tuples())
+
+
+def person_by_identifier(text: str) -> Person | None:
+    """Find someone by email or service number, as a supervisor types it."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return db.session.scalar(sa.select(Person).where(sa.or_(sa.func.lower(Person.email) == text.lower(),
+                                                            sa.func.upper(Person.service_number) == text.upper())))
+
+
+# The transcript: one person's whole record (a handful of queries, one per kind of thing done).
+
+def modules_read_by(person_id: int) -> list[tuple[ModuleRead, Module]]:
+    return list(db.session.execute(
+        sa.select(ModuleRead, Module).join(Module, Module.id == ModuleRead.module_id)
+        .where(ModuleRead.person_id == person_id).order_by(Module.course_id, Module.number)).tuples())
+
+
+def live_modules_of(course_ids) -> dict[int, list[Module]]:
+    """The live modules of these courses, in order, keyed by course id (one query)."""
+    modules: dict[int, list[Module]] = {course_id: [] for course_id in course_ids}
+    for module in db.session.scalars(
+            sa.select(Module).where(Module.course_id.in_(list(course_ids)), Module.is_retired.is_(False))
+            .options(so.load_only(Module.course_id, Module.slug, Module.number, Module.title))
+            .order_by(Module.course_id, Module.number)):
+        modules[module.course_id].append(module)
+    return modules
+
+
+def attempts_by(person_id: int) -> list[QuizAttempt]:
+    return list(db.session.scalars(
+        sa.select(QuizAttempt).where(QuizAttempt.person_id == person_id, QuizAttempt.submitted_at.is_not(None))
+        .order_by(QuizAttempt.course_id, QuizAttempt.submitted_at)))
+
+
+def sessions_of(person_id: int) -> list[tuple[Booking | None, Attendance | None, TrainingSession]]:
+    """Every session the person was booked on or marked on the register of, by date (two queries)."""
+    bookings = db.session.scalars(
+        sa.select(Booking).options(so.joinedload(Booking.session).joinedload(TrainingSession.venue))
+        .where(Booking.person_id == person_id, Booking.status != "cancelled")).all()
+    marks = db.session.scalars(
+        sa.select(Attendance).options(so.joinedload(Attendance.session).joinedload(TrainingSession.venue))
+        .where(Attendance.person_id == person_id)).all()
+    by_session: dict[int, list] = {}
+    for booking in bookings:
+        by_session[booking.session_id] = [booking, None, booking.session]
+    for mark in marks:
+        by_session.setdefault(mark.session_id, [None, None, mark.session])[1] = mark
+    return sorted((tuple(item) for item in by_session.values()), key=lambda item: item[2].starts_at)
+
+
+# The snapshot's aggregates, for the people in scope.
+
+def score_counts(course: Course, people) -> list[tuple[int, bool, int]]:
+    """(score percent, passed, how many) of the submitted attempts of these people on the course."""
+    return list(db.session.execute(
+        sa.select(QuizAttempt.score_percent, QuizAttempt.is_passed, sa.func.count())
+        .where(QuizAttempt.course_id == course.id, QuizAttempt.submitted_at.is_not(None),
+               QuizAttempt.person_id.in_(people.scalar_subquery()))
+        .group_by(QuizAttempt.score_percent, QuizAttempt.is_passed)).tuples())
+
+
+def first_attempts(course: Course, people) -> tuple[int, int]:
+    """(people who have submitted an attempt, of whom passed at the first attempt)."""
+    first = (sa.select(sa.func.min(QuizAttempt.id).label("id"))
+             .where(QuizAttempt.course_id == course.id, QuizAttempt.submitted_at.is_not(None),
+                    QuizAttempt.person_id.in_(people.scalar_subquery()))
+             .group_by(QuizAttempt.person_id).subquery())
+    total, passed = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(QuizAttempt.is_passed.is_(True)))
+        .select_from(QuizAttempt).join(first, first.c.id == QuizAttempt.id)).one()
+    return total, passed
+
+
+def register_counts(course: Course, people, since: datetime) -> dict[str, int]:
+    """How the register marked these people at the course's sessions since `since`: {status: count}."""
+    return dict(db.session.execute(
+        sa.select(Attendance.status, sa.func.count())
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .where(TrainingSession.course_id == course.id, TrainingSession.is_cancelled.is_(False),
+               TrainingSession.starts_at >= since, Attendance.person_id.in_(people.scalar_subquery()))
+        .group_by(Attendance.status)).all())
+
+
+def year_ago(now: datetime) -> datetime:
+    return now - timedelta(days=365)

@@ -1,0 +1,192 @@
+"""The reports: team status, matrix, overdue list (and nudging), coverage, transcripts, and my training.
+
+Every view asks lms.reports.scope for the teams the caller may see; a team, area or person outside them is a 404,
+and someone who may see no team at all gets a 403.
+"""
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from lms.access import signed_in
+from lms.completion.load import learner_of, load_records
+from lms.courses.queries import live_courses
+from lms.extensions import db
+from lms.people.forms import ConfirmForm
+from lms.reports import bp, queries, tables, training_bp, transcript
+from lms.reports.coverage import coverage as coverage_of
+from lms.reports.dataset import by_area, filtered, load_dataset, team_tallies
+from lms.reports.exports import matrix_xlsx
+from lms.reports.mine import next_step
+from lms.reports.scope import delegations_to, get_person_for, require_scope, sees_whole_force
+from lms.reports.services import ReportRuleError, next_nudge_at, nudge
+from lms.reports.viewhelpers import download, filter_args, paged, read_filters
+from lms.timeutil import format_datetime, today_london, utcnow
+
+
+@training_bp.get("/my-training")
+@signed_in
+def my_training():
+    """My training: my status on every course and what to do next."""
+    now = utcnow()
+    courses = live_courses()
+    records = load_records([learner_of(current_user)], courses, now)
+    modules = queries.live_modules_of([course.id for course in courses])
+    items = [(course, records[(current_user.id, course.id)],
+              next_step(course, records[(current_user.id, course.id)], modules[course.id], now))
+             for course in courses]
+    acting = db.session.scalars(delegations_to(current_user, today_london())).all()
+    return render_template("reports/my_training.html", items=items, acting=acting)
+
+
+def _scope_dataset():
+    """The caller's teams (403 if none), the filters asked for, and the dataset of the teams they leave."""
+    team_ids = require_scope(current_user)
+    teams = queries.teams_with_areas(team_ids)
+    courses = live_courses()
+    form, filters, chosen = read_filters(teams, courses)
+    return form, filters, load_dataset(chosen, courses=courses)
+
+
+@bp.get("/reports/")
+@signed_in
+def index():
+    """Team status: each team's completion of each course, red, amber or green against the team target."""
+    form, _, dataset = _scope_dataset()
+    teams = team_tallies(dataset, areas=by_area(dataset.rows))
+    return render_template("reports/index.html", form=form, dataset=dataset, teams=teams,
+                           blocks=tables.team_status_blocks(dataset, teams), args=filter_args())
+
+
+@bp.get("/reports/teams.csv")
+@signed_in
+def index_csv():
+    """The team status as CSV: one row per course and team."""
+    _, _, dataset = _scope_dataset()
+    teams = team_tallies(dataset, areas=by_area(dataset.rows))
+    return download(tables.csv_flat(tables.team_status_blocks(dataset, teams), "Course"), "team-status.csv")
+
+
+@bp.get("/reports/matrix")
+@signed_in
+def matrix():
+    """The team matrix: officers by courses, sortable and filtered; a progress bar per team."""
+    form, filters, dataset = _scope_dataset()
+    rows = filtered(dataset, filters)
+    page = paged(rows, current_app.config["MATRIX_PAGE_SIZE"])
+    in_view = filtered(dataset, filters, with_status=False)
+    teams = team_tallies(dataset, in_view, areas=by_area(in_view))
+    return render_template("reports/matrix.html", form=form, filters=filters, dataset=dataset, page=page,
+                           block=tables.matrix_block(dataset, page.items), teams=teams, args=filter_args())
+
+
+@bp.get("/reports/matrix.csv")
+@signed_in
+def matrix_csv():
+    """Every row of the matrix (not just one page) as CSV."""
+    _, filters, dataset = _scope_dataset()
+    return download(tables.csv_table(tables.matrix_block(dataset, filtered(dataset, filters))), "team-matrix.csv")
+
+
+@bp.get("/reports/matrix.xlsx")
+@signed_in
+def matrix_xlsx_download():
+    """Every row of the matrix as an Excel workbook."""
+    _, filters, dataset = _scope_dataset()
+    rows = filtered(dataset, filters)
+    body = matrix_xlsx(tables.matrix_block(dataset, rows), rows, f"Made {format_datetime(utcnow())}")
+    return download(body, "team-matrix.xlsx", XLSX)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _overdue():
+    form, filters, dataset = _scope_dataset()
+    now = utcnow()
+    rows = filtered(dataset, filters)
+    since = now - timedelta(days=current_app.config["NUDGE_INTERVAL_DAYS"])
+    nudged = queries.last_nudges([row.member.id for row in rows], since)
+    return form, dataset, tables.overdue_lines(dataset, rows, today_london(), nudged)
+
+
+@bp.get("/reports/overdue")
+@signed_in
+def overdue():
+    """Everyone overdue (or due a refresher), longest first, with a button to remind them by email."""
+    form, dataset, lines = _overdue()
+    return render_template("reports/overdue.html", form=form, dataset=dataset, lines=lines,
+                           block=tables.overdue_block(lines), args=filter_args(), action=ConfirmForm(),
+                           next_nudge_at=next_nudge_at)
+
+
+@bp.get("/reports/overdue.csv")
+@signed_in
+def overdue_csv():
+    """The overdue list as CSV."""
+    _, _, lines = _overdue()
+    return download(tables.csv_table(tables.overdue_block(lines)), "overdue.csv")
+
+
+@bp.post("/reports/overdue/<int:person_id>/nudge")
+@signed_in
+def nudge_person(person_id: int):
+    """Email one overdue officer a reminder (at most once a week, whoever asks)."""
+    require_scope(current_user)
+    person = get_person_for(current_user, person_id)
+    if person.id == current_user.id or not ConfirmForm().validate_on_submit():
+        abort(400)
+    courses = live_courses()
+    records = load_records([learner_of(person)], courses)
+    items = [(course, records[(person.id, course.id)].status) for course in courses
+             if records[(person.id, course.id)].status.code in tables.STATUS_OVERDUE]
+    try:
+        nudge(current_user, person, items)
+    except ReportRuleError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"{person.name} has been sent a reminder.", "success")
+    return redirect(url_for("reports.overdue", **filter_args()))
+
+
+@bp.get("/reports/coverage")
+@signed_in
+def coverage():
+    """Coverage against the programme's targets, in total, by rank and by area."""
+    form, _, dataset = _scope_dataset()
+    found = coverage_of(dataset, queries.programme_targets(), _is_whole_force(dataset))
+    return render_template("reports/coverage.html", form=form, coverages=found,
+                           blocks=tables.coverage_blocks(found), args=filter_args(),
+                           whole_force=_is_whole_force(dataset))
+
+
+@bp.get("/reports/coverage.csv")
+@signed_in
+def coverage_csv():
+    """Coverage as CSV: one row per target and group."""
+    _, _, dataset = _scope_dataset()
+    found = coverage_of(dataset, queries.programme_targets(), _is_whole_force(dataset))
+    return download(tables.csv_flat(tables.coverage_blocks(found), "Target"), "coverage.csv")
+
+
+def _is_whole_force(dataset) -> bool:
+    """Whether the page counts the whole force: an admin with no team or area filter."""
+    return sees_whole_force(current_user) and not filter_args().keys() & {"area", "team", "rank"}
+
+
+@bp.get("/reports/people/<int:person_id>")
+@signed_in
+def person(person_id: int):
+    """An officer's transcript: courses, modules read, quiz attempts and sessions; prints on A4."""
+    found = get_person_for(current_user, person_id)
+    return render_template("reports/transcript.html", transcript=transcript.build(found), now=utcnow())
+
+
+@bp.get("/reports/people/<int:person_id>.csv")
+@signed_in
+def person_csv(person_id: int):
+    """The transcript as CSV, section by section."""
+    found = get_person_for(current_user, person_id)
+    return download(tables.csv_sections(transcript.build(found).blocks), f"transcript-{found.service_number}.csv")

@@ -1,0 +1,68 @@
+"""Who may see which teams: one function that every report, export, transcript and nudge asks.
+
+Admins (the programme lead among them) see every team. A supervisor sees the teams they supervise and every team
+of the areas they lead. An acting supervisor also sees, while a delegation applies, the teams of the supervisor
+who delegated to them (not what was delegated on to that supervisor: delegations do not chain).
+"""
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort
+
+from lms.extensions import db
+from lms.people.models import Person, RoleGrant, Team, team_supervisors
+from lms.reports.models import Delegation, area_leads
+from lms.timeutil import today_london
+
+
+def own_teams(person_ids: list[int]):
+    """A select of the team ids the given supervisors supervise or lead the area of."""
+    supervised = sa.select(team_supervisors.c.team_id).where(team_supervisors.c.person_id.in_(person_ids))
+    led = (sa.select(Team.id).join(area_leads, area_leads.c.area_id == Team.area_id)
+           .where(area_leads.c.person_id.in_(person_ids)))
+    return sa.union(supervised, led)
+
+
+def delegations_to(user: Person, on: date):
+    """A select of the delegations that make `user` an acting supervisor on `on`."""
+    return (sa.select(Delegation)
+            .join(Person, Person.id == Delegation.from_person_id)
+            .where(Delegation.to_person_id == user.id, Delegation.cancelled_at.is_(None),
+                   Delegation.starts_on <= on, Delegation.ends_on >= on, Person.is_active_account.is_(True),
+                   Person.role_grants.any(RoleGrant.role == "supervisor")))
+
+
+def teams_visible_to(user: Person, on: date | None = None) -> frozenset[int]:
+    """The ids of the teams whose people `user` may see in reports on the day `on` (today by default)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.has_role("admin"):
+        return frozenset(db.session.scalars(sa.select(Team.id)))
+    on = on or today_london()
+    lenders = list(db.session.scalars(delegations_to(user, on).with_only_columns(Delegation.from_person_id)))
+    supervisors = ([user.id] if user.has_role("supervisor") else []) + lenders
+    if not supervisors:
+        return frozenset()
+    return frozenset(db.session.scalars(own_teams(supervisors)))
+
+
+def sees_whole_force(user: Person) -> bool:
+    return user.has_role("admin")
+
+
+def require_scope(user: Person) -> frozenset[int]:
+    """The teams `user` may see; 403 for someone who may see none (an officer, or a supervisor of no team)."""
+    teams = teams_visible_to(user)
+    if not teams:
+        abort(403)
+    return teams
+
+
+def get_person_for(user: Person, person_id: int) -> Person:
+    """A person whose record `user` may see: themselves, or someone in a team they may see; 404 otherwise."""
+    person = db.session.get(Person, person_id)
+    if person is None:
+        abort(404)
+    if person.id != user.id and (person.team_id is None or person.team_id not in teams_visible_to(user)):
+        abort(404)  # never confirm that someone outside your teams exists
+    return person

@@ -1,0 +1,100 @@
+"""What every report view shares: the filters (checked against the caller's scope), paging a list, downloads."""
+import math
+from dataclasses import dataclass
+
+from flask import Response, abort, request
+from wtforms.fields import SelectChoice
+
+from lms.completion.rule import LABELS
+from lms.courses.models import Course
+from lms.people.models import Team
+from lms.reports.dataset import SORTS, Filters
+from lms.reports.forms import ReportFilterForm
+
+
+@dataclass
+class ListPage:
+    """One page of an in-memory list, shaped like db.paginate's page for templates/_pagination.html."""
+
+    items: list
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paged(items: list, per_page: int) -> ListPage:
+    pages = max(math.ceil(len(items) / per_page), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    return ListPage(items[(page - 1) * per_page:page * per_page], page, pages, len(items))
+
+
+#: above this many teams the team list holds only the chosen area's teams (hundreds of options help no one)
+TEAM_CHOICES_LIMIT = 100
+
+
+def filter_form(teams: list[Team], courses: list[Course]) -> ReportFilterForm:
+    form = ReportFilterForm(request.args)
+    areas = {team.area_id: team.area.name for team in teams}
+    form.area.choices = [(0, "Any area")] + sorted(areas.items(), key=lambda item: item[1])
+    listed = teams
+    if len(teams) > TEAM_CHOICES_LIMIT:
+        team_id = request.args.get("team", 0, type=int)
+        area_id = request.args.get("area", 0, type=int) or next((team.area_id for team in teams
+                                                                 if team.id == team_id), 0)
+        listed = [team for team in teams if team.area_id == area_id]
+    form.team.choices = ([SelectChoice(0, "Any team" if listed or not teams else "Any team (choose an area to list "
+                                          "its teams)")]
+                         + [SelectChoice(team.id, team.name, optgroup=team.area.name) for team in listed])
+    form.course.choices = [(0, "Any course")] + [(course.id, course.title) for course in courses]
+    return form
+
+
+def read_filters(teams: list[Team], courses: list[Course]) -> tuple[ReportFilterForm, Filters, frozenset[int]]:
+    """The filters asked for, and the teams they leave; a team or area outside the caller's scope is a 404."""
+    form = filter_form(teams, courses)
+    area_id = request.args.get("area", 0, type=int)
+    team_id = request.args.get("team", 0, type=int)
+    by_id = {team.id: team for team in teams}
+    if team_id and team_id not in by_id:
+        abort(404)
+    if area_id and area_id not in {team.area_id for team in teams}:
+        abort(404)
+    form.validate()
+    sort = request.args.get("sort", "name")
+    if sort not in SORTS and not (sort.startswith("course-") and sort.removeprefix("course-").isdigit()):
+        sort = "name"
+    status = request.args.get("status", "")
+    course_id = request.args.get("course", 0, type=int)
+    filters = Filters(area_id=area_id or None, team_id=team_id or None,
+                      rank=form.rank.data if not form.rank.errors and form.rank.data else None,
+                      status=status if status in LABELS else None,
+                      course_id=course_id if course_id in {course.id for course in courses} else None,
+                      sort=sort, descending=request.args.get("dir") == "desc")
+    chosen = frozenset(team.id for team in teams if (not team_id or team.id == team_id)
+                       and (not area_id or team.area_id == area_id))
+    return form, filters, chosen
+
+
+def filter_args() -> dict:
+    """The query string of the current filters (not the page), for links and downloads."""
+    return {key: value for key, value in request.args.items() if key != "page" and value not in ("", "0")}
+
+
+def download(body: str | bytes, filename: str, mimetype: str = "text/csv") -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

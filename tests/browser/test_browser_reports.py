@@ -1,0 +1,83 @@
+"""A supervisor finds an overdue officer and reminds them; the report pages pass axe-core on a phone and a desktop."""
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from lms.notify.models import OutboxMessage
+from lms.reports.models import ProgrammeTarget
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, assert_no_horizontal_scroll, sign_in
+from tests.conftest import PASSWORD
+from tests.reports_support import attempt, book, complete, course, force, read_modules, set_due  # noqa: F401
+
+
+@pytest.fixture
+def team(db, force, course, release_database):
+    """Team A with someone complete, someone booked, someone part way and Amy, who has not started: overdue."""
+    set_due(course, default="2026-01-31", DC="2099-01-01")
+    complete(force.officer(given_name="Carol", family_name="Complete"), course)
+    booked = force.officer(given_name="Barry", family_name="Booked", rank="DC")
+    read_modules(booked, course)
+    attempt(booked, course)
+    book(booked, course)
+    read_modules(force.officer(given_name="Harry", family_name="Halfway"), course, count=1)
+    db.session.add(ProgrammeTarget(label="Every constable", course_id=course.id, ranks=["PC"], goal=None))
+    db.session.commit()
+    ids = {"amy": force.officer_a.id, "sergeant": force.sergeant_a.email, "admin": force.admin.email}
+    release_database()
+    return ids
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_supervisor_finds_an_overdue_officer_and_reminds_them(page_at, db, team, viewport):
+    page = page_at(viewport)
+    sign_in(page, team["sergeant"], PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Team status")
+    page.get_by_role("navigation", name="Reports").get_by_role("link", name="Overdue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overdue")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name="Amy Able"))
+    expect(row).to_contain_text("Witness basics (overdue)")
+    row.get_by_role("button", name="Remind Amy Able").click()
+    expect(page.get_by_role("alert")).to_contain_text("Amy Able has been sent a reminder.")
+    expect(page.get_by_role("row").filter(has=page.get_by_role("link", name="Amy Able"))).to_contain_text(
+        "Reminded; again from")
+    assert_accessible(page)
+    db.session.rollback()
+    [message] = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "nudge")).all()
+    assert message.person_id == team["amy"] and "Witness basics" in message.body_text
+
+
+REPORT_PAGES = ["/reports/", "/reports/matrix", "/reports/overdue", "/reports/coverage", "/reports/snapshot",
+                "/reports/delegations", "/my-training"]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_report_pages_pass_axe_and_fit_a_phone(page_at, team, viewport):
+    page = page_at(viewport)
+    sign_in(page, team["sergeant"], PASSWORD)
+    for path in REPORT_PAGES + [f"/reports/people/{team['amy']}"]:
+        page.goto(path)
+        assert_accessible(page)
+        if viewport == PHONE:
+            assert_no_horizontal_scroll(page)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_admin_report_pages_pass_axe(page_at, team, viewport):
+    page = page_at(viewport)
+    sign_in(page, team["admin"], PASSWORD)
+    for path in ("/reports/targets", "/reports/area-leads", "/reports/coverage", "/reports/snapshot"):
+        page.goto(path)
+        assert_accessible(page)
+        if viewport == PHONE:
+            assert_no_horizontal_scroll(page)
+
+
+def test_the_reports_work_without_javascript(page_at, team):
+    page = page_at(PHONE, java_script_enabled=False)
+    sign_in(page, team["sergeant"], PASSWORD)
+    page.goto("/reports/matrix")
+    page.get_by_label("Status").select_option("overdue")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_role("link", name="Amy Able")).to_be_visible()
+    expect(page.get_by_role("link", name="Carol Complete")).to_have_count(0)

@@ -1,0 +1,67 @@
+"""The demo force gets a training history, so the reports and the snapshot look like a real programme."""
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from lms.content.sync import sync_content
+from lms.courses.models import ModuleRead, QuizAttempt
+from lms.demo import load as demo_load
+from lms.demo.force import SUPERVISOR
+from lms.people.models import Person
+from lms.reports.models import Delegation, ProgrammeTarget, area_leads
+from lms.reports.scope import teams_visible_to
+from lms.sessions.models import Attendance, Booking, TrainingSession
+from lms.timeutil import utcnow
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+def count(db, what, *where) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(what).where(*where))
+
+
+def test_without_courses_the_demo_says_to_sync_content_first(runner, db):
+    result = runner.invoke(args=["demo", "load", "--areas", "1"])
+    assert result.exit_code == 0
+    assert "No training history: no courses are published yet." in result.output
+    assert count(db, QuizAttempt) == 0
+
+
+def test_the_demo_force_has_a_believable_training_history(runner, db, synced_content, client):
+    result = runner.invoke(args=["demo", "load", "--areas", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Training history:" in result.output
+    now = utcnow()
+    assert count(db, ModuleRead) > 100
+    attempts = count(db, QuizAttempt)
+    failed = count(db, QuizAttempt, QuizAttempt.is_passed.is_(False))
+    assert attempts > 50 and 0.05 < failed / attempts < 0.5
+    scores = db.session.scalars(sa.select(QuizAttempt.score_percent)).all()
+    assert len(set(scores)) >= 4  # a spread of scores, not everyone on 100%
+    assert count(db, Attendance, Attendance.status == "attended") > 20
+    assert count(db, Attendance, Attendance.status != "attended") >= 1
+    future = count(db, Booking, Booking.session_id.in_(sa.select(TrainingSession.id)
+                                                         .where(TrainingSession.starts_at > now)))
+    assert future >= 1
+    assert count(db, ProgrammeTarget) >= 2 and count(db, area_leads) == 1
+    sergeant = db.session.scalar(sa.select(Person).where(Person.email == SUPERVISOR.email))
+    [delegation] = db.session.scalars(sa.select(Delegation)).all()
+    assert delegation.to_person_id == sergeant.id and delegation.applies_on(now.date())
+    assert len(teams_visible_to(sergeant)) == 2  # their own team and the one lent to them
+    client.post("/login", data={"email": SUPERVISOR.email, "password": "masterclass"})
+    overdue = client.get("/reports/overdue").get_data(as_text=True)
+    assert "refresher due" in overdue  # someone in the team took the pilot two years ago
+
+
+def test_the_full_demo_with_the_forces_courses_loads_in_under_thirty_seconds(db):
+    report = sync_content(CONTENT)
+    db.session.commit()
+    assert report.ok
+    started = time.perf_counter()
+    lines = demo_load.load_demo()
+    db.session.commit()
+    elapsed = time.perf_counter() - started
+    assert "Training history:" in lines[-1]
+    assert count(db, QuizAttempt) > 1000
+    assert elapsed < 30, f"took {elapsed:.1f} s"
