@@ -166,6 +166,31 @@ def test_after_the_cut_off_a_freed_seat_is_offered_to_everyone_waiting(client, a
     assert seats_taken(db, session) == 1
 
 
+def test_cancelling_asks_first_and_says_the_seat_goes_to_the_next_person(client, db, login, make_person,
+                                                                        make_session):
+    officer, waiting = make_person(), make_person()
+    session = make_session(capacity=1)
+    for person in (officer, waiting):
+        booking_service.book(person, session, person)
+    db.session.commit()
+    held, queued = bookings(db, session)
+    login(officer)
+    page = client.get(f"/sessions/bookings/{held.id}/cancel?back=mine").get_data(as_text=True)
+    assert "Cancel your booking?" in page and "goes straight to the first person on the waiting list" in page
+    assert 'name="back" value="mine"' in page and "Yes, cancel my booking" in page
+    assert [b.status for b in bookings(db, session)] == ["booked", "waiting"]  # asking changes nothing
+    response = client.post(f"/sessions/bookings/{held.id}/cancel", data={"back": "mine"})
+    assert response.headers["Location"] == "/sessions/mine"
+    assert [b.status for b in bookings(db, session)] == ["cancelled", "booked"]
+    again = client.get(f"/sessions/bookings/{held.id}/cancel", follow_redirects=True).get_data(as_text=True)
+    assert "That booking has already been cancelled." in again
+
+    client.post("/logout")
+    login(make_person(roles=("officer", "trainer")))
+    page = client.get(f"/sessions/bookings/{queued.id}/cancel").get_data(as_text=True)
+    assert f"Cancel {waiting.name}&#39;s booking?" in page and f"We will email {waiting.name}" in page
+
+
 def test_an_officer_cannot_cancel_after_the_deadline(client, db, login, make_person, make_session):
     from lms.timeutil import utcnow
 
@@ -188,6 +213,7 @@ def test_an_officer_cannot_cancel_or_see_another_officers_booking(client, db, lo
     db.session.commit()
     [held] = bookings(db, session)
     login(other)
+    assert client.get(f"/sessions/bookings/{held.id}/cancel").status_code == 404
     assert client.post(f"/sessions/bookings/{held.id}/cancel").status_code == 404
     assert client.post(f"/sessions/bookings/{held.id}/take-seat").status_code == 404
     assert client.post(f"/sessions/{session.id}/book", data={"person_id": owner.id}).status_code == 404
@@ -301,6 +327,7 @@ def test_every_sessions_page_renders_for_its_roles_without_inline_script_or_styl
     officer = make_person()
     session = make_session(starts_in=timedelta(minutes=-20))
     booking_service.book(trainer, session, officer, now=session.starts_at - timedelta(days=1))
+    booking = booking_service.book(trainer, make_session(starts_in=timedelta(days=3), trainers=[]), make_person())
     register.open_check_in(trainer, session)
     db.session.commit()
     login(make_person(roles=("officer", "trainer", "supervisor", "admin")))
@@ -309,7 +336,8 @@ def test_every_sessions_page_renders_for_its_roles_without_inline_script_or_styl
                  "/sessions/team", "/sessions/manage", "/sessions/new", f"/sessions/{session.id}/edit",
                  f"/sessions/{session.id}/cancel", "/sessions/venues", "/sessions/venues/new",
                  f"/sessions/{session.id}/register", f"/sessions/{session.id}/register?q=Tester",
-                 f"/sessions/{session.id}/check-in-code", "/sessions/check-in", "/admin/outbox/"):
+                 f"/sessions/{session.id}/check-in-code", "/sessions/check-in", "/admin/outbox/",
+                 f"/sessions/bookings/{booking.id}/cancel"):
         response = client.get(path)
         assert response.status_code == 200, path
         body = response.get_data(as_text=True)
