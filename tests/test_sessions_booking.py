@@ -9,6 +9,7 @@ from lms.audit.models import AuditEvent
 from lms.courses.models import Course
 from lms.people.models import Area
 from lms.sessions import booking as booking_service
+from lms.sessions import register
 from lms.sessions.models import Venue
 from lms.sessions.rules import SessionRuleError
 from tests.sessions_fixtures import bookings, course, make_session, outbox, seats_taken, trainer, venue  # noqa: F401
@@ -56,6 +57,61 @@ def test_the_schema_refuses_a_second_live_booking_for_a_course_even_past_the_che
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def _held_earlier(db, make_person, make_session, trainer, mark=None, status="booked"):
+    """An officer's seat (or, with status="waiting", place in the queue) on a session of the course that is over."""
+    officer = make_person()
+    past = make_session(starts_in=timedelta(days=-2), capacity=1 if status == "waiting" else 8)
+    if status == "waiting":
+        holder = make_person()
+        booking_service.book(trainer, past, holder, now=past.starts_at - timedelta(days=3))
+    booking_service.book(trainer, past, officer, now=past.starts_at - timedelta(days=3))
+    if mark:
+        register.mark(trainer, past, officer, mark, now=past.ends_at)
+    db.session.commit()
+    return officer, past
+
+
+@pytest.mark.parametrize("mark, status", [("absent", "booked"), ("excused", "booked"), (None, "booked"),
+                                          (None, "waiting")])
+def test_an_officer_whose_session_is_over_without_attending_can_book_another(client, db, login, make_person,
+                                                                              make_session, trainer, mark, status):
+    officer, past = _held_earlier(db, make_person, make_session, trainer, mark, status)
+    later = make_session(starts_in=timedelta(days=5))
+    login(officer)
+    response = _book(client, later)
+    assert "You are booked" in response.get_data(as_text=True)
+    [old] = [b for b in bookings(db, past) if b.person_id == officer.id]
+    assert (old.status, old.superseded_at is not None) == (status, True)  # still on the old session's record
+    assert [(b.status, b.superseded_at) for b in bookings(db, later)] == [("booked", None)]
+    assert db.session.scalar(sa.select(AuditEvent.actor_id).where(AuditEvent.action == "booking.superseded")) \
+        == officer.id
+
+
+def test_an_officer_who_attended_is_told_there_is_no_need_to_book_again(client, db, login, make_person,
+                                                                         make_session, trainer):
+    officer, past = _held_earlier(db, make_person, make_session, trainer, "attended")
+    later = make_session(starts_in=timedelta(days=5))
+    login(officer)
+    response = _book(client, later)
+    assert "You attended this course&#39;s session on" in response.get_data(as_text=True)
+    assert bookings(db, later) == [] and bookings(db, past)[0].superseded_at is None
+    booking_service.book(trainer, later, officer)  # a trainer can still book them, for a refresher
+    db.session.commit()
+    assert [b.status for b in bookings(db, later)] == ["booked"]
+
+
+def test_a_session_in_progress_still_counts_as_the_officers_booking(client, db, login, make_person, make_session,
+                                                                     trainer):
+    officer = make_person()
+    running = make_session(starts_in=timedelta(minutes=-30))
+    booking_service.book(trainer, running, officer, now=running.starts_at - timedelta(days=1))
+    db.session.commit()
+    later = make_session(starts_in=timedelta(days=5))
+    login(officer)
+    assert "You already have a place on the session" in _book(client, later).get_data(as_text=True)
+    assert bookings(db, later) == []
 
 
 def test_an_overlapping_session_of_another_course_is_refused(client, db, login, make_person, make_session):
