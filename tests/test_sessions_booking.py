@@ -138,6 +138,18 @@ def test_booking_after_the_deadline_is_refused(client, db, login, make_person, m
     assert bookings(db, session) == []
 
 
+def test_a_session_past_its_booking_deadline_is_listed_as_closed_not_as_seats_left(client, db, login, make_person,
+                                                                                  make_session, course):
+    from lms.timeutil import utcnow
+
+    closed = make_session(starts_in=timedelta(days=1), booking_deadline_at=utcnow() - timedelta(hours=1))
+    login(make_person())
+    for path in ("/sessions/", "/courses/investigation-masterclass/"):
+        page = client.get(path).get_data(as_text=True)
+        item = page.split(f'href="/sessions/{closed.id}"')[1].split("</li>")[0]
+        assert "Booking closed" in item and "seats left" not in item, path
+
+
 def test_a_session_for_other_teams_is_neither_listed_nor_bookable(client, db, login, make_person, make_team,
                                                                   make_session):
     mine, theirs = make_team("Response A", area="Northtown"), make_team("Response B", area="Southport")

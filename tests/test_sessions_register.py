@@ -143,7 +143,7 @@ def _open_check_in(client, session) -> str:
     client.post(f"/sessions/{session.id}/check-in-code")
     page = client.get(f"/sessions/{session.id}/check-in-code").get_data(as_text=True)
     assert "<svg" in page and "lms-qr" in page
-    return re.search(r'aria-label="Check-in code">([A-Z0-9]+)<', page).group(1)
+    return re.search(r'Check-in code: </span>([A-Z0-9]+)<', page).group(1)
 
 
 def test_a_booked_officer_checks_in_with_the_code_in_the_room(client, db, login, make_person, make_session, trainer):

@@ -28,7 +28,8 @@ def index():
     sessions = queries.bookable_sessions(current_user, filters)
     mine = queries.live_bookings_by_session(current_user.id, [s.id for s in sessions])
     waiting = queries.waiting_counts([s.id for s in sessions])
-    return render_template("sessions/index.html", form=form, sessions=sessions, mine=mine, waiting=waiting)
+    return render_template("sessions/index.html", form=form, sessions=sessions, mine=mine, waiting=waiting,
+                           now=utcnow())
 
 
 @bp.get("/<int:session_id>")
