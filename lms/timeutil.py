@@ -41,5 +41,10 @@ def from_london(day: date, at: time) -> datetime:
     return utc.replace(tzinfo=None)
 
 
+def format_weekday(value: datetime | None) -> str:
+    """The day of the week ("Sat"): officers pick a session to fit their shift pattern."""
+    return to_london(value).strftime("%a") if value else ""
+
+
 def format_time(value: datetime | None) -> str:
     return to_london(value).strftime("%H:%M") if value else ""

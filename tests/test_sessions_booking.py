@@ -7,7 +7,10 @@ import sqlalchemy as sa
 
 from lms.audit.models import AuditEvent
 from lms.courses.models import Course
+from lms.people.models import Area
 from lms.sessions import booking as booking_service
+from lms.sessions import register
+from lms.sessions.models import Venue
 from lms.sessions.rules import SessionRuleError
 from tests.sessions_fixtures import bookings, course, make_session, outbox, seats_taken, trainer, venue  # noqa: F401
 
@@ -56,6 +59,61 @@ def test_the_schema_refuses_a_second_live_booking_for_a_course_even_past_the_che
     db.session.rollback()
 
 
+def _held_earlier(db, make_person, make_session, trainer, mark=None, status="booked"):
+    """An officer's seat (or, with status="waiting", place in the queue) on a session of the course that is over."""
+    officer = make_person()
+    past = make_session(starts_in=timedelta(days=-2), capacity=1 if status == "waiting" else 8)
+    if status == "waiting":
+        holder = make_person()
+        booking_service.book(trainer, past, holder, now=past.starts_at - timedelta(days=3))
+    booking_service.book(trainer, past, officer, now=past.starts_at - timedelta(days=3))
+    if mark:
+        register.mark(trainer, past, officer, mark, now=past.ends_at)
+    db.session.commit()
+    return officer, past
+
+
+@pytest.mark.parametrize("mark, status", [("absent", "booked"), ("excused", "booked"), (None, "booked"),
+                                          (None, "waiting")])
+def test_an_officer_whose_session_is_over_without_attending_can_book_another(client, db, login, make_person,
+                                                                              make_session, trainer, mark, status):
+    officer, past = _held_earlier(db, make_person, make_session, trainer, mark, status)
+    later = make_session(starts_in=timedelta(days=5))
+    login(officer)
+    response = _book(client, later)
+    assert "You are booked" in response.get_data(as_text=True)
+    [old] = [b for b in bookings(db, past) if b.person_id == officer.id]
+    assert (old.status, old.superseded_at is not None) == (status, True)  # still on the old session's record
+    assert [(b.status, b.superseded_at) for b in bookings(db, later)] == [("booked", None)]
+    assert db.session.scalar(sa.select(AuditEvent.actor_id).where(AuditEvent.action == "booking.superseded")) \
+        == officer.id
+
+
+def test_an_officer_who_attended_is_told_there_is_no_need_to_book_again(client, db, login, make_person,
+                                                                         make_session, trainer):
+    officer, past = _held_earlier(db, make_person, make_session, trainer, "attended")
+    later = make_session(starts_in=timedelta(days=5))
+    login(officer)
+    response = _book(client, later)
+    assert "You attended this course&#39;s session on" in response.get_data(as_text=True)
+    assert bookings(db, later) == [] and bookings(db, past)[0].superseded_at is None
+    booking_service.book(trainer, later, officer)  # a trainer can still book them, for a refresher
+    db.session.commit()
+    assert [b.status for b in bookings(db, later)] == ["booked"]
+
+
+def test_a_session_in_progress_still_counts_as_the_officers_booking(client, db, login, make_person, make_session,
+                                                                     trainer):
+    officer = make_person()
+    running = make_session(starts_in=timedelta(minutes=-30))
+    booking_service.book(trainer, running, officer, now=running.starts_at - timedelta(days=1))
+    db.session.commit()
+    later = make_session(starts_in=timedelta(days=5))
+    login(officer)
+    assert "You already have a place on the session" in _book(client, later).get_data(as_text=True)
+    assert bookings(db, later) == []
+
+
 def test_an_overlapping_session_of_another_course_is_refused(client, db, login, make_person, make_session):
     other_course = Course(slug="other", title="Interviewing victims", summary="", audience="")
     db.session.add(other_course)
@@ -78,6 +136,18 @@ def test_booking_after_the_deadline_is_refused(client, db, login, make_person, m
     response = _book(client, session)
     assert "Booking for this session closed" in response.get_data(as_text=True)
     assert bookings(db, session) == []
+
+
+def test_a_session_past_its_booking_deadline_is_listed_as_closed_not_as_seats_left(client, db, login, make_person,
+                                                                                  make_session, course):
+    from lms.timeutil import utcnow
+
+    closed = make_session(starts_in=timedelta(days=1), booking_deadline_at=utcnow() - timedelta(hours=1))
+    login(make_person())
+    for path in ("/sessions/", "/courses/investigation-masterclass/"):
+        page = client.get(path).get_data(as_text=True)
+        item = page.split(f'href="/sessions/{closed.id}"')[1].split("</li>")[0]
+        assert "Booking closed" in item and "seats left" not in item, path
 
 
 def test_a_session_for_other_teams_is_neither_listed_nor_bookable(client, db, login, make_person, make_team,
@@ -164,6 +234,31 @@ def test_after_the_cut_off_a_freed_seat_is_offered_to_everyone_waiting(client, a
     assert seats_taken(db, session) == 1
 
 
+def test_cancelling_asks_first_and_says_the_seat_goes_to_the_next_person(client, db, login, make_person,
+                                                                        make_session):
+    officer, waiting = make_person(), make_person()
+    session = make_session(capacity=1)
+    for person in (officer, waiting):
+        booking_service.book(person, session, person)
+    db.session.commit()
+    held, queued = bookings(db, session)
+    login(officer)
+    page = client.get(f"/sessions/bookings/{held.id}/cancel?back=mine").get_data(as_text=True)
+    assert "Cancel your booking?" in page and "goes straight to the first person on the waiting list" in page
+    assert 'name="back" value="mine"' in page and "Yes, cancel my booking" in page
+    assert [b.status for b in bookings(db, session)] == ["booked", "waiting"]  # asking changes nothing
+    response = client.post(f"/sessions/bookings/{held.id}/cancel", data={"back": "mine"})
+    assert response.headers["Location"] == "/sessions/mine"
+    assert [b.status for b in bookings(db, session)] == ["cancelled", "booked"]
+    again = client.get(f"/sessions/bookings/{held.id}/cancel", follow_redirects=True).get_data(as_text=True)
+    assert "That booking has already been cancelled." in again
+
+    client.post("/logout")
+    login(make_person(roles=("officer", "trainer")))
+    page = client.get(f"/sessions/bookings/{queued.id}/cancel").get_data(as_text=True)
+    assert f"Cancel {waiting.name}&#39;s booking?" in page and f"We will email {waiting.name}" in page
+
+
 def test_an_officer_cannot_cancel_after_the_deadline(client, db, login, make_person, make_session):
     from lms.timeutil import utcnow
 
@@ -186,6 +281,7 @@ def test_an_officer_cannot_cancel_or_see_another_officers_booking(client, db, lo
     db.session.commit()
     [held] = bookings(db, session)
     login(other)
+    assert client.get(f"/sessions/bookings/{held.id}/cancel").status_code == 404
     assert client.post(f"/sessions/bookings/{held.id}/cancel").status_code == 404
     assert client.post(f"/sessions/bookings/{held.id}/take-seat").status_code == 404
     assert client.post(f"/sessions/{session.id}/book", data={"person_id": owner.id}).status_code == 404
@@ -284,8 +380,9 @@ def test_the_sessions_list_runs_the_same_number_of_queries_however_many_sessions
     make_session()
     with count_queries() as few:
         assert client.get("/sessions/").status_code == 200
-    for day in range(2, 12):
-        make_session(starts_in=timedelta(days=day * 3))
+    for day in range(2, 12):  # each in its own room and area: the list names both
+        make_session(starts_in=timedelta(days=day * 3), venue=Venue(name=f"Room {day}", address="High Street",
+                                                                    capacity=8, area=Area(name=f"Area {day}")))
     with count_queries() as many:
         assert client.get("/sessions/").status_code == 200
     assert many.count == few.count
@@ -298,6 +395,7 @@ def test_every_sessions_page_renders_for_its_roles_without_inline_script_or_styl
     officer = make_person()
     session = make_session(starts_in=timedelta(minutes=-20))
     booking_service.book(trainer, session, officer, now=session.starts_at - timedelta(days=1))
+    booking = booking_service.book(trainer, make_session(starts_in=timedelta(days=3), trainers=[]), make_person())
     register.open_check_in(trainer, session)
     db.session.commit()
     login(make_person(roles=("officer", "trainer", "supervisor", "admin")))
@@ -306,7 +404,8 @@ def test_every_sessions_page_renders_for_its_roles_without_inline_script_or_styl
                  "/sessions/team", "/sessions/manage", "/sessions/new", f"/sessions/{session.id}/edit",
                  f"/sessions/{session.id}/cancel", "/sessions/venues", "/sessions/venues/new",
                  f"/sessions/{session.id}/register", f"/sessions/{session.id}/register?q=Tester",
-                 f"/sessions/{session.id}/check-in-code", "/sessions/check-in", "/admin/outbox/"):
+                 f"/sessions/{session.id}/check-in-code", "/sessions/check-in", "/admin/outbox/",
+                 f"/sessions/bookings/{booking.id}/cancel"):
         response = client.get(path)
         assert response.status_code == 200, path
         body = response.get_data(as_text=True)

@@ -95,6 +95,15 @@ def test_the_register_opens_on_the_day(client, db, login, make_person, make_sess
     assert _marks(db, session) == {}
 
 
+def test_on_the_day_the_trainers_list_leads_straight_to_the_register(client, db, login, make_session, trainer):
+    today = make_session(starts_in=timedelta(minutes=-30))
+    next_week = make_session(starts_in=timedelta(days=7))
+    login(trainer)
+    page = client.get("/sessions/manage").get_data(as_text=True)
+    assert f'href="/sessions/{today.id}/register"' in page and "Take the register" in page
+    assert f'href="/sessions/{next_week.id}/register"' not in page
+
+
 def test_officers_cannot_open_or_change_the_register(client, db, login, make_person, make_session):
     session, (first, _) = _booked_session(db, make_person, make_session, starts_in=timedelta(minutes=-30))
     login(first)
@@ -134,7 +143,7 @@ def _open_check_in(client, session) -> str:
     client.post(f"/sessions/{session.id}/check-in-code")
     page = client.get(f"/sessions/{session.id}/check-in-code").get_data(as_text=True)
     assert "<svg" in page and "lms-qr" in page
-    return re.search(r'aria-label="Check-in code">([A-Z0-9]+)<', page).group(1)
+    return re.search(r'Check-in code: </span>([A-Z0-9]+)<', page).group(1)
 
 
 def test_a_booked_officer_checks_in_with_the_code_in_the_room(client, db, login, make_person, make_session, trainer):

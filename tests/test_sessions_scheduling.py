@@ -104,6 +104,19 @@ def test_a_session_with_a_mistake_is_refused_with_a_message(client, db, login, c
     assert _sessions(db) == []
 
 
+def test_each_mistake_in_the_summary_links_to_a_field_on_the_page(client, db, login, course, trainer):
+    login(trainer)
+    data = _form(course, trainer, "")
+    del data["trainer_ids"]
+    page = client.post("/sessions/new", data=data).get_data(as_text=True)
+    summary = page.split('govuk-error-summary__list">')[1].split("</ul>")[0]
+    targets = re.findall(r'href="#([^"]+)"', summary)
+    assert targets == ["day", "trainer_ids-0"]
+    for target in targets:
+        assert f'id="{target}"' in page
+    assert _sessions(db) == []
+
+
 def test_a_session_cannot_have_more_seats_than_its_venue(client, db, login, course, trainer):
     small = Venue(name="Interview room 2", address="Police station", capacity=4)
     db.session.add(small)
@@ -262,3 +275,15 @@ def test_trainers_add_and_change_venues(client, db, login, trainer):
     [venue] = db.session.scalars(sa.select(Venue)).all()
     assert (venue.name, venue.capacity) == ("Southport hub", 10)
     assert "Southport hub" in client.get("/sessions/venues").get_data(as_text=True)
+
+
+def test_the_trainer_running_a_session_is_not_offered_a_seat_on_it(client, db, login, make_person, make_session,
+                                                                   trainer):
+    session = make_session()
+    login(trainer)
+    page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert "You are running this session." in page and "Book a seat" not in page
+    client.post("/logout")
+    login(make_person(roles=("officer", "trainer")))
+    page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert "You are running this session." not in page and "Book a seat" in page

@@ -10,10 +10,10 @@ from lms.audit.services import record
 from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions import notices
-from lms.sessions.models import LIVE_STATUSES, Booking, TrainingSession
+from lms.sessions.models import LIVE_STATUSES, Attendance, Booking, TrainingSession
 from lms.sessions.rules import (SessionRuleError, in_audience, is_trainer, lock_rows, may_book_for,
                                 promotion_cutoff)
-from lms.timeutil import format_datetime, utcnow
+from lms.timeutil import format_date, format_datetime, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,31 @@ def _refresh(*objects) -> None:
 
 def live_booking_for_course(person_id: int, course_id: int) -> Booking | None:
     return db.session.scalar(sa.select(Booking).where(
-        Booking.person_id == person_id, Booking.course_id == course_id, Booking.status.in_(LIVE_STATUSES)))
+        Booking.person_id == person_id, Booking.course_id == course_id, Booking.status.in_(LIVE_STATUSES),
+        Booking.superseded_at.is_(None)))
+
+
+def _is_over(booking: Booking, now: datetime) -> bool:
+    """A seat on a session that has ended, or a place in the queue for one that has started, is history."""
+    session = booking.session
+    return now >= (session.ends_at if booking.status == "booked" else session.starts_at)
+
+
+def _attended(booking: Booking) -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Attendance).where(
+        Attendance.session_id == booking.session_id, Attendance.person_id == booking.person_id,
+        Attendance.status == "attended")) > 0
+
+
+def _supersede(actor: Person, finished: Booking, now: datetime) -> None:
+    """Let a booking whose session is over stop counting as the person's booking for the course."""
+    db.session.execute(sa.update(Booking).where(Booking.id == finished.id, Booking.superseded_at.is_(None))
+                       .values(superseded_at=now).execution_options(synchronize_session=False))
+    _refresh(finished)
+    record(actor, "booking.superseded", "booking", finished.id,
+           f"{finished.person.name}'s {'seat' if finished.status == 'booked' else 'waiting-list place'} on "
+           f"{format_datetime(finished.session.starts_at)} closed: they booked the course again",
+           {"superseded": [False, True]})
 
 
 def _overlapping_booking(person_id: int, session: TrainingSession) -> Booking | None:
@@ -70,8 +94,9 @@ def _overlapping_booking(person_id: int, session: TrainingSession) -> Booking | 
     )
 
 
-def check_bookable(actor: Person, session: TrainingSession, person: Person, now: datetime) -> None:
-    """Raise SessionRuleError naming the first rule that stops `actor` booking `person` on `session`."""
+def check_bookable(actor: Person, session: TrainingSession, person: Person, now: datetime) -> Booking | None:
+    """Raise SessionRuleError naming the first rule that stops `actor` booking `person` on `session`. Return the
+    person's booking for the course on a session that is over, which the new booking is to replace."""
     if not may_book_for(actor, person):
         raise SessionRuleError("You can only book officers of the teams you supervise.")
     if not person.is_active_account:
@@ -86,22 +111,29 @@ def check_bookable(actor: Person, session: TrainingSession, person: Person, now:
         if not in_audience(session, person):
             raise SessionRuleError(f"This session is not open to {person.name}'s team.")
     existing = live_booking_for_course(person.id, session.course_id)
-    if existing is not None:
-        who = "You already have" if actor.id == person.id else f"{person.name} already has"
+    you = actor.id == person.id
+    if existing is not None and not _is_over(existing, now):
+        who = "You already have" if you else f"{person.name} already has"
         state = "a place on" if existing.status == "booked" else "a place on the waiting list for"
         raise SessionRuleError(f"{who} {state} the session on {format_datetime(existing.session.starts_at)} "
                                "for this course. Cancel that booking first.")
+    if existing is not None and existing.status == "booked" and not is_trainer(actor) and _attended(existing):
+        raise SessionRuleError(f"{'You' if you else person.name} attended this course's session on "
+                               f"{format_date(existing.session.starts_at)}, so there is no need to book another.")
     clash = _overlapping_booking(person.id, session)
     if clash is not None:
         raise SessionRuleError(f"That clashes with the {clash.session.course.title} session on "
                                f"{format_datetime(clash.session.starts_at)}.")
+    return existing
 
 
 def book(actor: Person, session: TrainingSession, person: Person, now: datetime | None = None) -> Booking:
     """Give `person` a seat on `session`, or a place on its waiting list when it is full."""
     now = now or utcnow()
     lock_rows(Person, [person.id])  # one person's bookings one at a time, so the clash check holds
-    check_bookable(actor, session, person, now)
+    finished = check_bookable(actor, session, person, now)
+    if finished is not None:
+        _supersede(actor, finished, now)
     booking = Booking(session_id=session.id, person_id=person.id, course_id=session.course_id,
                       status="booked" if _take_seat(session.id) else "waiting", booked_by_id=actor.id,
                       created_at=utcnow())

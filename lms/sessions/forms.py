@@ -20,8 +20,8 @@ class SessionForm(FlaskForm):
     trainer_ids = MultiCheckboxField("Trainers", coerce=int, validators=[DataRequired("Choose at least one trainer")])
     audience_area_ids = MultiCheckboxField("Areas", coerce=int)
     audience_team_ids = MultiCheckboxField("Teams", coerce=int)
-    deadline_day = DateField("Booking deadline: date", validators=[Optional()])
-    deadline_time = TimeField("Booking deadline: time", validators=[Optional()])
+    deadline_day = DateField("Deadline date", validators=[Optional()])
+    deadline_time = TimeField("Deadline time", validators=[Optional()])
     notes = TextAreaField("Notes for the people booked", validators=[Optional(), Length(max=2000)])
 
 

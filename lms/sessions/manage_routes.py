@@ -14,7 +14,7 @@ from lms.people.queries import areas, teams_by_area
 from lms.sessions import bp, queries, scheduling
 from lms.sessions.forms import CancelSessionForm, SessionForm, VenueForm
 from lms.sessions.models import TrainingSession, Venue
-from lms.sessions.rules import SessionRuleError, needs_go_decision, promotion_cutoff
+from lms.sessions.rules import SessionRuleError, needs_go_decision, promotion_cutoff, register_opens_at
 from lms.sessions.viewhelpers import commit_change, get_session_or_404
 from lms.timeutil import from_london, to_london, utcnow
 
@@ -31,8 +31,9 @@ def manage():
     waiting = queries.waiting_counts([s.id for s in upcoming + past])
     flagged = {s.id for s in upcoming if needs_go_decision(s, now)}
     cutoffs = {s.id: promotion_cutoff(s) for s in upcoming}
+    on_the_day = {s.id for s in upcoming if not s.is_cancelled and now >= register_opens_at(s)}
     return render_template("sessions/manage.html", upcoming=upcoming, past=past, waiting=waiting, flagged=flagged,
-                           cutoffs=cutoffs, now=now, confirm=ConfirmForm())
+                           cutoffs=cutoffs, on_the_day=on_the_day, now=now, confirm=ConfirmForm())
 
 
 def _session_form(session: TrainingSession | None) -> SessionForm:

@@ -11,6 +11,8 @@ from lms.timeutil import utcnow
 
 #: a booking that holds a seat or a place in the queue; anything else is history
 LIVE_STATUSES = ("booked", "waiting")
+#: the bookings that count as a person's one booking for a course (a superseded one is history)
+LIVE_BOOKING_WHERE = "status IN ('booked','waiting') AND superseded_at IS NULL"
 BOOKING_STATUSES = ("booked", "waiting", "cancelled")
 ATTENDANCE_STATUSES = {"attended": "Attended", "absent": "Absent", "excused": "Excused"}
 
@@ -125,8 +127,7 @@ class Booking(db.Model):
         sa.CheckConstraint("status IN ('booked','waiting','cancelled')", name="status"),
         # One live booking per person per course: the schema, not the code, has the last word under load.
         sa.Index("uq_bookings_live_person_course", "person_id", "course_id", unique=True,
-                 sqlite_where=sa.text("status IN ('booked','waiting')"),
-                 postgresql_where=sa.text("status IN ('booked','waiting')")),
+                 sqlite_where=sa.text(LIVE_BOOKING_WHERE), postgresql_where=sa.text(LIVE_BOOKING_WHERE)),
         sa.Index("ix_bookings_session_id_status", "session_id", "status"),
     )
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -144,6 +145,9 @@ class Booking(db.Model):
     cancelled_at: so.Mapped[datetime | None]
     #: "cancelled", "session cancelled", "moved", ...
     cancel_reason: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    #: when the person booked the course again after this booking's session was over (they missed it, or the
+    #: waiting list never reached them): it stays on the session's record but no longer counts as their booking
+    superseded_at: so.Mapped[datetime | None]
 
     session: so.Mapped[TrainingSession] = so.relationship()
     person: so.Mapped["Person"] = so.relationship(foreign_keys=[person_id])  # noqa: F821

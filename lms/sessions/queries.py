@@ -1,6 +1,6 @@
 """Read-side selects for the sessions pages and for other domains (attendance feeds the completion rule).
 Each page's queries are bounded: their number does not grow with rows."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -44,7 +44,7 @@ def last_attended(person_ids, course_ids=None, people: sa.Select | None = None) 
 
 
 def _session_options():
-    return (so.joinedload(TrainingSession.course), so.joinedload(TrainingSession.venue),
+    return (so.joinedload(TrainingSession.course), so.joinedload(TrainingSession.venue).joinedload(Venue.area),
             so.selectinload(TrainingSession.trainers))
 
 
@@ -97,6 +97,46 @@ def bookable_sessions(person: Person, filters: SessionFilters, now: datetime | N
     if filters.on_or_after:
         stmt = stmt.where(TrainingSession.starts_at >= _london_midnight(filters.on_or_after))
     return list(db.session.scalars(stmt))
+
+
+@dataclass
+class CoursePlan:
+    """Where an officer stands on a course's session, for the course page."""
+
+    #: the moment it was worked out, for the page's "still time to cancel?"
+    now: datetime
+    #: a seat or waiting-list place on a session still to come
+    booking: Booking | None = None
+    #: 1 for the first person waiting, when `booking` is a waiting-list place
+    position: int | None = None
+    #: the latest session of the course they attended, when they have no booking to come
+    attended: TrainingSession | None = None
+    #: the next sessions they can book, when they have neither
+    sessions: list[TrainingSession] = field(default_factory=list)
+
+
+def course_plan(person: Person, course: Course, now: datetime | None = None, limit: int = 3) -> CoursePlan:
+    """The officer's booking on the course's next session, else the session they attended, else the next few they
+    can book: a handful of queries, however many sessions the course has."""
+    now = now or utcnow()
+    booking = db.session.scalar(
+        sa.select(Booking).join(Booking.session)
+        .options(so.contains_eager(Booking.session).joinedload(TrainingSession.venue))
+        .where(Booking.person_id == person.id, Booking.course_id == course.id, Booking.status.in_(LIVE_STATUSES),
+               TrainingSession.is_cancelled.is_(False), TrainingSession.ends_at > now)
+        .order_by(TrainingSession.starts_at).limit(1))
+    if booking is not None:
+        return CoursePlan(now, booking=booking,
+                          position=waiting_position(booking) if booking.status == "waiting" else None)
+    attended = db.session.scalar(
+        sa.select(TrainingSession).join(Attendance, Attendance.session_id == TrainingSession.id)
+        .options(so.joinedload(TrainingSession.venue))
+        .where(Attendance.person_id == person.id, Attendance.status == "attended",
+               TrainingSession.course_id == course.id, TrainingSession.is_cancelled.is_(False))
+        .order_by(TrainingSession.starts_at.desc()).limit(1))
+    if attended is not None:
+        return CoursePlan(now, attended=attended)
+    return CoursePlan(now, sessions=bookable_sessions(person, SessionFilters(course_id=course.id), now, limit=limit))
 
 
 def live_bookings_by_session(person_id: int, session_ids) -> dict[int, Booking]:

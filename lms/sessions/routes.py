@@ -28,7 +28,8 @@ def index():
     sessions = queries.bookable_sessions(current_user, filters)
     mine = queries.live_bookings_by_session(current_user.id, [s.id for s in sessions])
     waiting = queries.waiting_counts([s.id for s in sessions])
-    return render_template("sessions/index.html", form=form, sessions=sessions, mine=mine, waiting=waiting)
+    return render_template("sessions/index.html", form=form, sessions=sessions, mine=mine, waiting=waiting,
+                           now=utcnow())
 
 
 @bp.get("/<int:session_id>")
@@ -46,7 +47,8 @@ def detail(session_id: int):
     if is_trainer(current_user):
         context["booked"], context["waiting"] = queries.roster(session)
         context["move_form"] = MoveForm()
-        context["move_form"].target_id.choices = [(s.id, f"{format_datetime(s.starts_at)}, {s.where}")
+        context["move_form"].target_id.choices = [(s.id, f"{format_datetime(s.starts_at)}, "
+                                                          f"{s.venue.name if s.venue else 'online'}")
                                                   for s in queries.other_sessions_of_course(session)]
         query = request.args.get("q", "").strip()[:100]
         context["query"] = query
@@ -76,18 +78,26 @@ def book(session_id: int):
     return redirect(url_for("sessions.detail", session_id=session.id))
 
 
-@bp.post("/bookings/<int:booking_id>/cancel")
+@bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
 @signed_in
 def cancel(booking_id: int):
-    """Cancel a booking or waiting-list place; a freed seat goes to the next person waiting."""
+    """Ask, then cancel a booking or waiting-list place; a freed seat goes to the next person waiting, so a slip of
+    the thumb would be hard to undo."""
     found = get_booking_for(current_user, booking_id)
-    if not BookForm().validate_on_submit():
+    back = "mine" if request.values.get("back") == "mine" else ""
+    back_url = url_for("sessions.mine") if back else url_for("sessions.detail", session_id=found.session_id)
+    form = BookForm()
+    if request.method == "GET":
+        if not found.is_live:
+            flash("That booking has already been cancelled.", "error")
+            return redirect(back_url)
+        return render_template("sessions/cancel_booking.html", booking=found, session=found.session, form=form,
+                               back=back, back_url=back_url, yours=found.person_id == current_user.id,
+                               position=queries.waiting_position(found) if found.status == "waiting" else None)
+    if not form.validate_on_submit():
         abort(400)
-    session_id = found.session_id
     commit_change(lambda: booking.cancel(current_user, found), "The booking is cancelled.")
-    if request.form.get("back") == "mine":
-        return redirect(url_for("sessions.mine"))
-    return redirect(url_for("sessions.detail", session_id=session_id))
+    return redirect(back_url)
 
 
 @bp.post("/bookings/<int:booking_id>/take-seat")

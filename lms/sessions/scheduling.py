@@ -65,7 +65,8 @@ def validate(details: SessionDetails, session: TrainingSession | None, now: date
     if details.venue is not None and details.capacity > details.venue.capacity:
         raise SessionRuleError(f"{details.venue.name} seats {details.venue.capacity}; lower the capacity.")
     if session is not None and details.capacity < session.seats_taken:
-        raise SessionRuleError(f"{session.seats_taken} people are booked: the capacity cannot go below that. "
+        booked = "1 person is" if session.seats_taken == 1 else f"{session.seats_taken} people are"
+        raise SessionRuleError(f"{booked} booked: the capacity cannot go below that. "
                                "Move or cancel bookings first.")
     if not 0 <= details.min_attendees <= details.capacity:
         raise SessionRuleError("The minimum numbers must be between 0 and the capacity.")

@@ -100,6 +100,8 @@ def sign_in(page, email: str, password: str) -> None:
 
 def axe_violations(page) -> list[dict]:
     """Run axe-core (WCAG 2.0-2.2 A and AA rules) on the page; return its violations."""
+    # Once the stylesheets are in: on a busy machine axe could otherwise judge the unstyled page (target-size).
+    page.wait_for_load_state("load")
     page.evaluate(AXE_SOURCE)
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});
@@ -114,5 +116,6 @@ def assert_accessible(page) -> None:
 
 
 def assert_no_horizontal_scroll(page) -> None:
+    page.wait_for_load_state("load")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"page scrolls sideways by {overflow}px"
