@@ -1,7 +1,7 @@
 """A booking whose session is over can be superseded, so the person can book the course again
 
 Revision ID: 0007_sessionsui
-Revises: 0005_checklists
+Revises: 0006_reports
 Create Date: 2026-11-25
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007_sessionsui'
-down_revision = '0005_checklists'
+down_revision = '0006_reports'
 branch_labels = None
 depends_on = None
 
