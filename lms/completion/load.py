@@ -1,7 +1,5 @@
-"""Gather the rule's facts for many officers and courses at once, in a fixed number of queries, and decide.
-
-Six queries whatever the number of officers: four for modules and quiz (lms.courses.progress), one for the
-sessions attended and one for the seats held on sessions still to come.
+"""Gather the rule's facts for one officer or thousands and decide, in a fixed number of queries whatever their number:
+modules and quiz from lms.courses.progress, one for the sessions attended, one for the seats on sessions to come.
 """
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -11,7 +9,7 @@ import sqlalchemy as sa
 
 from lms.completion.rule import CourseRule, Facts, Learner, Status, decide
 from lms.courses.models import Course
-from lms.courses.progress import CourseProgress, load_progress
+from lms.courses.progress import CourseProgress, ProgressSummary, load_progress, load_summaries
 from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions.models import LIVE_STATUSES, Booking, TrainingSession
@@ -48,18 +46,21 @@ def seats_to_come(person_ids: list[int], course_ids: list[int], now: datetime,
 
 
 NOTHING_DONE = Facts()
+NO_PROGRESS = ProgressSummary()
 
 
-def facts_from(progress: CourseProgress, attended_at: datetime | None, seat) -> Facts:
-    if not progress.read_count and not progress.attempts_used and progress.in_progress_attempt_id is None \
-            and attended_at is None and seat is None:
+def facts_from(progress: CourseProgress | ProgressSummary, modules_total: int, attended_at: datetime | None,
+               seat) -> Facts:
+    """The rule's facts from the courses domain's progress (full or summed up), the sessions attended and a seat."""
+    started = progress.modules_read or progress.attempts_used or progress.in_progress_attempt_id is not None
+    if not started and attended_at is None and seat is None:
         return NOTHING_DONE
-    modules_done = progress.has_read_all_modules and progress.last_read_at is not None
+    modules_done = progress.modules_read >= modules_total and progress.last_read_at is not None
     return Facts(
         modules_done_on=london_day(progress.last_read_at) if modules_done else None,
         quiz_passed_on=london_day(progress.last_passed_at),
         attended_on=london_day(attended_at),
-        has_started=progress.is_started or attended_at is not None or seat is not None,
+        has_started=True,
         booked_for=seat.starts_at if seat is not None and seat.status == "booked" else None,
         is_waiting=seat is not None and seat.status == "waiting",
     )
@@ -73,37 +74,59 @@ class Record(NamedTuple):
     status: Status
 
 
-def _decided(learners: list[Learner], courses: list[Course], now: datetime | None, module_ids: bool,
-             people: sa.Select | None = None):
-    """Yield ((person_id, course_id), progress, facts, status) for every learner and course, from six queries."""
+def load_records(learners: Iterable[Learner], courses: Iterable[Course],
+                 now: datetime | None = None) -> dict[tuple[int, int], Record]:
+    """Every (learner, course)'s record, with the modules read, keyed (person_id, course_id), in six queries: for a
+    page about one officer (or a few)."""
+    learners, courses = list(learners), list(courses)
     now = now or utcnow()
     today = london_day(now)
     person_ids, course_ids = [learner.id for learner in learners], [course.id for course in courses]
-    progress = load_progress(person_ids, courses, module_ids=module_ids, people=people)
-    attended = last_attended(person_ids, course_ids, people) if person_ids and course_ids else {}
-    seats = seats_to_come(person_ids, course_ids, now, people)
-    rules = [(course.id, CourseRule.of(course)) for course in courses]
-    for learner in learners:
-        for course_id, rule in rules:
-            key = (learner.id, course_id)
+    progress = load_progress(person_ids, courses)
+    attended = last_attended(person_ids, course_ids) if person_ids and course_ids else {}
+    seats = seats_to_come(person_ids, course_ids, now)
+    records = {}
+    for course in courses:
+        rule = CourseRule.of(course)
+        for learner in learners:
+            key = (learner.id, course.id)
             found = progress[key]
-            facts = facts_from(found, attended.get(key), seats.get(key))
-            yield key, found, facts, decide(rule, learner, facts, today)
-
-
-def load_records(learners: Iterable[Learner], courses: Iterable[Course], now: datetime | None = None, *,
-                 module_ids: bool = True) -> dict[tuple[int, int], Record]:
-    """Every (learner, course)'s record, keyed (person_id, course_id), in six queries. With module_ids=False the
-    progress holds how many modules were read but not which."""
-    return {key: Record(progress, facts, status)
-            for key, progress, facts, status in _decided(list(learners), list(courses), now, module_ids)}
+            facts = facts_from(found, found.modules_total, attended.get(key), seats.get(key))
+            records[key] = Record(found, facts, decide(rule, learner, facts, today))
+    return records
 
 
 def statuses(learners: Iterable[Learner], courses: Iterable[Course], now: datetime | None = None,
              people: sa.Select | None = None) -> dict[tuple[int, int], Status]:
-    """Bulk: every (learner, course)'s status, keyed (person_id, course_id), in six queries, for thousands.
-    `people` is the learners as a select of their ids, when there is one (the database is then sent no ids)."""
-    return {key: status for key, _, _, status in _decided(list(learners), list(courses), now, False, people)}
+    """Bulk: every (learner, course)'s status, keyed (person_id, course_id), in five queries, for thousands of
+    officers. `people` is the learners as a select of their ids, when the caller has one, so the database is not
+    sent thousands of ids."""
+    learners, courses = list(learners), list(courses)
+    now = now or utcnow()
+    today = london_day(now)
+    person_ids, course_ids = [learner.id for learner in learners], [course.id for course in courses]
+    if not person_ids or not course_ids:
+        return {}
+    people = sa.select(Person.id).where(Person.id.in_(person_ids)) if people is None else people
+    totals, summaries = load_summaries(people, courses)
+    attended = last_attended(person_ids, course_ids, people)
+    seats = seats_to_come(person_ids, course_ids, now, people)
+    found = {}
+    for course in courses:
+        rule, total = CourseRule.of(course), totals.get(course.id, 0)
+        # decide() is a pure function of the rule, the learner's rank, team type and joining day, the facts and
+        # the date, so everyone who has done nothing and shares those gets one status, decided once.
+        untouched: dict[tuple, Status] = {}
+        for learner in learners:
+            key = (learner.id, course.id)
+            facts = facts_from(summaries.get(key, NO_PROGRESS), total, attended.get(key), seats.get(key))
+            if facts is NOTHING_DONE:
+                alike = (learner.rank, learner.team_type, learner.joined_on)
+                status = untouched.get(alike) or untouched.setdefault(alike, decide(rule, learner, facts, today))
+            else:
+                status = decide(rule, learner, facts, today)
+            found[key] = status
+    return found
 
 
 def status_of(person: Person, course: Course, now: datetime | None = None) -> Status:

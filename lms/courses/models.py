@@ -84,7 +84,11 @@ class ModuleRead(db.Model):
     """An officer's "I have read this": recorded once, with the time."""
 
     __tablename__ = "module_reads"
-    __table_args__ = (sa.UniqueConstraint("person_id", "module_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "module_id"),
+        # The reports count every officer's reads and the latest per course from this index alone.
+        sa.Index("ix_module_reads_person_module_read_at", "person_id", "module_id", "read_at"),
+    )
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
     module_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("course_modules.id"), index=True)

@@ -5,6 +5,7 @@ many officers (or many courses) in four queries, whatever their number.
 """
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
@@ -17,11 +18,9 @@ from lms.extensions import db
 OWNED_PARTS = ("modules", "quiz")
 
 
-class CourseProgress(NamedTuple):
-    """Where one officer is on one course (a tuple: reports make thousands of them)."""
-
+@dataclass(frozen=True)
+class CourseProgress:
     modules_total: int
-    #: the live modules read; left empty when only the counts were loaded (load_progress(..., module_ids=False))
     read_module_ids: frozenset[int]
     #: whether the course has a quiz that new attempts can be made on
     has_quiz: bool
@@ -36,12 +35,10 @@ class CourseProgress(NamedTuple):
     last_read_at: datetime | None = None
     #: the latest passing attempt: a refresher is counted from it
     last_passed_at: datetime | None = None
-    #: how many of the live modules have been read
-    read_count: int = 0
 
     @property
     def modules_read(self) -> int:
-        return self.read_count
+        return len(self.read_module_ids)
 
     @property
     def has_read_all_modules(self) -> bool:
@@ -53,7 +50,7 @@ class CourseProgress(NamedTuple):
 
     @property
     def is_started(self) -> bool:
-        return self.read_count > 0 or self.attempts_used > 0 or self.in_progress_attempt_id is not None
+        return bool(self.read_module_ids) or self.attempts_used > 0 or self.in_progress_attempt_id is not None
 
     @property
     def percent_of_modules(self) -> int:
@@ -66,86 +63,102 @@ class CourseProgress(NamedTuple):
 
 
 def rows(statement):
-    """Plain rows, without the ORM's per-row work: the bulk loader reads tens of thousands of them."""
+    """Plain rows, without the ORM's per-row work: the bulk loaders read tens of thousands of them."""
     return db.session.connection().execute(statement).all()
 
 
-def load_progress(person_ids: Iterable[int], courses: Iterable[Course], *, module_ids: bool = True,
-                  people: sa.Select | None = None) -> dict[tuple[int, int], CourseProgress]:
-    """Progress of every (person, course) pair, keyed (person_id, course_id), in four queries.
+def _live_modules(course_ids: list[int]) -> dict[int, set[int]]:
+    modules: dict[int, set[int]] = defaultdict(set)
+    for course_id, module_id in rows(sa.select(Module.course_id, Module.id).where(Module.course_id.in_(course_ids),
+                                                                                  Module.is_retired.is_(False))):
+        modules[course_id].add(module_id)
+    return modules
 
-    Reports on thousands of officers pass module_ids=False (the database counts the modules read instead of listing
-    them) and `people`, a select of the same person ids, so the database is not sent thousands of ids.
-    """
+
+def _reads(people, course_ids: list[int]):
+    """A select of (person_id, course_id) for each read of a live module of these courses by these people."""
+    return (sa.select(ModuleRead.person_id, Module.course_id).join(Module)
+            .where(ModuleRead.person_id.in_(people), Module.course_id.in_(course_ids), Module.is_retired.is_(False)))
+
+
+def _attempts(people, course_ids: list[int]) -> dict[tuple[int, int], sa.Row]:
+    """Each (person, course)'s attempts summed up: used, best, first and latest pass, latest, the one in progress."""
+    submitted = QuizAttempt.submitted_at.is_not(None)
+    passed_at = sa.case((QuizAttempt.is_passed.is_(True), QuizAttempt.submitted_at))
+    return {(row.person_id, row.course_id): row for row in rows(
+        sa.select(QuizAttempt.person_id, QuizAttempt.course_id,
+                  sa.func.count(QuizAttempt.submitted_at).label("used"),
+                  sa.func.max(QuizAttempt.score_percent).label("best"),
+                  sa.func.min(passed_at).label("passed_at"), sa.func.max(passed_at).label("last_pass"),
+                  sa.func.max(QuizAttempt.submitted_at).label("last_at"),
+                  sa.func.max(sa.case((sa.not_(submitted), QuizAttempt.id))).label("in_progress"))
+        .where(QuizAttempt.person_id.in_(people), QuizAttempt.course_id.in_(course_ids))
+        .group_by(QuizAttempt.person_id, QuizAttempt.course_id))}
+
+
+def load_progress(person_ids: Iterable[int], courses: Iterable[Course]) -> dict[tuple[int, int], CourseProgress]:
+    """Progress of every (person, course) pair, keyed (person_id, course_id), in four queries."""
     person_ids, courses = sorted(set(person_ids)), list(courses)
     course_ids = [course.id for course in courses]
     if not person_ids or not course_ids:
         return {}
-    people = person_ids if people is None else people.scalar_subquery()
-    modules_by_course: dict[int, set[int]] = defaultdict(set)
-    for course_id, module_id in rows(
-            sa.select(Module.course_id, Module.id).where(Module.course_id.in_(course_ids),
-                                                         Module.is_retired.is_(False))):
-        modules_by_course[course_id].add(module_id)
+    modules_by_course = _live_modules(course_ids)
     reads: dict[tuple[int, int], set[int]] = defaultdict(set)
-    counts: dict[tuple[int, int], tuple[int, datetime]] = {}
-    live_reads = (sa.select(ModuleRead.person_id, Module.course_id).join(Module)
-                  .where(ModuleRead.person_id.in_(people), Module.course_id.in_(course_ids),
-                         Module.is_retired.is_(False)))
-    if module_ids:
-        for person_id, course_id, module_id, read_at in rows(live_reads.add_columns(ModuleRead.module_id,
-                                                                                    ModuleRead.read_at)):
-            reads[(person_id, course_id)].add(module_id)
-            count, last = counts.get((person_id, course_id), (0, read_at))
-            counts[(person_id, course_id)] = (count + 1, max(last, read_at))
-    else:
-        for person_id, course_id, count, last in rows(
-                live_reads.add_columns(sa.func.count(), sa.func.max(ModuleRead.read_at))
-                .group_by(ModuleRead.person_id, Module.course_id)):
-            counts[(person_id, course_id)] = (count, last)
+    last_read: dict[tuple[int, int], datetime] = {}
+    for person_id, course_id, module_id, read_at in rows(
+            _reads(person_ids, course_ids).add_columns(ModuleRead.module_id, ModuleRead.read_at)):
+        reads[(person_id, course_id)].add(module_id)
+        last_read[(person_id, course_id)] = max(read_at, last_read.get((person_id, course_id), read_at))
     with_quiz = set(db.session.scalars(sa.select(QuizVersion.course_id).where(
         QuizVersion.course_id.in_(course_ids), QuizVersion.is_current.is_(True))))
-    submitted = QuizAttempt.submitted_at.is_not(None)
-    attempts = {
-        (row.person_id, row.course_id): row for row in rows(
-            sa.select(
-                QuizAttempt.person_id, QuizAttempt.course_id,
-                sa.func.count(QuizAttempt.submitted_at).label("used"),
-                sa.func.max(QuizAttempt.score_percent).label("best"),
-                sa.func.min(sa.case((QuizAttempt.is_passed.is_(True), QuizAttempt.submitted_at))).label("passed_at"),
-                sa.func.max(sa.case((QuizAttempt.is_passed.is_(True), QuizAttempt.submitted_at))).label("last_pass"),
-                sa.func.max(QuizAttempt.submitted_at).label("last_at"),
-                sa.func.max(sa.case((sa.not_(submitted), QuizAttempt.id))).label("in_progress"),
-            ).where(QuizAttempt.person_id.in_(people), QuizAttempt.course_id.in_(course_ids))
-            .group_by(QuizAttempt.person_id, QuizAttempt.course_id))
-    }
+    attempts = _attempts(person_ids, course_ids)
     result = {}
-    nothing, no_reads = frozenset(), (0, None)
-    # Someone who has done nothing on a course has the same (unchangeable) progress as anyone else who has not.
-    untouched = {course_id: CourseProgress(len(modules_by_course[course_id]), nothing, course_id in with_quiz, 0,
-                                           None, None, None, None) for course_id in course_ids}
     for person_id in person_ids:
         for course_id in course_ids:
             key = (person_id, course_id)
             row = attempts.get(key)
-            read_count, last_read = counts.get(key, no_reads)
-            if row is None and not read_count:
-                result[key] = untouched[course_id]
-                continue
             result[key] = CourseProgress(
                 modules_total=len(modules_by_course[course_id]),
-                read_module_ids=frozenset(reads[key]) if module_ids else nothing,
+                read_module_ids=frozenset(reads[key]),
                 has_quiz=course_id in with_quiz,
                 attempts_used=row.used if row else 0,
                 best_percent=row.best if row else None,
                 passed_at=row.passed_at if row else None,
                 last_submitted_at=row.last_at if row else None,
                 in_progress_attempt_id=row.in_progress if row else None,
-                last_read_at=last_read,
+                last_read_at=last_read.get(key),
                 last_passed_at=row.last_pass if row else None,
-                read_count=read_count,
             )
     return result
+
+
+class ProgressSummary(NamedTuple):
+    """What a report needs of one officer's progress on one course: counts and latest dates, no module list."""
+
+    modules_read: int = 0
+    last_read_at: datetime | None = None
+    attempts_used: int = 0
+    last_passed_at: datetime | None = None
+    in_progress_attempt_id: int | None = None
+
+
+def load_summaries(people: sa.Select, courses: Iterable[Course]) -> tuple[dict[int, int],
+                                                                           dict[tuple[int, int], ProgressSummary]]:
+    """Bulk, for reports on thousands of officers (`people` is a select of their ids): the number of live modules
+    of each course, and a summary for each (person, course) with anything done, in three queries. The database
+    counts the modules read rather than listing them, by the same rules as load_progress."""
+    course_ids = [course.id for course in courses]
+    if not course_ids:
+        return {}, {}
+    people = people.scalar_subquery()
+    totals = {course_id: len(ids) for course_id, ids in _live_modules(course_ids).items()}
+    found = {(person_id, course_id): ProgressSummary(count, last) for person_id, course_id, count, last in rows(
+        _reads(people, course_ids).add_columns(sa.func.count(), sa.func.max(ModuleRead.read_at))
+        .group_by(ModuleRead.person_id, Module.course_id))}
+    for key, row in _attempts(people, course_ids).items():
+        count, last = found.get(key, (0, None))[:2]
+        found[key] = ProgressSummary(count, last, row.used, row.last_pass, row.in_progress)
+    return totals, found
 
 
 def progress_of_people(person_ids: Iterable[int], course: Course) -> dict[int, CourseProgress]:

@@ -39,6 +39,7 @@ class Member(NamedTuple):
 
     @property
     def sort_name(self) -> tuple:
+        """Name order whatever the case ("de Souza" among the Ds); the database's order may differ."""
         return (self.family_name.lower(), self.given_name.lower(), self.id)
 
     @property

@@ -107,7 +107,7 @@ def overdue_lines(dataset: Dataset, rows: list[Row], today: date, nudged: dict[i
         since = min(status.due_on if status.code == "overdue" else status.refresher_due_on for _, status in items)
         booked = min((status.booked_for for _, status in items if status.booked_for), default=None)
         lines.append(OverdueLine(row, items, since, (today - since).days, booked, nudged.get(row.member.id)))
-    return sorted(lines, key=lambda line: (line.since, line.row.member.sort_name))
+    return sorted(lines, key=lambda line: (line.since, line.row.place))
 
 
 def overdue_block(lines: list[OverdueLine]) -> Block:
