@@ -1,7 +1,9 @@
 """Gather the rule's facts for one officer or thousands and decide, in a fixed number of queries whatever their number:
 modules and quiz from lms.courses.progress, one for the sessions attended, one for the seats on sessions to come.
 """
+import gc
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -96,12 +98,31 @@ def load_records(learners: Iterable[Learner], courses: Iterable[Course],
     return records
 
 
+@contextmanager
+def cycle_collector_paused():
+    """Pause Python's cycle collector (reference counting still frees everything) while a report builds some
+    hundred thousand small tuples that hold no cycles: otherwise full collections, which walk every object in the
+    process, take a quarter of the time of a 5,000-officer report, and more the larger it is."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def statuses(learners: Iterable[Learner], courses: Iterable[Course], now: datetime | None = None,
              people: sa.Select | None = None) -> dict[tuple[int, int], Status]:
     """Bulk: every (learner, course)'s status, keyed (person_id, course_id), in five queries, for thousands of
     officers. `people` is the learners as a select of their ids, when the caller has one, so the database is not
     sent thousands of ids."""
-    learners, courses = list(learners), list(courses)
+    with cycle_collector_paused():
+        return _statuses(list(learners), list(courses), now, people)
+
+
+def _statuses(learners: list[Learner], courses: list[Course], now: datetime | None,
+              people: sa.Select | None) -> dict[tuple[int, int], Status]:
     now = now or utcnow()
     today = london_day(now)
     person_ids, course_ids = [learner.id for learner in learners], [course.id for course in courses]

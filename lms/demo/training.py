@@ -214,8 +214,9 @@ class History:
             last = self.now - timedelta(days=self.rng.randint(2, 60))
         else:
             count, last = len(modules), done_at - timedelta(days=self.rng.randint(3, 20))
-        return [{"person_id": person_id, "module_id": module_id,
-                 "read_at": last - timedelta(days=(count - place) * self.rng.uniform(0.3, 2.5))}
+        # In order, a day or two apart, the last on `last`.
+        gaps = [timedelta(days=self.rng.uniform(0.2, 2.5)) for _ in range(count)]
+        return [{"person_id": person_id, "module_id": module_id, "read_at": last - sum(gaps[place:], timedelta())}
                 for place, module_id in enumerate(modules[:count], start=1)]
 
     def _attempts(self, person_id: int, course: Course, version: QuizVersion, state: str,
@@ -227,7 +228,7 @@ class History:
         else:
             tries = self.rng.choices([1, 2, 3], weights=[78, 18, 4])[0]
             fails, passes = min(tries, allowed) - 1, True
-        pass_at = (done_at - timedelta(days=self.rng.randint(1, 12)) if course.requires("session") and done_at
+        pass_at = (done_at - timedelta(days=self.rng.uniform(1, 2.5)) if course.requires("session") and done_at
                    else done_at or self.now - timedelta(days=self.rng.randint(2, 40)))
         if state == "failed":
             pass_at = self.now - timedelta(hours=self.rng.randint(2, 24 * 40))

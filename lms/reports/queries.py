@@ -187,13 +187,15 @@ def first_attempts(course: Course, people) -> tuple[int, int]:
     return total, passed
 
 
-def register_counts(course: Course, people, since: datetime) -> dict[str, int]:
-    """How the register marked these people at the course's sessions since `since`: {status: count}."""
+def register_counts(course: Course, team_ids, since: datetime) -> dict[str, int]:
+    """How the register marked the people of these teams at the course's sessions since `since`: {status: count}."""
+    # EXISTS, not IN (the people): given IN, SQLite probes every person for every session (300 ms, not 3).
+    in_teams = sa.exists().where(Person.id == Attendance.person_id, *_in_population(team_ids))
     return dict(db.session.execute(
         sa.select(Attendance.status, sa.func.count())
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .where(TrainingSession.course_id == course.id, TrainingSession.is_cancelled.is_(False),
-               TrainingSession.starts_at >= since, Attendance.person_id.in_(people.scalar_subquery()))
+               TrainingSession.starts_at >= since, in_teams)
         .group_by(Attendance.status)).all())
 
 

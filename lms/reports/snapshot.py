@@ -52,7 +52,7 @@ def build(course: Course, team_ids: frozenset[int], all_team_ids: frozenset[int]
     _over_time(snapshot, scope, london_day(now))
     people = queries.population(team_ids)
     _scores(snapshot, course, people)
-    _sessions(snapshot, course, people, queries.year_ago(now))
+    _sessions(snapshot, course, team_ids, queries.year_ago(now))
     _most_missed(snapshot, course, people)
     return snapshot
 
@@ -118,8 +118,8 @@ def _scores(snapshot: Snapshot, course: Course, people) -> None:
         ["Officers who passed at their first attempt", first_passed, people_tried, _percent_text(first_rate)]])
 
 
-def _sessions(snapshot: Snapshot, course: Course, people, since: datetime) -> None:
-    marks = queries.register_counts(course, people, since)
+def _sessions(snapshot: Snapshot, course: Course, team_ids, since: datetime) -> None:
+    marks = queries.register_counts(course, team_ids, since)
     total = sum(marks.values())
     labels = {"attended": "Attended", "absent": "Did not attend (no-show)", "excused": "Excused"}
     rows = [[label, marks.get(code, 0), total, _percent_text(share(marks.get(code, 0), total, 1))]
