@@ -53,6 +53,8 @@ class Field:
     kind: type | tuple
     required: bool = True
     default: Any = None
+    #: for text: the most characters it may hold (a column's size, or what reads well on a phone)
+    max_length: int | None = None
 
 
 def check_fields(doc: Document, schema: dict[str, Field]) -> dict[str, Any]:
@@ -71,6 +73,8 @@ def check_fields(doc: Document, schema: dict[str, Field]) -> dict[str, Any]:
             values[key] = field.default
             continue
         values[key] = _coerce(key, value, field.kind, line)
+        if field.max_length is not None and len(values[key]) > field.max_length:
+            raise ContentProblem(f"{key} is longer than {field.max_length} characters", line)
     return values
 
 

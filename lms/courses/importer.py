@@ -18,8 +18,8 @@ from lms.courses.quiz_format import ParsedQuiz, parse_quiz
 from lms.people.models import RANKS, TEAM_TYPES
 
 COURSE_FIELDS = {
-    "title": Field(str),
-    "summary": Field(str),
+    "title": Field(str, max_length=200),
+    "summary": Field(str, max_length=400),
     "audience": Field(str),
     "pass_mark": Field(int),
     "max_attempts": Field(int, required=False),
@@ -34,8 +34,8 @@ COURSE_FIELDS = {
 DUE_HELP = ("due is one date (due: 2027-03-31) or dates by rank code or team type, with default for everyone "
             "else (due: {default: 2027-03-31, PS: 2027-01-31, RESPONSE: 2027-02-28})")
 MODULE_FIELDS = {
-    "title": Field(str),
-    "summary": Field(str),
+    "title": Field(str, max_length=200),
+    "summary": Field(str, max_length=400),
     "minutes": Field(int),
     "outcomes": Field(list),
     "discussion": Field(list, required=False, default=[]),
@@ -158,10 +158,6 @@ class CourseImporter:
         text = read_text(path)
         doc = split(text)
         meta = check_fields(doc, COURSE_FIELDS)
-        if len(meta["title"]) > 200:
-            raise _problem_at(doc, "title", "title is longer than 200 characters")
-        if len(meta["summary"]) > 400:
-            raise _problem_at(doc, "summary", "summary is longer than 400 characters")
         if not 1 <= meta["pass_mark"] <= 100:
             raise _problem_at(doc, "pass_mark", "pass_mark is a percentage from 1 to 100")
         if meta["max_attempts"] is not None and meta["max_attempts"] < 1:
@@ -196,10 +192,6 @@ class CourseImporter:
         text = read_text(path)
         doc = split(text)
         meta = check_fields(doc, MODULE_FIELDS)
-        if len(meta["title"]) > 200:
-            raise _problem_at(doc, "title", "title is longer than 200 characters")
-        if len(meta["summary"]) > 400:
-            raise _problem_at(doc, "summary", "summary is longer than 400 characters")
         if meta["minutes"] < 1:
             raise _problem_at(doc, "minutes", "minutes is the estimated reading time: at least 1")
         if not meta["outcomes"]:
