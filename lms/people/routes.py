@@ -1,17 +1,16 @@
 """Sign in and sign out."""
 import logging
-import time
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from lms.access import public
-from lms.audit.services import record
 from lms.extensions import db
 from lms.people import bp
 from lms.people.forms import ConfirmForm, LoginForm
 from lms.people.services import LoginThrottled, authenticate, sign_out_everywhere
+from lms.people.signin import end_session, start_session
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +46,7 @@ def login():
                 form.form_errors.append("The email address or password is not right.")
                 status = 200
             else:
-                session.clear()  # a fresh session (and id) at sign-in: no fixation
-                login_user(person)
-                session.permanent = True
-                session["started_at"] = time.time()
-                record(person, "person.signed_in", "person", person.id, f"{person.name} signed in")
+                start_session(person, "password")
                 db.session.commit()
                 return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
@@ -72,7 +67,6 @@ def logout():
     if current_user.is_authenticated:
         sign_out_everywhere(current_user)
         db.session.commit()
-    logout_user()
-    session.clear()
+    end_session()
     flash("You have signed out.", "info")
     return redirect(url_for("people.login"))
