@@ -1,5 +1,6 @@
 """Helpers for the course tests: the fixture course, starting and answering attempts."""
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -10,11 +11,24 @@ from lms.extensions import db
 from tests.conftest import PASSWORD
 
 SLUG = "witness-basics"
+#: the force's own content tree
+CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 
 @pytest.fixture
 def course(synced_content) -> Course:
     return db.session.scalar(sa.select(Course).where(Course.slug == SLUG))
+
+
+@pytest.fixture
+def library(db):
+    """The force's own content (the real masterclass and supervisors' course) imported into the database."""
+    from lms.content.sync import sync_content
+
+    report = sync_content(CONTENT)
+    db.session.commit()
+    assert report.ok, [str(error) for error in report.errors]
+    return report
 
 
 def start(client, slug: str = SLUG) -> int:

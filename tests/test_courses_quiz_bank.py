@@ -2,16 +2,13 @@
 shown after one attempt do not hand over the next; the supervisors' course has a bank and an attempt policy."""
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from lms.content.sync import sync_content
 from lms.courses.models import Course, QuizAttempt, QuizVersion
-from tests.courses_support import SLUG, answers, course, start, submit  # noqa: F401
+from tests.courses_support import CONTENT, SLUG, answers, course, library, start, submit  # noqa: F401
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
 SUPERVISORS = "supervisor-reviews"
 
 
@@ -42,14 +39,6 @@ def test_each_retake_draws_the_questions_not_yet_asked(client, login, make_perso
     assert asked(db, first).isdisjoint(asked(db, second))  # the bank of four is used up before anything repeats
     fail(client, db, second, SLUG)
     assert len(asked(db, start(client))) == 2
-
-
-@pytest.fixture
-def library(db):
-    report = sync_content(CONTENT)
-    db.session.commit()
-    assert report.ok
-    return report
 
 
 def test_the_supervisors_course_has_a_bank_that_gives_every_allowed_attempt_a_new_paper(db, library):
