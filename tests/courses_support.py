@@ -1,5 +1,6 @@
 """Helpers for the course tests: the fixture course, starting and answering attempts."""
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -10,11 +11,24 @@ from lms.extensions import db
 from tests.conftest import PASSWORD
 
 SLUG = "witness-basics"
+#: the force's own content tree
+CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 
 @pytest.fixture
 def course(synced_content) -> Course:
     return db.session.scalar(sa.select(Course).where(Course.slug == SLUG))
+
+
+@pytest.fixture
+def library(db):
+    """The force's own content (the real masterclass and supervisors' course) imported into the database."""
+    from lms.content.sync import sync_content
+
+    report = sync_content(CONTENT)
+    db.session.commit()
+    assert report.ok, [str(error) for error in report.errors]
+    return report
 
 
 def start(client, slug: str = SLUG) -> int:
@@ -27,22 +41,27 @@ def start(client, slug: str = SLUG) -> int:
 
 
 def answers(attempt_id: int, wrong: set[int] = frozenset(), partly: set[int] = frozenset()) -> dict:
-    """The form the quiz page would send: right answers, except wrong ones at the positions in `wrong` and
-    only the first right option (of a choose-all question) at the positions in `partly`."""
+    """The form the quiz page would send: right answers, except the first wrong option as authored at the positions
+    in `wrong`, and only the first right option (of a choose-all question) at the positions in `partly`."""
     attempt = db.session.get(QuizAttempt, attempt_id)
     form = {"question": [str(item.id) for item in attempt.questions]}
     for item in attempt.questions:
-        options = item.ordered_options()
-        right = [option.id for option in options if option.is_correct]
+        options = item.question.options
+        right = [option for option in options if option.is_correct]
         if item.position in wrong:
-            chosen = [next(option.id for option in options if not option.is_correct)]
+            chosen = [next(option for option in options if not option.is_correct)]
         elif item.position in partly:
             chosen = right[:1]
         else:
             chosen = right
-        form[f"answer-{item.id}"] = [str(option_id) for option_id in chosen]
+        form[f"choice-{item.id}"] = [str(place_of(item, option)) for option in chosen]
     db.session.expire_all()
     return form
+
+
+def place_of(item, option) -> int:
+    """The value the attempt page gives `option`: its place in the attempt's shuffled order, from 1."""
+    return item.option_order.index(option.id) + 1
 
 
 def submit(client, attempt_id: int, form: dict, slug: str = SLUG):

@@ -55,10 +55,10 @@ def test_masterclass_has_its_modules_and_a_question_bank(library, db):
     assert version.draw == 15
 
 
-def test_supervisor_course_has_four_modules_and_fifteen_questions(library, db):
+def test_supervisor_course_has_four_modules_and_a_bank_of_thirty_questions(library, db):
     course = db.session.scalar(sa.select(Course).where(Course.slug == "supervisor-reviews"))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Module).where(Module.course_id == course.id)) == 4
-    assert len(_current_questions(db, "supervisor-reviews")) == 15
+    assert len(_current_questions(db, "supervisor-reviews")) == 30
 
 
 def test_every_question_cites_a_guidance_page_that_exists(library, db):

@@ -59,6 +59,9 @@ def test_no_one_else_can_submit_an_officers_attempt(client, login, make_person, 
     page = client.get(f"/courses/{SLUG}/quiz/attempts/{attempt_id}").get_data(as_text=True)
     assert "has not submitted it yet" in page and "Submit my answers" not in page
     assert client.post(f"/courses/{SLUG}/quiz/attempts/{attempt_id}", data=form).status_code == 404
+    sign_in_as(client, login, make_person())
+    assert client.get(f"/courses/{SLUG}/quiz/attempts/{attempt_id}").status_code == 404
+    assert client.post(f"/courses/{SLUG}/quiz/attempts/{attempt_id}", data=form).status_code == 404
     assert db.session.get(QuizAttempt, attempt_id).submitted_at is None
 
 

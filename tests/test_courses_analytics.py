@@ -1,6 +1,7 @@
 """Trainer analytics: known figures on a small data set, the minimum-attempts rule, CSV, pooling, query counts."""
 import csv
 import io
+import re
 import shutil
 
 import pytest
@@ -8,9 +9,9 @@ import sqlalchemy as sa
 
 from lms.courses.analytics import quiz_versions, version_figures
 from lms.csvutil import cell
-from lms.courses.models import Option, QuizVersion
+from lms.courses.models import Option, QuizAttempt, QuizVersion
 from tests.conftest import FIXTURE_CONTENT
-from tests.courses_support import SLUG, course, sign_in_as, take_quiz  # noqa: F401
+from tests.courses_support import SLUG, answers, course, sign_in_as, start, submit, take_quiz  # noqa: F401
 
 ANALYTICS = f"/courses/{SLUG}/analytics"
 #: the questions each officer gets wrong: scores 100, 75, 75, 50, 75 against a pass mark of 60
@@ -139,3 +140,43 @@ def test_a_course_without_a_quiz_has_no_analytics(client, login, make_person, db
     db.session.commit()
     as_trainer(client, login, make_person)
     assert client.get(ANALYTICS).status_code == 404
+
+
+def _value_of(page: str, label: str) -> tuple[str, str]:
+    """The (field name, value) of the option labelled `label` on an attempt page, as a browser would send it."""
+    field_id = re.search(rf'<label class="govuk-label [^"]+" for="([^"]+)">{re.escape(label)}</label>', page).group(1)
+    name, value = re.search(rf'id="{field_id}" name="([^"]+)" type="\w+" value="([^"]+)"', page).groups()
+    return name, value
+
+
+def test_answers_are_counted_on_the_options_chosen_whatever_order_each_attempt_showed(client, login, make_person,
+                                                                                    db, course):
+    """Each officer sees the options in another order, so the same option is sent as a different value; the
+    analytics still count every answer on the option the officer actually ticked."""
+    sent = []
+    for rotation in range(5):
+        sign_in_as(client, login, make_person())
+        attempt_id = start(client)
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        for item in attempt.questions:  # a different stored order for each attempt, so a different place
+            order = [option.id for option in item.question.options]
+            item.option_order = order[rotation % len(order):] + order[:rotation % len(order)]
+        db.session.commit()
+        page = client.get(f"/courses/{SLUG}/quiz/attempts/{attempt_id}").get_data(as_text=True)
+        form = answers(attempt_id)
+        name, value = _value_of(page, "Only if it matches the suspect")
+        form[name] = [value]
+        sent.append(value)
+        name, right = _value_of(page, "Height and build")
+        form[name] = [right, _value_of(page, "Your guess at their job")[1]]
+        assert submit(client, attempt_id, form).status_code == 302
+    assert len(set(sent)) == 3  # the same option went as each of its three places
+    as_trainer(client, login, make_person)
+    rows = csv_rows(client)
+    counts = {(row["question"], row["text"]): row["count"] for row in rows if row["kind"] == "option"}
+    assert [counts[("1", text)] for text in ("Straight away, in their own words", "Once the full statement has been "
+                                             "taken", "Only if it matches the suspect")] == ["0", "0", "5"]
+    assert [counts[("3", text)] for text in ("Height and build", "Clothing", "Your guess at their job")] == [
+        "5", "0", "5"]
+    assert "Most popular wrong answer: <strong>Only if it matches the suspect</strong> (5 of 5, 100%)" in client.get(
+        ANALYTICS).get_data(as_text=True)

@@ -1,5 +1,6 @@
 """The quiz: start, answer, submit once, score and pass mark, the attempt policy, and tampered submissions."""
 import random
+import re
 from datetime import timedelta
 
 import pytest
@@ -101,17 +102,19 @@ def test_the_drawn_questions_and_option_order_are_fixed_for_the_attempt(client, 
     saved = attempts(db)
     assert len(saved) == 1 and len(saved[0].questions) == 2
     for item in saved[0].questions:
-        shown = [int(value) for value in __import__("re").findall(rf'name="answer-{item.id}" type="\w+" value="(\d+)"',
-                                                                  first)]
-        assert shown == item.option_order
+        values = re.findall(rf'name="choice-{item.id}" type="\w+" value="([^"]+)"', first)
+        labels = re.findall(rf'for="choice-{item.id}-\d+">(.*?)</label>', first)
+        # The page shows the stored order, and each value is only a place in it: 1, 2, 3, ...
+        assert labels == [option.html for option in item.ordered_options()]
+        assert values == [str(place) for place in range(1, len(item.option_order) + 1)]
 
 
-def test_questions_and_options_are_shuffled_only_when_the_quiz_says_so(make_person, db, course):
+def test_options_are_shuffled_in_every_attempt_and_questions_when_the_quiz_says_so(make_person, db, course):
     person = make_person()
     progress = progress_of(person.id, course)
     authored = start_attempt(person, course, progress, rng=random.Random(3))
     assert [item.question.position for item in authored.questions] == [1, 2, 3, 4]
-    assert all(item.option_order == sorted(item.option_order) for item in authored.questions)
+    assert any(item.option_order != sorted(item.option_order) for item in authored.questions)
     db.session.rollback()
     version(db).is_shuffled = True
     db.session.commit()
@@ -178,24 +181,30 @@ def test_the_schema_allows_one_attempt_in_progress_per_person_and_course(make_pe
     db.session.rollback()
 
 
-def _other_questions_option(db, attempt_id, item):
-    return next(option_id for other in db.session.get(QuizAttempt, attempt_id).questions if other.id != item
-                for option_id in other.option_order)
+def _first(form: dict) -> str:
+    return f"choice-{form['question'][0]}"
+
+
+def _places(db, form: dict) -> int:
+    return len(db.session.get(AttemptQuestion, int(form["question"][0])).option_order)
 
 
 TAMPERINGS = {
-    "an option from another question": lambda form, db, attempt_id, first: {
-        **form, f"answer-{first}": [str(_other_questions_option(db, attempt_id, first))]},
-    "a question left out": lambda form, db, attempt_id, first: {
-        **form, "question": form["question"][1:]},
-    "a question that is not in the attempt": lambda form, db, attempt_id, first: {
-        **form, "question": form["question"] + ["999999"]},
-    "an answer for a question not shown": lambda form, db, attempt_id, first: {**form, "answer-999999": ["1"]},
-    "a field the quiz never sends": lambda form, db, attempt_id, first: {**form, "score": "100"},
-    "an id that is not a number": lambda form, db, attempt_id, first: {**form, f"answer-{first}": ["one"]},
-    "two answers to a one-answer question": lambda form, db, attempt_id, first: {
-        **form, f"answer-{first}": [str(option_id) for option_id in
-                                    db.session.get(AttemptQuestion, first).option_order[:2]]},
+    "a place past the question's last option": lambda form, db: {**form, _first(form): [str(_places(db, form) + 1)]},
+    "place 0": lambda form, db: {**form, _first(form): ["0"]},
+    "the same place twice": lambda form, db: {**form, _first(form): form[_first(form)] * 2},
+    "a question left out": lambda form, db: {**form, "question": form["question"][1:]},
+    "a question that is not in the attempt": lambda form, db: {**form, "question": form["question"] + ["999999"]},
+    "an answer for a question not shown": lambda form, db: {**form, "choice-999999": ["1"]},
+    "a field the quiz never sends": lambda form, db: {**form, "score": "100"},
+    "a value that is not a number": lambda form, db: {**form, _first(form): ["one"]},
+    "a number with a sign": lambda form, db: {**form, _first(form): ["+1"]},
+    "a number with a leading zero": lambda form, db: {**form, _first(form): ["01"]},
+    "a number too big for any database": lambda form, db: {**form, _first(form): ["9" * 40]},
+    "an answer field from a page of the old kind": lambda form, db: {
+        **{key: value for key, value in form.items() if key != _first(form)},
+        f"answer-{form['question'][0]}": form[_first(form)]},
+    "two answers to a one-answer question": lambda form, db: {**form, _first(form): ["1", "2"]},
 }
 
 
@@ -204,10 +213,11 @@ def test_a_tampered_submission_is_refused_and_records_nothing(client, make_perso
     login(make_person())
     attempt_id = start(client)
     form = answers(attempt_id)
-    first = int(form["question"][0])
-    response = submit(client, attempt_id, TAMPERINGS[kind](form, db, attempt_id, first))
+    response = submit(client, attempt_id, TAMPERINGS[kind](form, db))
     assert response.status_code == 400
-    assert "Something in that request was not right" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Your answers could not be marked" in page and "Nothing has been recorded" in page
+    assert "Question 4 of 4" in page and " checked" not in page  # the questions again, nothing ticked
     db.session.expire_all()
     assert attempts(db)[0].submitted_at is None
     assert [item.chosen_mask for item in attempts(db)[0].questions] == [None] * 4
@@ -219,8 +229,8 @@ def test_an_unanswered_question_is_asked_for_and_the_other_answers_kept(client, 
     attempt_id = start(client)
     form = answers(attempt_id)
     second = form["question"][1]
-    chosen_first = form[f"answer-{form['question'][0]}"][0]
-    del form[f"answer-{second}"]
+    chosen_first = form[f"choice-{form['question'][0]}"][0]
+    del form[f"choice-{second}"]
     response = submit(client, attempt_id, form)
     page = response.get_data(as_text=True)
     assert response.status_code == 200

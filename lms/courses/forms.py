@@ -1,4 +1,6 @@
 """Forms for the course pages. The quiz's answer fields vary per attempt, so they are read by `read_answers`."""
+import re
+
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
@@ -15,22 +17,30 @@ class AnswersForm(FlaskForm):
 
 #: form fields the quiz page sends besides the answers
 KNOWN_FIELDS = {"csrf_token", "question"}
+#: an answer field is "choice-<attempt question id>"; its values are places in the attempt's option order.
+#: (Pages from before option places were sent used "answer-": they are refused, not misread.)
+ANSWER_PREFIX = "choice-"
+#: a whole number the quiz page could have sent: no sign, spaces or leading zero, and far below 2**63
+NUMBER = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def _number(text: str) -> int:
+    if not NUMBER.fullmatch(text):
+        raise TamperedSubmission("The form held something other than the quiz's own answers.")
+    return int(text)
 
 
 def read_answers(form: MultiDict) -> tuple[list[int], dict[int, list[int]]]:
-    """Return (attempt question ids shown, {attempt question id: chosen option ids}) from the posted form.
+    """Return (attempt question ids shown, {attempt question id: chosen option places}) from the posted form.
 
-    Anything the quiz page could not have sent (unknown fields, ids that are not numbers) is tampering.
+    Anything the quiz page could not have sent (unknown fields, values that are not whole numbers) is tampering.
     """
-    try:
-        shown = [int(value) for value in form.getlist("question")]
-        answers = {}
-        for key in form:
-            if key in KNOWN_FIELDS:
-                continue
-            if not key.startswith("answer-"):
-                raise TamperedSubmission("The form held a field the quiz does not send.")
-            answers[int(key.removeprefix("answer-"))] = [int(value) for value in form.getlist(key)]
-    except ValueError:
-        raise TamperedSubmission("The form held something other than the quiz's own answers.") from None
+    shown = [_number(value) for value in form.getlist("question")]
+    answers = {}
+    for key in form:
+        if key in KNOWN_FIELDS:
+            continue
+        if not key.startswith(ANSWER_PREFIX):
+            raise TamperedSubmission("The form held a field the quiz does not send.")
+        answers[_number(key.removeprefix(ANSWER_PREFIX))] = [_number(value) for value in form.getlist(key)]
     return shown, answers

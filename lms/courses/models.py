@@ -112,7 +112,7 @@ class QuizVersion(db.Model):
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     #: questions drawn per attempt; None = the whole bank
     draw: so.Mapped[int | None]
-    #: shuffle the questions and each question's options in every attempt
+    #: shuffle the order of the questions in every attempt (each question's options are always shuffled)
     is_shuffled: so.Mapped[bool] = so.mapped_column(default=False)
     #: score part-right "choose all that apply" answers
     is_partial_credit: so.Mapped[bool] = so.mapped_column(default=False)
@@ -233,7 +233,8 @@ class AttemptQuestion(db.Model):
     question_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("quiz_questions.id"))
     #: order in this attempt, from 1
     position: so.Mapped[int]
-    #: option ids in the order this attempt shows them
+    #: option ids in the order this attempt shows them, drawn at random for the attempt. The page sends an option
+    #: as its place in this list (from 1), so nothing sent to the browser follows ids or authoring order.
     option_order: so.Mapped[list] = so.mapped_column(sa.JSON)
     #: full marks for this question; None until the attempt is submitted
     is_correct: so.Mapped[bool | None]

@@ -134,10 +134,10 @@ def attempt(slug: str, attempt_id: int):
     return _attempt_form(item)
 
 
-def _attempt_form(item, unanswered=(), selected=None, status=200):
+def _attempt_form(item, unanswered=(), selected=None, problem="", status=200):
     return render_template("courses/attempt.html", attempt=item, course=item.course, form=AnswersForm(),
                            rule=rule_text(item.version.is_partial_credit), unanswered=set(unanswered),
-                           selected=selected or {}, is_own=item.person_id == current_user.id), status
+                           selected=selected or {}, problem=problem, is_own=item.person_id == current_user.id), status
 
 
 def _result(item):
@@ -173,7 +173,8 @@ def submit(slug: str, attempt_id: int):
         db.session.rollback()
         current_app.logger.warning("tampered quiz submission for attempt %s by %s: %s", attempt_id,
                                    current_user.id, error)
-        abort(400)
+        # The same questions again, with nothing ticked: what was sent cannot be trusted to show back.
+        return _attempt_form(item, problem=str(error), status=400)
     db.session.commit()
     return redirect(url_for("courses.attempt", slug=slug, attempt_id=attempt_id))
 

@@ -1,6 +1,7 @@
 """Operations on courses: mark a module read, and the quiz (policy, start, submit). They flush, never commit."""
 import logging
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -121,18 +122,14 @@ def start_attempt(person, course: Course, progress: CourseProgress, *, rng: rand
         raise AttemptNotAllowed(NOT_ALLOWED[state.status])
     version = current_version(course)
     rng = rng or random.SystemRandom()
-    bank = list(version.questions)
-    drawn = rng.sample(bank, version.questions_per_attempt)
-    if version.is_shuffled:
-        rng.shuffle(drawn)
-    else:
-        drawn.sort(key=lambda question: question.position)
+    drawn = draw_questions(version, times_asked(person.id, course.id), rng)
     attempt = QuizAttempt(person_id=person.id, course_id=course.id, version_id=version.id, started_at=now,
                           pass_mark=course.pass_mark)
     for position, question in enumerate(drawn, start=1):
+        # Options are shuffled in every attempt, whatever the quiz says: authors tend to write the right answer
+        # first, and the order must tell an officer nothing.
         order = [option.id for option in question.options]
-        if version.is_shuffled:
-            rng.shuffle(order)
+        rng.shuffle(order)
         attempt.questions.append(AttemptQuestion(question_id=question.id, position=position, option_order=order))
     try:
         with db.session.begin_nested():
@@ -147,24 +144,51 @@ def start_attempt(person, course: Course, progress: CourseProgress, *, rng: rand
     return attempt
 
 
+def times_asked(person_id: int, course_id: int) -> Counter[str]:
+    """How often the person has been asked each question of the course, by fingerprint (so across versions)."""
+    return Counter(dict(db.session.execute(
+        sa.select(Question.fingerprint, sa.func.count())
+        .select_from(AttemptQuestion).join(QuizAttempt).join(Question, AttemptQuestion.question_id == Question.id)
+        .where(QuizAttempt.person_id == person_id, QuizAttempt.course_id == course_id)
+        .group_by(Question.fingerprint)).all()))
+
+
+def draw_questions(version: QuizVersion, asked: Counter[str], rng: random.Random) -> list[Question]:
+    """The questions of a new attempt: those the officer has been asked least often, at random among equals.
+
+    A retake is then a different paper for as long as the bank lasts, so the explanations shown after one attempt
+    never hand over the answers to the next.
+    """
+    bank = list(version.questions)
+    rng.shuffle(bank)
+    bank.sort(key=lambda question: asked[question.fingerprint])  # a stable sort: equals stay in random order
+    drawn = bank[:version.questions_per_attempt]
+    if not version.is_shuffled:
+        drawn.sort(key=lambda question: question.position)
+    return drawn
+
+
 def check_answers(attempt: QuizAttempt, shown: list[int], answers: dict[int, list[int]]) -> dict[int, set[int]]:
-    """Refuse anything the attempt's own page could not have sent; return {attempt question id: option ids}."""
+    """Refuse anything the attempt's own page could not have sent; return {attempt question id: option ids}.
+
+    The page sends each option as its place (from 1) in the order this attempt shows it, never as its id: the
+    places mean nothing outside the attempt, and only here are they turned back into options.
+    """
     if attempt.is_submitted:
         raise AlreadySubmitted("This attempt has already been submitted.")
     by_id = {item.id: item for item in attempt.questions}
     if len(shown) != len(set(shown)) or set(shown) != set(by_id):
         raise TamperedSubmission("The answers sent do not match the questions of this attempt.")
     checked = {}
-    for item_id, option_ids in answers.items():
+    for item_id, places in answers.items():
         item = by_id.get(item_id)
         if item is None:
             raise TamperedSubmission("An answer was sent for a question that is not in this attempt.")
-        chosen = set(option_ids)
-        if len(chosen) != len(option_ids) or not chosen <= set(item.option_order):
-            raise TamperedSubmission("An answer was sent that is not one of its question's options.")
-        if len(chosen) > 1 and not item.question.is_multiple:
-            raise TamperedSubmission("Several answers were sent for a question that takes one.")
-        checked[item_id] = chosen
+        if len(set(places)) != len(places) or not all(1 <= place <= len(item.option_order) for place in places):
+            raise TamperedSubmission(f"An answer sent for question {item.position} is not one of its options.")
+        if len(places) > 1 and not item.question.is_multiple:
+            raise TamperedSubmission(f"Several answers were sent for question {item.position}, which takes one.")
+        checked[item_id] = {item.option_order[place - 1] for place in places}
     unanswered = [item.position for item in attempt.questions if not checked.get(item.id)]
     if unanswered:
         raise UnansweredQuestions(unanswered)

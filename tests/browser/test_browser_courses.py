@@ -187,3 +187,37 @@ def test_an_officer_reads_a_module_and_takes_the_quiz_without_javascript(page_at
     read = db.session.scalars(sa.select(ModuleRead.module_id)).all()
     attempt = db.session.scalar(sa.select(QuizAttempt))
     assert len(read) == 1 and (attempt.score_percent, attempt.is_passed) == (100, True)
+
+
+def test_the_page_gives_nothing_away_refuses_a_doctored_answer_and_the_back_button_changes_nothing(page_at, people,
+                                                                                                 release_database):
+    """Each option goes as its place in this attempt's order; a value altered in the browser is refused with a
+    message and records nothing; going back after submitting shows the marked result, not a form to send again."""
+    officer_email, _ = people
+    page = page_at(PHONE)
+    sign_in(page, officer_email, PASSWORD)
+    page.goto("/courses/witness-basics/quiz")
+    page.get_by_role("button", name="Start the quiz").click()
+    for number in range(1, 5):
+        values = page.locator(f"#question-{number} input").evaluate_all("inputs => inputs.map(input => input.value)")
+        assert values == [str(place) for place in range(1, len(values) + 1)]
+
+    first = page.locator("#question-1").get_by_label(RIGHT[0][0], exact=True)
+    first.evaluate("input => { input.value = '99'; }")
+    answer(page, RIGHT)
+    expect(page.get_by_role("alert")).to_contain_text("Your answers could not be marked")
+    expect(page.get_by_role("alert")).to_contain_text("Nothing has been recorded")
+    checked_over(page)
+    attempt_id, submitted_at = db.session.execute(sa.select(QuizAttempt.id, QuizAttempt.submitted_at)).one()
+    release_database()
+    assert submitted_at is None
+
+    page.goto(f"/courses/witness-basics/quiz/attempts/{attempt_id}")
+    answer(page, FAILING)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not passed")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not passed")
+    expect(page.get_by_role("button", name="Submit my answers")).to_have_count(0)
+    scores = db.session.scalars(sa.select(QuizAttempt.score_percent)).all()
+    release_database()
+    assert scores == [25]
