@@ -1,4 +1,5 @@
 """`flask content sync` under faults: files in the wrong encoding, links to a broken page, two syncs at once."""
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -169,3 +170,21 @@ def test_two_syncs_at_once_record_each_change_once(app, content_tree, db, monkey
     assert count(AuditEvent, AuditEvent.action == "guidance.changed") == 3
     assert count(AuditEvent, AuditEvent.action == "checklist.changed") == 2
 
+
+
+def test_a_sync_kept_waiting_past_the_busy_timeout_says_so_and_changes_nothing(runner, content_tree, db,
+                                                                                database_url):
+    """SQLite: another writer holds the write lock for longer than the busy timeout (10 s)."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL waits on the advisory lock for as long as the other sync holds it")
+    holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = sync(runner, content_tree)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.exit_code == 1
+    assert "Nothing imported: another content sync is running: run this one again when it has finished." in (
+        result.output)
+    assert "Traceback" not in result.output and count(GuidancePage) == 0
