@@ -135,6 +135,8 @@ class SyncBusy(Exception):
 
 #: Names the lock among PostgreSQL's advisory locks, which are keyed by a number the application chooses.
 SYNC_LOCK_KEY = 7_000_417
+#: PostgreSQL's codes for a statement cancelled by statement_timeout and a lock not granted within lock_timeout
+LOCK_WAIT_ENDED = {"57014", "55P03"}
 
 
 def wait_for_other_syncs() -> None:
@@ -152,6 +154,10 @@ def wait_for_other_syncs() -> None:
     try:
         db.session.execute(statement)
     except sa.exc.OperationalError as error:
+        # Only a wait that ran out means "busy" (SQLite's busy timeout, PostgreSQL's statement or lock timeout);
+        # anything else, such as the database being down, is not for this message.
+        if "database is locked" not in str(error.orig) and getattr(error.orig, "sqlstate", None) not in LOCK_WAIT_ENDED:
+            raise
         raise SyncBusy("another content sync is running: run this one again when it has finished") from error
 
 
