@@ -5,6 +5,7 @@ import pytest
 
 from lms.notify.sending import send_due
 from lms.sessions import booking as booking_service
+from lms.sessions.scheduling import cancel_session
 from tests.mail_support import smtp  # noqa: F401
 from tests.sessions_fixtures import bookings, course, make_session, outbox, trainer  # noqa: F401
 
@@ -76,3 +77,12 @@ def test_an_unsent_offer_is_withdrawn_when_the_last_seat_is_taken(db, full_with_
     assert len(outbox(db, "seat_offered")) == 12
     _take_seat(db, session, waiting[3])
     assert outbox(db, "seat_offered") == []  # no seat left to offer: nobody is told of one
+
+
+def test_cancelling_the_session_withdraws_the_offers_not_sent_yet(db, trainer, full_with_twelve_waiting):
+    session, holders, waiting = full_with_twelve_waiting
+    _cancel(db, session, holders[0])
+    cancel_session(trainer, session, "The trainer is unwell")
+    db.session.commit()
+    assert outbox(db, "seat_offered") == []  # nobody is told of a seat on a session that is not happening
+    assert len(outbox(db, "session_cancelled")) == 2 + 12
