@@ -54,8 +54,9 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "masterclass@midshire.police.uk")
     #: a failed send is tried again after this long
     MAIL_RETRY_MINUTES = _int("MAIL_RETRY_MINUTES", 15)
-    #: a message claimed by a sender that never finished (it crashed) may be claimed again after this long
-    MAIL_CLAIM_TIMEOUT_MINUTES = _int("MAIL_CLAIM_TIMEOUT_MINUTES", 30)
+    #: a message claimed by a sender that never finished (it crashed) may be claimed again after this long; a sender
+    #: claims one message at a time and spends seconds on it, so a claim this old belongs to a dead sender
+    MAIL_CLAIM_TIMEOUT_MINUTES = _int("MAIL_CLAIM_TIMEOUT_MINUTES", 5)
     #: where links in emails and calendar entries point (no request to take it from when the CLI sends)
     SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000").rstrip("/")
 

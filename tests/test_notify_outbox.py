@@ -1,6 +1,4 @@
 """The outbox and `flask notify send`: real SMTP, each message once, failures kept for a retry, reminders."""
-import email
-import socket
 import threading
 from datetime import timedelta
 
@@ -12,38 +10,8 @@ from lms.notify.models import OutboxMessage
 from lms.notify.sending import send_due
 from lms.sessions import booking as booking_service
 from lms.timeutil import utcnow
+from tests.mail_support import free_port, smtp  # noqa: F401
 from tests.sessions_fixtures import course, make_session, outbox, trainer  # noqa: F401
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Inbox:
-    """What a real SMTP server (aiosmtpd) on a free local port received."""
-
-    def __init__(self):
-        self.received = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
@@ -116,7 +84,7 @@ def test_two_senders_at_once_send_each_message_once(app, db, smtp, make_person, 
 
 def test_an_smtp_failure_keeps_the_message_for_a_retry_and_reports_it(app, runner, db, booked, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())  # nothing listens there
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
     result = runner.invoke(args=["notify", "send"])
     assert result.exit_code == 1
     assert "failed and will be retried" in result.output and "not sent: message" in result.output
@@ -127,7 +95,7 @@ def test_an_smtp_failure_keeps_the_message_for_a_retry_and_reports_it(app, runne
 
 def test_a_failed_message_is_sent_on_a_later_run(app, db, smtp, booked, monkeypatch):
     port = app.config["MAIL_PORT"]
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
     assert len(send_due().failed) == 2
     monkeypatch.setitem(app.config, "MAIL_PORT", port)
     assert send_due().sent == 0  # not due yet: it waits MAIL_RETRY_MINUTES

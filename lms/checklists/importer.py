@@ -11,7 +11,7 @@ from lms.checklists.models import Checklist
 from lms.content.errors import ContentError, ContentProblem
 from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
 from lms.content.render import internal_links, plain_text, render_inline
-from lms.content.sync import KindReport, ParsedItem, change_kind, read_text
+from lms.content.sync import KindReport, ParsedItem, change_kind, live_slugs, read_text
 from lms.extensions import db
 from lms.search.index import index_document, remove_document
 from lms.timeutil import utcnow
@@ -85,6 +85,9 @@ class ChecklistImporter:
             items.append(ParsedItem(path=relative, key=data.slug, data=data, links=data.links,
                                     provides={f"/checklist/{data.slug}"}))
         return items, errors
+
+    def kept_paths(self, failed_paths: set[str]) -> set[str]:
+        return {f"/checklist/{slug}" for slug in live_slugs(Checklist, failed_paths)}
 
     def apply(self, items: list[ParsedItem], report: KindReport, failed_paths: set[str]) -> None:
         existing = {checklist.slug: checklist for checklist in db.session.scalars(sa.select(Checklist))}

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from lms.content.sync import sync_content
+from lms.content.sync import SyncBusy, sync_content
 from lms.extensions import db
 
 content_cli = AppGroup("content", help="Import the markdown content tree.")
@@ -19,7 +19,11 @@ def sync_command(path: Path | None) -> None:
     root = path or Path(current_app.config["CONTENT_DIR"])
     if not root.is_dir():
         raise click.ClickException(f"No content folder at {root}")
-    report = sync_content(root)
+    try:
+        report = sync_content(root)
+    except SyncBusy as busy:
+        db.session.rollback()
+        raise click.ClickException(f"Nothing imported: {busy}.") from None
     db.session.commit()
     for kind, counts in report.kinds.items():
         click.echo(f"{kind}: {len(counts.added)} added, {len(counts.changed)} changed, "

@@ -9,12 +9,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from lms.content.errors import ContentError, ContentProblem
 from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
 from lms.content.render import callout_problems, internal_links, render_markdown
 from lms.content.sync import KindReport, ParsedItem, read_text
-from lms.courses.models import COMPLETION_PARTS
+from lms.courses.models import COMPLETION_PARTS, Course, Module
 from lms.courses.quiz_format import ParsedQuiz, parse_quiz
+from lms.extensions import db
 from lms.people.models import RANKS, TEAM_TYPES
 
 COURSE_FIELDS = {
@@ -145,7 +148,11 @@ class CourseImporter:
             except ContentProblem as problem:
                 fail(path, problem)
         if quiz_file is not None:
-            text = read_text(quiz_file)
+            try:
+                text = read_text(quiz_file)
+            except ContentProblem as problem:
+                fail(quiz_file, problem)
+                return items, errors
             quiz, problems = parse_quiz(text)
             for problem in problems:
                 fail(quiz_file, problem)
@@ -207,17 +214,38 @@ class CourseImporter:
         return ParsedItem(path=path.relative_to(root).as_posix(), key=f"{course_slug}/{slug}", data=data,
                           links=internal_links(doc.body, doc.body_line), provides={module_path(course_slug, slug)})
 
+    def kept_paths(self, failed_paths: set[str]) -> set[str]:
+        """A course with a failed file keeps its last good version whole: the course page and its live modules."""
+        broken = _broken_courses(failed_paths)
+        if not broken:
+            return set()
+        rows = db.session.execute(
+            sa.select(Course.slug, Module.slug)
+            .outerjoin(Module, sa.and_(Module.course_id == Course.id, Module.is_retired.is_(False)))
+            .where(Course.slug.in_(broken), Course.is_retired.is_(False)))
+        paths = set()
+        for slug, module_slug in rows:
+            paths.add(course_path(slug))
+            if module_slug is not None:
+                paths.add(module_path(slug, module_slug))
+        return paths
+
     def apply(self, items: list[ParsedItem], report: KindReport, failed_paths: set[str]) -> None:
         from lms.courses.publish import publish_courses
 
         by_course: dict[str, list[ParsedItem]] = defaultdict(list)
         for item in items:
             by_course[item.path.split("/")[1]].append(item)
-        broken = {path.split("/")[1] for path in failed_paths if path.startswith("courses/") and path.count("/")}
+        broken = _broken_courses(failed_paths)
         # Files that were fine but belong to a broken course are not loaded either: say so.
         report.failed = sorted(set(report.failed).union(
             item.path for slug in broken for item in by_course.get(slug, [])))
         publish_courses({slug: group for slug, group in by_course.items() if slug not in broken}, broken, report)
+
+
+def _broken_courses(failed_paths: set[str]) -> set[str]:
+    """Slugs of the courses with a failed file (a course is all or nothing)."""
+    return {path.split("/")[1] for path in failed_paths if path.startswith("courses/") and path.count("/")}
 
 
 def _due_dates(doc, value) -> dict[str, str]:

@@ -12,7 +12,7 @@ from lms.audit.services import record
 from lms.content.errors import ContentError, ContentProblem
 from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
 from lms.content.render import callout_problems, internal_links, render_markdown
-from lms.content.sync import KindReport, ParsedItem, change_kind, read_text
+from lms.content.sync import KindReport, ParsedItem, change_kind, live_slugs, read_text
 from lms.extensions import db
 from lms.guidance.models import GuidanceCategory, GuidancePage, GuidanceRevision
 from lms.search.index import index_document, remove_document
@@ -101,6 +101,9 @@ class GuidanceImporter:
             return CategoryData(slug, slug.replace("-", " ").capitalize(), "", 100)
         try:
             meta = yaml.safe_load(read_text(meta_file)) or {}
+        except ContentProblem as problem:
+            # Reported against each page of the folder, so say which file and line it means.
+            raise ContentProblem(f"{meta_file.name} in this folder, line {problem.line}: {problem.message}") from None
         except yaml.YAMLError:
             raise ContentProblem(f"{meta_file.name} in this folder is not valid YAML") from None
         if not isinstance(meta, dict):
@@ -132,6 +135,9 @@ class GuidanceImporter:
         digest = hashlib.sha256((category.slug + "\n" + text).encode()).hexdigest()
         return PageData(slug, category, meta, doc.body, rendered.html, [list(entry) for entry in rendered.toc],
                         rendered.text, digest, doc.body_line)
+
+    def kept_paths(self, failed_paths: set[str]) -> set[str]:
+        return {f"/guidance/{slug}" for slug in live_slugs(GuidancePage, failed_paths)}
 
     def apply(self, items: list[ParsedItem], report: KindReport, failed_paths: set[str]) -> None:
         categories = self._apply_categories({item.data.category for item in items})

@@ -29,6 +29,9 @@ class OutboxMessage(db.Model):
     ics: so.Mapped[str | None] = so.mapped_column(sa.Text)
     #: a message that must only ever be queued once (a reminder) carries a key; the unique index enforces it
     dedupe_key: so.Mapped[str | None] = so.mapped_column(sa.String(120), unique=True)
+    #: the email's Message-ID, fixed when the message is queued: a resend after a crash (when the SMTP server may
+    #: have accepted the first copy) carries the same one, so mail systems drop the duplicate
+    message_id: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)
     #: one of OUTBOX_STATUSES; a sender claims a pending row by moving it to "sending" with a conditional UPDATE
     status: so.Mapped[str] = so.mapped_column(sa.String(10), default="pending")
     due_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

@@ -7,7 +7,7 @@ import ssl
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 
 import sqlalchemy as sa
 from flask import current_app
@@ -42,7 +42,7 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["From"] = formataddr((f"{config['FORCE_NAME']} Investigation Masterclass", config["MAIL_FROM"]))
     email["To"] = message.to_address
     email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    email["Message-ID"] = message.message_id
     email.set_content(message.body_text)
     if message.ics:
         method = re.search(r"^METHOD:(\w+)", message.ics, re.M)
@@ -51,12 +51,13 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
-def claim_due(now: datetime, limit: int) -> list[Claimed]:
-    """Claim due messages for this run and commit the claim before anything is sent.
+def claim_next(now: datetime) -> Claimed | None:
+    """Claim the next due message for this run and commit the claim before anything is sent.
 
-    The claim is one conditional UPDATE: a row moves from pending to sending for exactly one run. On PostgreSQL
-    the candidate rows are locked with SKIP LOCKED so a second sender takes others instead of waiting; on SQLite
-    the write transaction (BEGIN IMMEDIATE) already serialises the two.
+    One message at a time: a run that stalls on a slow server, or dies, holds one message, never a batch that
+    every other sender would have to wait out. The claim is one conditional UPDATE: a row moves from pending to
+    sending for exactly one run. On PostgreSQL the candidate row is locked with SKIP LOCKED so a second sender takes
+    another instead of waiting; on SQLite the write transaction (BEGIN IMMEDIATE) already serialises the two.
     """
     token = secrets.token_hex(8)
     stale = now - timedelta(minutes=current_app.config["MAIL_CLAIM_TIMEOUT_MINUTES"])
@@ -64,16 +65,16 @@ def claim_due(now: datetime, limit: int) -> list[Claimed]:
         sa.and_(OutboxMessage.status == "pending", OutboxMessage.due_at <= now),
         sa.and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < stale),
     )
-    candidates = (sa.select(OutboxMessage.id).where(claimable).order_by(OutboxMessage.id).limit(limit)
-                  .with_for_update(skip_locked=True).scalar_subquery())
+    candidate = (sa.select(OutboxMessage.id).where(claimable).order_by(OutboxMessage.id).limit(1)
+                 .with_for_update(skip_locked=True).scalar_subquery())
     db.session.execute(
-        sa.update(OutboxMessage).where(OutboxMessage.id.in_(candidates), claimable)
+        sa.update(OutboxMessage).where(OutboxMessage.id == candidate, claimable)
         .values(status="sending", claim_token=token, claimed_at=now).execution_options(synchronize_session=False)
     )
     db.session.commit()
-    claimed = [Claimed(message.id, token, message.attempts, build_email(message)) for message in db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.claim_token == token, OutboxMessage.status == "sending")
-        .order_by(OutboxMessage.id))]
+    message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.claim_token == token,
+                                                               OutboxMessage.status == "sending"))
+    claimed = None if message is None else Claimed(message.id, token, message.attempts, build_email(message))
     # End the read before talking to SMTP: on SQLite an open transaction here would hold the write lock meanwhile.
     db.session.commit()
     return claimed
@@ -88,7 +89,7 @@ def _finish(message: Claimed, **values) -> None:
 
 def _connect() -> smtplib.SMTP:
     config = current_app.config
-    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config.get("MAIL_TIMEOUT_SECONDS", 10))
     if config["MAIL_USE_TLS"]:
         smtp.starttls(context=ssl.create_default_context())
     if config["MAIL_USERNAME"]:
@@ -97,16 +98,20 @@ def _connect() -> smtplib.SMTP:
 
 
 def send_due(now: datetime | None = None, limit: int = 200) -> SendReport:
-    """Send the due messages over SMTP; a failure puts the message back for a retry and is reported."""
+    """Send the due messages over SMTP; a failure puts the message back for a retry and is reported.
+
+    Each message is marked sent in its own transaction the moment the server accepts it, before anything else is
+    done: a run that dies after that point cannot send it again.
+    """
     now = now or utcnow()
     report = SendReport()
-    messages = claim_due(now, limit)
-    if not messages:
-        return report
     retry_at = now + timedelta(minutes=current_app.config["MAIL_RETRY_MINUTES"])
     smtp = None
     try:
-        for message in messages:
+        while report.sent + len(report.failed) < limit:
+            message = claim_next(now)
+            if message is None:
+                break
             try:
                 smtp = smtp or _connect()
                 smtp.send_message(message.email)

@@ -140,6 +140,8 @@ def book(actor: Person, session: TrainingSession, person: Person, now: datetime 
     db.session.add(booking)
     db.session.flush()  # the partial unique index refuses a second live booking for the course here
     _refresh(session)
+    if booking.status == "booked" and session.seats_left == 0:
+        notices.offer_ended(session)
     verb = "booked" if booking.status == "booked" else "put on the waiting list for"
     record(actor, "booking.created" if booking.status == "booked" else "booking.waiting", "booking", booking.id,
            f"{person.name} {verb} {session.course.title} on {format_datetime(session.starts_at)}",
@@ -171,6 +173,8 @@ def cancel(actor: Person, booking: Booking, now: datetime | None = None, *, reas
            {"status": [before, "cancelled"]})
     if tell:
         notices.booking_cancelled(booking, held_seat=before == "booked")
+    if before == "waiting":
+        notices.offer_ended(session, booking.person_id)
     return fill_freed_seats(session, now) if before == "booked" else []
 
 
@@ -216,6 +220,7 @@ def take_offered_seat(actor: Person, booking: Booking, now: datetime | None = No
     if not _set_status(booking, "waiting", "booked", promoted_at=now):
         raise SessionRuleError("You are not on the waiting list for this session.")
     _refresh(booking, session)
+    notices.offer_ended(session, None if session.seats_left == 0 else booking.person_id)
     record(actor, "booking.seat_taken", "booking", booking.id,
            f"{booking.person.name} took a free seat on {format_datetime(session.starts_at)}",
            {"status": ["waiting", "booked"]})

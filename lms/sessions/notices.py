@@ -6,7 +6,7 @@ import sqlalchemy.orm as so
 from flask import current_app
 
 from lms.extensions import db
-from lms.notify.services import queue, queue_once, withdraw_pending
+from lms.notify.services import queue, queue_once, release_keys, withdraw_pending
 from lms.sessions.calendar import session_ics, session_url
 from lms.sessions.models import Attendance, Booking, TrainingSession
 from lms.timeutil import utcnow
@@ -42,8 +42,17 @@ def booking_cancelled(booking: Booking, *, held_seat: bool) -> None:
 
 
 def seat_offered(session: TrainingSession, waiting: list[Booking]) -> None:
+    """Offer the free seats to everyone waiting: one offer a person while it stands. Another seat freed meanwhile
+    rewrites an offer that has not gone yet and sends nothing new."""
     for booking in waiting:
-        _send("seat_offered", booking)
+        queue_once(f"seat_offered:{session.id}:{booking.person_id}", "seat_offered", booking.person, refresh=True,
+                   topic=_topic(session), session=session, booking=booking, url=session_url(session))
+
+
+def offer_ended(session: TrainingSession, person_id: int | None = None) -> None:
+    """The offer no longer stands, for everyone (the free seats are gone) or for one person (they took a seat or
+    left the waiting list): an offer not sent yet is withdrawn, and a seat freed later is offered afresh."""
+    release_keys("seat_offered", _topic(session), person_id)
 
 
 def session_changed(session: TrainingSession, bookings: list[Booking], changes: list[str]) -> None:

@@ -168,6 +168,8 @@ def update_session(actor: Person, session: TrainingSession, details: SessionDeta
         notices.session_changed(session, live_bookings(session), told)
     if "capacity" in changes and changes["capacity"][1] > changes["capacity"][0]:
         fill_freed_seats(session, now)
+    elif "capacity" in changes and session.seats_left == 0:
+        notices.offer_ended(session)
     return changes
 
 
@@ -194,6 +196,7 @@ def cancel_session(actor: Person, session: TrainingSession, reason: str, now: da
     record(actor, "session.cancelled", "session", session.id,
            f"Cancelled {session.course.title} on {format_datetime(session.starts_at)}: {reason}"[:300],
            {"cancelled": [False, True], "bookings ended": [len(affected), 0]})
+    notices.offer_ended(session)
     notices.session_cancelled(session, affected)
     return len(affected)
 
