@@ -32,8 +32,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    PERMANENT_SESSION_LIFETIME = timedelta(minutes=_int("SESSION_IDLE_MINUTES", 60))
+    #: a device session unused this long ends (checked on the server; the cookie also expires then)
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 60)
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=SESSION_IDLE_MINUTES)
+    #: a device session ends this long after sign-in however busy it is
     SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
+    #: "last seen" is written at most this often per device, so a signed-in page costs no write
+    SESSION_TOUCH_SECONDS = _int("SESSION_TOUCH_SECONDS", 60)
 
     # Login throttling: this many failures within the window locks the account / address for the window.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)

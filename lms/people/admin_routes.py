@@ -6,10 +6,11 @@ from wtforms.fields import SelectChoice
 from lms.access import roles_required
 from lms.extensions import db
 from lms.people import bp
+from lms.people.devices import devices_of
 from lms.people.forms import ConfirmForm, PeopleFilterForm, PersonForm
 from lms.people.models import Person, Team
 from lms.people.queries import areas, people_filtered, teams_by_area
-from lms.people.services import set_active, update_person
+from lms.people.services import set_active, sign_out_everywhere_by, update_person
 
 
 def _team_options(first: str, teams: list[Team]) -> list[SelectChoice]:
@@ -63,7 +64,8 @@ def admin_person(person_id: int):
             db.session.commit()
             flash(f"Saved {person.name}." if changes else "Nothing changed.", "success")
             return redirect(url_for("people.admin_person", person_id=person.id))
-    return render_template("people/admin_person.html", person=person, form=form, confirm=ConfirmForm())
+    return render_template("people/admin_person.html", person=person, form=form, confirm=ConfirmForm(),
+                           devices=devices_of(person))
 
 
 @bp.post("/admin/people/<int:person_id>/active")
@@ -83,4 +85,17 @@ def admin_set_active(person_id: int):
     else:
         db.session.commit()
         flash(f"{person.name} can {'now' if active else 'no longer'} sign in.", "success")
+    return redirect(url_for("people.admin_person", person_id=person.id))
+
+
+@bp.post("/admin/people/<int:person_id>/sign-out-everywhere")
+@roles_required("admin")
+def admin_sign_out_everywhere(person_id: int):
+    """End every session the person holds, on every device (a lost phone, a shared password)."""
+    person = db.get_or_404(Person, person_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    count = sign_out_everywhere_by(current_user, person)
+    db.session.commit()
+    flash(f"{person.name} is signed out of {count} device{'' if count == 1 else 's'}.", "success")
     return redirect(url_for("people.admin_person", person_id=person.id))

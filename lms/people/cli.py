@@ -10,7 +10,8 @@ from lms.extensions import db
 from lms.people.models import RANKS, ROLES, Person, RoleGrant
 from lms.people.passwords import hash_password
 from lms.people.roster import parse_roster
-from lms.people.services import import_roster, normalise_email, sign_out_everywhere
+from lms.people.devices import sign_out_everywhere
+from lms.people.services import import_roster, normalise_email
 
 users_cli = AppGroup("users", help="Manage people.")
 
