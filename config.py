@@ -45,6 +45,16 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ADDRESS = _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
     LOGIN_THROTTLE_MINUTES = _int("LOGIN_THROTTLE_MINUTES", 15)
 
+    # Local accounts (when LOCAL_LOGIN allows them): emailed single-use links, the password rule, admins' second factor.
+    INVITATION_HOURS = _int("INVITATION_HOURS", 72)
+    PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 1)
+    #: "Forgotten your password?" sends at most this many links an hour to one email address / from one address
+    PASSWORD_RESETS_PER_EMAIL = _int("PASSWORD_RESETS_PER_EMAIL", 3)
+    PASSWORD_RESETS_PER_ADDRESS = _int("PASSWORD_RESETS_PER_ADDRESS", 20)
+    PASSWORD_MIN_LENGTH = max(12, _int("PASSWORD_MIN_LENGTH", 12))
+    #: admins who sign in with a password must also give a code from an authenticator app (TOTP)
+    ADMIN_SECOND_FACTOR = _bool("ADMIN_SECOND_FACTOR", True)
+
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; the session has its own timeouts
     HSTS = _bool("HSTS", False)
     SEARCH_PAGE_SIZE = 20
@@ -103,6 +113,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     SERVER_NAME = None
     PASSWORD_HASH_FAST = True  # argon2 at full cost makes a large suite slow; production never sets this
+    # Most tests sign admins in with a password alone; tests/test_people_second_factor.py switches this on.
+    ADMIN_SECOND_FACTOR = False
 
 
 def config_for_environment() -> type[Config]:

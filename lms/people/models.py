@@ -211,6 +211,19 @@ class PasswordToken(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     expires_at: so.Mapped[datetime]
 
+    person: so.Mapped[Person] = so.relationship()
+
+
+class ResetRequest(db.Model):
+    """A "Forgotten your password?" request, kept for an hour to throttle by email address and by client address."""
+
+    __tablename__ = "reset_requests"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: as typed (normalised), whether or not anyone has it
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
+    address: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+
 
 class RecoveryCode(db.Model):
     """A one-time code that stands in for the authenticator app once; only its hash is kept."""

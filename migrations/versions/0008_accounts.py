@@ -48,6 +48,18 @@ def upgrade():
     with op.batch_alter_table('password_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_password_tokens_person_id'), ['person_id'], unique=False)
 
+    op.create_table('reset_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reset_requests'))
+    )
+    with op.batch_alter_table('reset_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reset_requests_address'), ['address'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reset_requests_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reset_requests_email'), ['email'], unique=False)
+
     op.create_table('recovery_codes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -82,6 +94,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_recovery_codes_person_id'))
 
     op.drop_table('recovery_codes')
+    op.drop_table('reset_requests')
     with op.batch_alter_table('password_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_password_tokens_person_id'))
 
