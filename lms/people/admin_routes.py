@@ -7,7 +7,7 @@ from wtforms.fields import SelectChoice
 
 from lms.access import roles_required
 from lms.extensions import db
-from lms.people import bp
+from lms.people import bp, second_factor
 from lms.people.devices import devices_of
 from lms.people.forms import ConfirmForm, PeopleFilterForm, PersonForm
 from lms.people.models import Person, Team
@@ -144,4 +144,23 @@ def admin_sign_out_everywhere(person_id: int):
     count = sign_out_everywhere_by(current_user, person)
     db.session.commit()
     flash(f"{person.name} is signed out of {count} device{'' if count == 1 else 's'}.", "success")
+    return redirect(url_for("people.admin_person", person_id=person.id))
+
+
+@bp.post("/admin/people/<int:person_id>/second-factor/reset")
+@roles_required("admin")
+def admin_reset_second_factor(person_id: int):
+    """Forget an admin's authenticator app (a lost phone): they set up a new one at their next sign-in."""
+    person = db.get_or_404(Person, person_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        second_factor.reset(current_user, person)
+    except ValueError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"{person.name}'s second factor is reset: they set up their app again at their next sign-in.",
+              "success")
     return redirect(url_for("people.admin_person", person_id=person.id))

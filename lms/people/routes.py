@@ -10,7 +10,8 @@ from lms.extensions import db
 from lms.people import bp
 from lms.people.forms import ConfirmForm, LoginForm
 from lms.people.services import LoginThrottled, authenticate
-from lms.people.signin import end_session, start_session
+from lms.people.second_factor_routes import after_password
+from lms.people.signin import end_session
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +47,9 @@ def login():
                 form.form_errors.append("The email address or password is not right.")
                 status = 200
             else:
-                start_session(person, "password")
+                response = after_password(person, safe_next(request.args.get("next")))
                 db.session.commit()
-                return redirect(safe_next(request.args.get("next")))
+                return response
     elif request.method == "POST":
         status = 200
     return render_template("people/login.html", form=form), status

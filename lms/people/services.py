@@ -34,17 +34,20 @@ def _recent_failures(column, value) -> int:
     )
 
 
+def login_throttled(email: str, address: str) -> bool:
+    """Whether the account or the address has failed to sign in too often lately (a wrong second factor counts)."""
+    config = current_app.config
+    return (_recent_failures(LoginFailure.email, email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+            or _recent_failures(LoginFailure.address, address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+
+
 def authenticate(email: str, password: str, address: str) -> Person | None:
     """Return the person if the credentials are right; record a failure otherwise.
 
     Raises LoginThrottled, without checking the password, when the account or the address has failed too often.
     """
     email = normalise_email(email)
-    config = current_app.config
-    if (
-        _recent_failures(LoginFailure.email, email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(LoginFailure.address, address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
+    if login_throttled(email, address):
         log.warning("login throttled for %s from %s", email, address)
         raise LoginThrottled()
     person = db.session.scalar(sa.select(Person).where(Person.email == email))
