@@ -209,3 +209,24 @@ def test_a_session_started_on_one_instance_ends_on_another(app, database_url, ma
         db.engine.dispose()
     assert not signed_in(client)
     assert sessions_of(db, person) == []
+
+
+def test_a_form_sent_when_last_seen_is_due_is_served_at_once(app, make_person, db):
+    """On SQLite a form takes the write lock up front: the "last seen" write must not wait on it from outside."""
+    person = make_person()
+    client = sign_in(app.test_client(), person)
+    two_minutes_ago = utcnow() - timedelta(minutes=2)
+    db.session.execute(sa.update(DeviceSession).values(last_seen_at=two_minutes_ago))
+    db.session.commit()
+    response = client.post("/account/devices/sign-out-others")
+    assert response.status_code == 302
+    assert sessions_of(db, person)[0].last_seen_at > two_minutes_ago + timedelta(minutes=1)
+
+
+def test_signing_in_clears_the_persons_timed_out_sessions(app, make_person, db):
+    person = make_person()
+    sign_in(app.test_client(), person)
+    db.session.execute(sa.update(DeviceSession).values(last_seen_at=utcnow() - timedelta(days=2)))
+    db.session.commit()
+    sign_in(app.test_client(), person, PHONE_UA)
+    assert [s.browser for s in sessions_of(db, person)] == ["Chrome on Android"]

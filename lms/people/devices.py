@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
-from lms.extensions import db
+from lms.extensions import db, write_intent
 from lms.people.models import DeviceSession, Person
 from lms.timeutil import utcnow
 
@@ -38,6 +38,11 @@ def describe_browser(user_agent: str) -> str:
 
 def open_session(person: Person, method: str, *, browser: str, address: str) -> tuple[str, int]:
     """Record a new signed-in device for the person; return the random id its cookie will hold, and its row id."""
+    idle_since, started_before = _limits()
+    # Sessions of this person that timed out without being seen again go now, so the table only holds live ones.
+    db.session.execute(sa.delete(DeviceSession).where(
+        DeviceSession.person_id == person.id,
+        sa.or_(DeviceSession.last_seen_at < idle_since, DeviceSession.created_at < started_before)))
     token = secrets.token_urlsafe(32)
     device = DeviceSession(person_id=person.id, token_hash=hash_token(token), method=method, browser=browser[:80],
                            address=address[:64])
@@ -49,8 +54,20 @@ def open_session(person: Person, method: str, *, browser: str, address: str) -> 
 def _write_apart(statement) -> None:
     """Run one small write in its own transaction: a page that only reads never commits its own, and whether the
     page succeeds has nothing to do with whether the device was seen."""
+    if write_intent.get() and db.session.get_bind().dialect.name == "sqlite":
+        # This request took SQLite's write lock up front (BEGIN IMMEDIATE): a second connection would wait for it
+        # until busy_timeout. The write joins the request's own transaction instead, kept if the request commits.
+        db.session.execute(statement)
+        return
     with db.engine.begin() as connection:
         connection.execute(statement)
+
+
+def _limits() -> tuple:
+    """A session last seen before the first time, or started before the second, has timed out."""
+    config, now = current_app.config, utcnow()
+    return (now - timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+            now - timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]))
 
 
 def load_signed_in(token: str) -> tuple[Person, int] | None:
@@ -67,14 +84,13 @@ def load_signed_in(token: str) -> tuple[Person, int] | None:
     if row is None:
         return None
     person, session_id, created_at, last_seen_at = row
-    config, now = current_app.config, utcnow()
-    idle = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
-    absolute = timedelta(hours=config["SESSION_ABSOLUTE_HOURS"])
-    if not person.is_active_account or now - last_seen_at > idle or now - created_at > absolute:
+    idle_since, started_before = _limits()
+    if not person.is_active_account or last_seen_at < idle_since or created_at < started_before:
         log.info("device session %s of %s ended: timed out or account deactivated", session_id, person.id)
         _write_apart(sa.delete(DeviceSession).where(DeviceSession.id == session_id))
         return None
-    touch_before = now - timedelta(seconds=config["SESSION_TOUCH_SECONDS"])
+    now = utcnow()
+    touch_before = now - timedelta(seconds=current_app.config["SESSION_TOUCH_SECONDS"])
     if last_seen_at < touch_before:
         # Conditional, so two instances serving the same device at once write it once.
         _write_apart(sa.update(DeviceSession).where(DeviceSession.id == session_id,
