@@ -67,8 +67,8 @@ def test_sign_in_issues_a_fresh_session(client, make_person, login, db):
     with client.session_transaction() as session:
         assert "planted" not in session
         token = session["_user_id"]  # the random id of a new device session, not the person's id
-    assert db.session.scalar(sa.select(DeviceSession.person_id).where(DeviceSession.token_hash == hash_token(token))) \
-        == person.id
+    owner = db.session.scalar(sa.select(DeviceSession.person_id).where(DeviceSession.token_hash == hash_token(token)))
+    assert owner == person.id
 
 
 def test_next_cannot_redirect_off_site(client, make_person):

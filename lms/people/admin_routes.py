@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 from wtforms.fields import SelectChoice
 
 from lms.access import roles_required
@@ -61,25 +62,6 @@ def admin_invite_everyone():
     return redirect(url_for("people.admin_people", **filters))
 
 
-@bp.post("/admin/people/<int:person_id>/invite")
-@roles_required("admin")
-def admin_invite(person_id: int):
-    """Email one person an invitation to set a password."""
-    person = db.get_or_404(Person, person_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        invite(current_user, person)
-    except ValueError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(f"Invitation sent to {person.email}. The link works for {current_app.config['INVITATION_HOURS']} hours.",
-              "success")
-    return redirect(url_for("people.admin_person", person_id=person.id))
-
-
 @bp.route("/admin/people/<int:person_id>", methods=["GET", "POST"])
 @roles_required("admin")
 def admin_person(person_id: int):
@@ -114,53 +96,67 @@ def admin_person(person_id: int):
                            may_have_password=local_login_allowed(person))
 
 
-@bp.post("/admin/people/<int:person_id>/active")
-@roles_required("admin")
-def admin_set_active(person_id: int):
-    """Deactivate or reactivate an account."""
+def _person_action(person_id: int, action) -> Response:
+    """Run an admin's button on a person's page: CSRF checked, `action(person)` returns the message to show and is
+    committed; a ValueError it raises is shown instead and changes nothing."""
     person = db.get_or_404(Person, person_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
-    active = request.form.get("active") == "1"
     try:
-        set_active(current_user, person, active)
+        message = action(person)
     except ValueError as error:
         db.session.rollback()
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(f"{person.name} can {'now' if active else 'no longer'} sign in.", "success")
+        flash(message, "success")
     return redirect(url_for("people.admin_person", person_id=person.id))
+
+
+@bp.post("/admin/people/<int:person_id>/active")
+@roles_required("admin")
+def admin_set_active(person_id: int):
+    """Deactivate or reactivate an account."""
+    active = request.form.get("active") == "1"
+
+    def change(person: Person) -> str:
+        set_active(current_user, person, active)
+        return f"{person.name} can {'now' if active else 'no longer'} sign in."
+
+    return _person_action(person_id, change)
+
+
+@bp.post("/admin/people/<int:person_id>/invite")
+@roles_required("admin")
+def admin_invite(person_id: int):
+    """Email one person an invitation to set a password."""
+
+    def send(person: Person) -> str:
+        invite(current_user, person)
+        return f"Invitation sent to {person.email}. The link works for {current_app.config['INVITATION_HOURS']} hours."
+
+    return _person_action(person_id, send)
 
 
 @bp.post("/admin/people/<int:person_id>/sign-out-everywhere")
 @roles_required("admin")
 def admin_sign_out_everywhere(person_id: int):
     """End every session the person holds, on every device (a lost phone, a shared password)."""
-    person = db.get_or_404(Person, person_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    count = sign_out_everywhere_by(current_user, person)
-    db.session.commit()
-    flash(f"{person.name} is signed out of {count} device{'' if count == 1 else 's'}.", "success")
-    return redirect(url_for("people.admin_person", person_id=person.id))
+
+    def sign_out(person: Person) -> str:
+        count = sign_out_everywhere_by(current_user, person)
+        return f"{person.name} is signed out of {count} device{'' if count == 1 else 's'}."
+
+    return _person_action(person_id, sign_out)
 
 
 @bp.post("/admin/people/<int:person_id>/second-factor/reset")
 @roles_required("admin")
 def admin_reset_second_factor(person_id: int):
     """Forget an admin's authenticator app (a lost phone): they set up a new one at their next sign-in."""
-    person = db.get_or_404(Person, person_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
+
+    def reset(person: Person) -> str:
         second_factor.reset(current_user, person)
-    except ValueError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(f"{person.name}'s second factor is reset: they set up their app again at their next sign-in.",
-              "success")
-    return redirect(url_for("people.admin_person", person_id=person.id))
+        return f"{person.name}'s second factor is reset: they set up their app again at their next sign-in."
+
+    return _person_action(person_id, reset)

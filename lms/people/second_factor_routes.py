@@ -29,21 +29,27 @@ def after_password(person: Person, next_url: str) -> Response:
         return redirect(next_url)
     session.clear()
     session[PENDING] = {"person_id": person.id, "at": time.time(), "next": next_url}
-    return redirect(url_for("people.second_factor_step" if person.totp_secret else "people.second_factor_setup"))
+    return redirect(_step_for(person))
 
 
-def _pending_person() -> Person | None:
+def _step_for(person: Person) -> str:
+    return url_for("people.second_factor_step" if person.totp_secret else "people.second_factor_setup")
+
+
+def _pending_person(set_up: bool) -> Person | Response:
+    """The person whose correct password waits for this page's step; otherwise where the browser goes instead:
+    back to sign in when nothing waits (or it waited too long), or to the other step."""
     pending = session.get(PENDING)
-    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
-        return None
-    person = db.session.get(Person, pending["person_id"])
-    return person if person is not None and person.is_active_account else None
-
-
-def _start_over() -> Response:
-    session.pop(PENDING, None)
-    flash("Sign in again: the time to give the code ran out.", "info")
-    return redirect(url_for("people.login"))
+    person = None
+    if pending and time.time() - pending["at"] <= PENDING_SECONDS:
+        person = db.session.get(Person, pending["person_id"])
+    if person is None or not person.is_active_account:
+        session.pop(PENDING, None)
+        flash("Sign in again: the time to give the code ran out.", "info")
+        return redirect(url_for("people.login"))
+    if bool(person.totp_secret) != set_up:
+        return redirect(_step_for(person))
+    return person
 
 
 def _finish(person: Person, method: str) -> str:
@@ -57,11 +63,9 @@ def _finish(person: Person, method: str) -> str:
 @public
 def second_factor_step():
     """Ask for the code from the authenticator app (or a recovery code)."""
-    person = _pending_person()
-    if person is None:
-        return _start_over()
-    if not person.totp_secret:
-        return redirect(url_for("people.second_factor_setup"))
+    person = _pending_person(set_up=True)
+    if not isinstance(person, Person):
+        return person
     form = SecondFactorForm()
     status = 200
     if form.validate_on_submit():
@@ -92,11 +96,9 @@ def second_factor_step():
 @public
 def second_factor_setup():
     """Set up an authenticator app: scan the QR code, prove it with a code, keep the recovery codes."""
-    person = _pending_person()
-    if person is None:
-        return _start_over()
-    if person.totp_secret:
-        return redirect(url_for("people.second_factor_step"))
+    person = _pending_person(set_up=False)
+    if not isinstance(person, Person):
+        return person
     secret = session[PENDING].setdefault("secret", second_factor.new_secret())
     session.modified = True
     form = SecondFactorForm()
