@@ -31,8 +31,8 @@ def forgotten_password():
                                     "your administrator.")
             return render_template("people/forgotten_password.html", form=form), 429
         db.session.commit()
-        flash(f"If {email} can sign in with a password, we have sent it a link to set a new one. The link works "
-              f"once, for {_hours('PASSWORD_RESET_HOURS')}. Check your email.", "info")
+        flash(f"If {email} can sign in with a password, we are emailing it a link to set a new one. It should "
+              f"arrive within a few minutes and works once, for {_hours('PASSWORD_RESET_HOURS')}.", "info")
         return redirect(url_for("people.login"))
     return render_template("people/forgotten_password.html", form=form)
 

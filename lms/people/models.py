@@ -223,6 +223,8 @@ class ResetRequest(db.Model):
     email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
     address: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    #: set when `notify send` has dealt with it (emailed a link, or found no account to email)
+    is_handled: so.Mapped[bool] = so.mapped_column(default=False)
 
 
 class RecoveryCode(db.Model):

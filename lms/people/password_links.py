@@ -101,10 +101,10 @@ def invite_everyone(actor: Person, people_stmt) -> int:
 
 
 def request_reset(email: str, address: str) -> None:
-    """Email a reset link if the address belongs to someone who may have a password; otherwise do nothing.
+    """Record a "Forgotten your password?" request; `notify send` turns it into an emailed link (send_reset_links).
 
-    Throttled on the address typed and the client's address alike, whether or not anyone has that email, so the
-    answer says nothing about who has an account.
+    The request does the same work whatever email is typed, so neither its answer nor its timing says who has an
+    account. Throttled on the email typed and on the client's address alike.
     """
     config, now = current_app.config, utcnow()
     hour_ago = now - timedelta(hours=1)
@@ -116,12 +116,28 @@ def request_reset(email: str, address: str) -> None:
         log.warning("password reset throttled for %s from %s", email, address)
         raise ResetThrottled()
     db.session.add(ResetRequest(email=email, address=address, at=now))
-    person = db.session.scalar(sa.select(Person).where(Person.email == email))
-    if person is None or not person.is_active_account or not local_login_allowed(person):
-        log.info("password reset asked for %s from %s: no such local account", email, address)
-        return
-    _issue(person, "reset")
-    record(None, "person.reset_requested", "person", person.id, f"Password reset link sent to {person.name}")
+
+
+def send_reset_links() -> int:
+    """Queue a reset link for each waiting request whose email belongs to someone who may have a password; return
+    how many. Each request is claimed once (a conditional UPDATE), however many senders run at the same time."""
+    emails = set(db.session.scalars(sa.update(ResetRequest).where(ResetRequest.is_handled.is_(False))
+                                    .values(is_handled=True).returning(ResetRequest.email)))
+    if not emails:
+        return 0
+    people = db.session.scalars(sa.select(Person).where(Person.email.in_(emails), Person.is_active_account.is_(True))
+                                .order_by(Person.id)).all()
+    sent = 0
+    # Links are built with url_for, which needs a request; the site's own address stands in for one.
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        for person in people:
+            if local_login_allowed(person):
+                _issue(person, "reset")
+                record(None, "person.reset_requested", "person", person.id,
+                       f"Password reset link sent to {person.name}")
+                sent += 1
+    log.info("%s reset requests handled, %s links queued", len(emails), sent)
+    return sent
 
 
 def find_link(token: str) -> PasswordToken | None:

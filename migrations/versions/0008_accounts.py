@@ -53,6 +53,7 @@ def upgrade():
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('address', sa.String(length=64), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('is_handled', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reset_requests'))
     )
     with op.batch_alter_table('reset_requests', schema=None) as batch_op:
