@@ -66,18 +66,26 @@ def cannot_sign_in_yet(stmt):
     return stmt
 
 
-def _issue(person: Person, purpose: str) -> tuple[str, PasswordToken]:
-    """A new link for the person; an earlier unused link of the same kind stops working."""
-    db.session.execute(sa.delete(PasswordToken).where(PasswordToken.person_id == person.id,
-                                                      PasswordToken.purpose == purpose))
+def _void_links(person_ids: list[int], purpose: str) -> None:
+    """End the unused links of this kind that these people hold: a newer one replaces them."""
+    db.session.execute(sa.delete(PasswordToken).where(PasswordToken.person_id.in_(person_ids),
+                                                      PasswordToken.purpose == purpose)
+                       .execution_options(synchronize_session=False))
+
+
+def _issue(person: Person, purpose: str) -> None:
+    """Email the person a new link of this kind (the caller has voided the old ones)."""
     token = secrets.token_urlsafe(32)
     hours = current_app.config[PURPOSES[purpose]]
-    link = PasswordToken(person_id=person.id, purpose=purpose, token_hash=hash_token(token),
-                         expires_at=utcnow() + timedelta(hours=hours))
-    db.session.add(link)
+    db.session.add(PasswordToken(person_id=person.id, purpose=purpose, token_hash=hash_token(token),
+                                 expires_at=utcnow() + timedelta(hours=hours)))
     queue("invitation" if purpose == "invite" else "password_reset", person, topic=f"person:{person.id}",
           url=current_app.config["SITE_URL"] + url_for("people.set_password", token=token), hours=hours)
-    return token, link
+
+
+def _invite(actor: Person, person: Person) -> None:
+    _issue(person, "invite")
+    record(actor, "person.invited", "person", person.id, f"Invited {person.name} to set a password")
 
 
 def invite(actor: Person, person: Person) -> None:
@@ -87,15 +95,16 @@ def invite(actor: Person, person: Person) -> None:
     if not local_login_allowed(person):
         raise ValueError("Local sign-in is switched off for this person (LOCAL_LOGIN): they sign in with single "
                          "sign-on.")
-    _issue(person, "invite")
-    record(actor, "person.invited", "person", person.id, f"Invited {person.name} to set a password")
+    _void_links([person.id], "invite")
+    _invite(actor, person)
 
 
 def invite_everyone(actor: Person, people_stmt) -> int:
     """Invite every person in the select (the people list's filters) who cannot sign in yet; return how many."""
     people = list(db.session.scalars(cannot_sign_in_yet(people_stmt)).unique())
+    _void_links([person.id for person in people], "invite")  # expired ones: the select leaves out open invitations
     for person in people:
-        invite(actor, person)
+        _invite(actor, person)
     log.info("%s invited %s people", actor.id, len(people))
     return len(people)
 
@@ -125,19 +134,17 @@ def send_reset_links() -> int:
                                     .values(is_handled=True).returning(ResetRequest.email)))
     if not emails:
         return 0
-    people = db.session.scalars(sa.select(Person).where(Person.email.in_(emails), Person.is_active_account.is_(True))
-                                .order_by(Person.id)).all()
-    sent = 0
+    people = [person for person in db.session.scalars(
+        sa.select(Person).where(Person.email.in_(emails), Person.is_active_account.is_(True)).order_by(Person.id))
+        if local_login_allowed(person)]
+    _void_links([person.id for person in people], "reset")
     # Links are built with url_for, which needs a request; the site's own address stands in for one.
     with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
         for person in people:
-            if local_login_allowed(person):
-                _issue(person, "reset")
-                record(None, "person.reset_requested", "person", person.id,
-                       f"Password reset link sent to {person.name}")
-                sent += 1
-    log.info("%s reset requests handled, %s links queued", len(emails), sent)
-    return sent
+            _issue(person, "reset")
+            record(None, "person.reset_requested", "person", person.id, f"Password reset link sent to {person.name}")
+    log.info("%s reset requests handled, %s links queued", len(emails), len(people))
+    return len(people)
 
 
 def find_link(token: str) -> PasswordToken | None:
