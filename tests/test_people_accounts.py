@@ -283,6 +283,8 @@ def test_local_login_off_means_no_invitations_or_reset_links(app, client, admin,
     monkeypatch.setitem(app.config, "LOCAL_LOGIN", "off")
     response = client.post(f"/admin/people/{newcomer.id}/invite", follow_redirects=True)
     assert "Local sign-in is switched off" in response.get_data(as_text=True)
+    assert "cannot sign in yet" not in client.get("/admin/people/").get_data(as_text=True)
+    client.post("/admin/people/invite")
     ask_for_reset(client, admin.email)
     assert messages(db, "invitation") == [] and messages(db, "password_reset") == []
 

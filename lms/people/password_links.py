@@ -18,7 +18,7 @@ from lms.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
-#: how each kind of link is described to its reader, and the setting that says how long it lasts
+#: each kind of link, and the setting that says for how many hours it works
 PURPOSES = {"invite": "INVITATION_HOURS", "reset": "PASSWORD_RESET_HOURS"}
 
 
@@ -61,8 +61,11 @@ def cannot_sign_in_yet(stmt):
     stmt = stmt.where(Person.is_active_account.is_(True), Person.password_hash.is_(None), ~open_invitation.exists())
     if (subject := _sso_subject_column()) is not None:
         stmt = stmt.where(subject.is_(None))
-    if current_app.config.get("LOCAL_LOGIN", "on") == "admins-only":
+    mode = current_app.config.get("LOCAL_LOGIN", "on")
+    if mode == "admins-only":
         stmt = stmt.where(Person.role_grants.any(RoleGrant.role == "admin"))
+    elif mode != "on":
+        stmt = stmt.where(sa.false())  # nobody may have a password here: there is nobody to invite
     return stmt
 
 
