@@ -63,7 +63,7 @@ def test_the_devices_page_lists_each_device_and_marks_this_one(officer_on_two_de
     person, desk, phone = officer_on_two_devices
     page = phone.get("/account/devices").get_data(as_text=True)
     assert "You are signed in on 2 devices" in page
-    assert "Firefox on Windows" in page
+    assert "Firefox on Windows" in page and "with password" in page
     assert "Chrome on Android <strong class=\"govuk-tag govuk-tag--green\">This device</strong>" in page
 
 

@@ -13,7 +13,7 @@ from lms.people.forms import ConfirmForm
 def devices_page():
     """List the devices the signed-in person is signed in on."""
     return render_template("people/devices.html", devices=devices.devices_of(current_user),
-                           this_device=g.device_session_id, form=ConfirmForm())
+                           this_device=g.device_session_id, methods=devices.METHODS, form=ConfirmForm())
 
 
 @bp.post("/account/devices/<int:device_id>/sign-out")

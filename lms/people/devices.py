@@ -22,6 +22,11 @@ SYSTEMS = (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iPhone"),
            ("CrOS", "ChromeOS"), ("Mac OS X", "macOS"), ("Linux", "Linux"))
 
 
+#: the ways of signing in a device session records, and how "Your devices" names them
+METHODS = {"password": "password", "password+app": "password and app code",
+           "password+recovery": "password and recovery code", "oidc": "single sign-on"}
+
+
 def hash_token(token: str) -> str:
     """A random id of 256 bits needs no slow hash: SHA-256 keeps a copied table from signing anyone in."""
     return hashlib.sha256(token.encode()).hexdigest()

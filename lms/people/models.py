@@ -186,7 +186,7 @@ class DeviceSession(db.Model):
     person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
     #: SHA-256 of the random id in the cookie: a copy of this table signs nobody in
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
-    #: how the person signed in: "password", "password+totp", "oidc"
+    #: how the person signed in: one of lms.people.devices.METHODS, e.g. "password+app"
     method: so.Mapped[str] = so.mapped_column(sa.String(20))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     #: updated at most once a minute (SESSION_TOUCH_SECONDS), so a signed-in page costs no write
@@ -194,8 +194,6 @@ class DeviceSession(db.Model):
     #: "Firefox on Windows": enough for a person to recognise the device, not a fingerprint
     browser: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
     address: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
-
-    person: so.Mapped[Person] = so.relationship()
 
 
 class PasswordToken(db.Model):
