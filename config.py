@@ -32,13 +32,28 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    PERMANENT_SESSION_LIFETIME = timedelta(minutes=_int("SESSION_IDLE_MINUTES", 60))
+    #: a device session unused this long ends (checked on the server; the cookie also expires then)
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 60)
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=SESSION_IDLE_MINUTES)
+    #: a device session ends this long after sign-in however busy it is
     SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
+    #: "last seen" is written at most this often per device, so a signed-in page costs no write
+    SESSION_TOUCH_SECONDS = _int("SESSION_TOUCH_SECONDS", 60)
 
     # Login throttling: this many failures within the window locks the account / address for the window.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
     LOGIN_MAX_FAILURES_PER_ADDRESS = _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
     LOGIN_THROTTLE_MINUTES = _int("LOGIN_THROTTLE_MINUTES", 15)
+
+    # Local accounts (when LOCAL_LOGIN allows them): emailed single-use links, the password rule, admins' second factor.
+    INVITATION_HOURS = _int("INVITATION_HOURS", 72)
+    PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 1)
+    #: "Forgotten your password?" sends at most this many links an hour to one email address / from one address
+    PASSWORD_RESETS_PER_EMAIL = _int("PASSWORD_RESETS_PER_EMAIL", 3)
+    PASSWORD_RESETS_PER_ADDRESS = _int("PASSWORD_RESETS_PER_ADDRESS", 20)
+    PASSWORD_MIN_LENGTH = max(12, _int("PASSWORD_MIN_LENGTH", 12))
+    #: admins who sign in with a password must also give a code from an authenticator app (TOTP)
+    ADMIN_SECOND_FACTOR = _bool("ADMIN_SECOND_FACTOR", True)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; the session has its own timeouts
     HSTS = _bool("HSTS", False)
@@ -99,6 +114,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     SERVER_NAME = None
     PASSWORD_HASH_FAST = True  # argon2 at full cost makes a large suite slow; production never sets this
+    # Most tests sign admins in with a password alone; tests/test_people_second_factor.py switches this on.
+    ADMIN_SECOND_FACTOR = False
 
 
 def config_for_environment() -> type[Config]:

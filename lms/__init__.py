@@ -68,7 +68,6 @@ def register_request_hooks(app: Flask) -> None:
     from lms.access import enforce_access
 
     app.before_request(security.mark_write_intent)
-    app.before_request(security.enforce_session_lifetime)
     app.before_request(enforce_access)
     app.after_request(security.add_security_headers)
 

@@ -1,8 +1,7 @@
-"""Request hooks for the controls that apply to every page: write intent, session lifetime, headers."""
-import time
-
-from flask import current_app, request, session
-from flask_login import current_user, logout_user
+"""Request hooks for the controls that apply to every page: write intent, headers. (Session timeouts are enforced
+where the session is loaded: lms.people.devices.)"""
+from flask import current_app, request
+from flask_login import current_user
 
 from lms.extensions import write_intent
 
@@ -25,18 +24,6 @@ CONTENT_SECURITY_POLICY = "; ".join([
 def mark_write_intent():
     """Let SQLite take the write lock up front only for requests that may write (see extensions.write_intent)."""
     write_intent.set(request.method not in SAFE_METHODS)
-
-
-def enforce_session_lifetime():
-    """End a session past its absolute lifetime; the idle timeout is the permanent-session cookie's expiry."""
-    if not current_user.is_authenticated:
-        return
-    session.permanent = True
-    started = session.get("started_at")
-    limit = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
-    if started is None or time.time() - started > limit:
-        logout_user()
-        session.clear()
 
 
 def add_security_headers(response):

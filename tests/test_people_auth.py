@@ -2,7 +2,8 @@
 import sqlalchemy as sa
 
 from lms.audit.models import AuditEvent
-from lms.people.models import LoginFailure
+from lms.people.devices import hash_token
+from lms.people.models import DeviceSession, LoginFailure
 
 
 def test_anonymous_visitor_is_sent_to_login_with_next(client):
@@ -58,14 +59,16 @@ def test_deactivated_person_cannot_sign_in(client, make_person):
     assert b"not right" in response.data
 
 
-def test_sign_in_issues_a_fresh_session(client, make_person, login):
+def test_sign_in_issues_a_fresh_session(client, make_person, login, db):
     person = make_person()
     with client.session_transaction() as session:
         session["planted"] = "by an attacker"
     login(person)
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"].startswith(f"{person.id}:")
+        token = session["_user_id"]  # the random id of a new device session, not the person's id
+    owner = db.session.scalar(sa.select(DeviceSession.person_id).where(DeviceSession.token_hash == hash_token(token)))
+    assert owner == person.id
 
 
 def test_next_cannot_redirect_off_site(client, make_person):

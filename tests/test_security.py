@@ -10,6 +10,9 @@ from lms.extensions import db
 
 #: Endpoints anyone may open without signing in. Everything else must declare its access.
 PUBLIC_ENDPOINTS = {"people.login", "people.logout", "core.healthz", "static",
+                    # before a password: asking for a reset link, using one, the admins' second factor
+                    "people.forgotten_password", "people.set_password", "people.second_factor_step",
+                    "people.second_factor_setup",
                     # a calendar feed is opened by calendar software, authorised by its secret, revocable token
                     "sessions.feed",
                     # the pocket checklist: impersonal, and must open from a home screen long after sign-in expires

@@ -1,10 +1,11 @@
-"""`flask notify send`: queue the reminders that are due, then send what is due from the outbox."""
+"""`flask notify send`: queue the reminders and password reset links that are due, then send what is due."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from lms.extensions import db
 from lms.notify.sending import pending_count, send_due
+from lms.people.password_links import send_reset_links
 from lms.sessions.notices import queue_due_reminders
 
 notify_cli = AppGroup("notify", help="Send email from the outbox.")
@@ -18,6 +19,10 @@ def send_command(limit: int) -> None:
     db.session.commit()
     if reminders:
         click.echo(f"Queued {reminders} reminder{'' if reminders == 1 else 's'}.")
+    links = send_reset_links()
+    db.session.commit()
+    if links:
+        click.echo(f"Queued {links} password reset link{'' if links == 1 else 's'}.")
     if not current_app.config.get("MAIL_SERVER"):
         click.echo(f"MAIL_SERVER is not set: {pending_count()} message(s) stay in the outbox for admins to read.")
         return

@@ -1,15 +1,20 @@
-"""Admin pages: find people, change their team, rank and roles, deactivate them."""
-from flask import abort, flash, redirect, render_template, request, url_for
+"""Admin pages: find people, change their team, rank and roles, invite them, sign them out, deactivate them."""
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 from wtforms.fields import SelectChoice
 
 from lms.access import roles_required
 from lms.extensions import db
-from lms.people import bp
+from lms.people import bp, second_factor
+from lms.people.devices import devices_of
 from lms.people.forms import ConfirmForm, PeopleFilterForm, PersonForm
 from lms.people.models import Person, Team
+from lms.people.password_links import cannot_sign_in_yet, invite, invite_everyone, local_login_allowed, sign_in_status
 from lms.people.queries import areas, people_filtered, teams_by_area
-from lms.people.services import set_active, update_person
+from lms.people.services import set_active, sign_out_everywhere_by, update_person
 
 
 def _team_options(first: str, teams: list[Team]) -> list[SelectChoice]:
@@ -17,22 +22,44 @@ def _team_options(first: str, teams: list[Team]) -> list[SelectChoice]:
     return [SelectChoice(0, first)] + [SelectChoice(team.id, team.name, optgroup=team.area.name) for team in teams]
 
 
+def _people_filter(values) -> tuple[PeopleFilterForm, sa.Select]:
+    """The people list's filter form read from `values`, and the select it stands for (the list and "invite
+    everyone" use the same one)."""
+    form = PeopleFilterForm(values)
+    form.area.choices = [SelectChoice(0, "Any area")] + [SelectChoice(area.id, area.name) for area in areas()]
+    form.team.choices = _team_options("Any team", teams_by_area())
+    form.validate()
+    return form, people_filtered(q=form.q.data, area_id=form.area.data or None, team_id=form.team.data or None,
+                                 rank=form.rank.data or None, role=form.role.data or None,
+                                 status=form.status.data or "active")
+
+
 @bp.get("/admin/people/")
 @roles_required("admin")
 def admin_people():
     """List people with search and filters."""
-    form = PeopleFilterForm(request.args)
-    teams = teams_by_area()
-    form.area.choices = [SelectChoice(0, "Any area")] + [SelectChoice(area.id, area.name) for area in areas()]
-    form.team.choices = _team_options("Any team", teams)
-    form.validate()
-    page = db.paginate(
-        people_filtered(q=form.q.data, area_id=form.area.data or None, team_id=form.team.data or None,
-                        rank=form.rank.data or None, role=form.role.data or None, status=form.status.data or "active"),
-        per_page=50, error_out=False,
-    )
+    form, people = _people_filter(request.args)
+    page = db.paginate(people, per_page=50, error_out=False)
     args = {key: value for key, value in request.args.items() if key != "page"}
-    return render_template("people/admin_people.html", form=form, page=page, args=args)
+    uninvited = db.session.scalar(sa.select(sa.func.count()).select_from(
+        cannot_sign_in_yet(people.order_by(None)).subquery()))
+    return render_template("people/admin_people.html", form=form, page=page, args=args, uninvited=uninvited,
+                           confirm=ConfirmForm())
+
+
+@bp.post("/admin/people/invite")
+@roles_required("admin")
+def admin_invite_everyone():
+    """Invite everyone the list's filters select who cannot sign in yet."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    filters = {key: value for key, value in request.form.items() if key in PeopleFilterForm.FIELDS}
+    _, people = _people_filter(MultiDict(filters))
+    count = invite_everyone(current_user, people)
+    db.session.commit()
+    flash(f"Invited {count} {'person' if count == 1 else 'people'}: each gets an email with a link to set a password."
+          if count else "Everyone here can already sign in or has an invitation open.", "success")
+    return redirect(url_for("people.admin_people", **filters))
 
 
 @bp.route("/admin/people/<int:person_id>", methods=["GET", "POST"])
@@ -63,24 +90,73 @@ def admin_person(person_id: int):
             db.session.commit()
             flash(f"Saved {person.name}." if changes else "Nothing changed.", "success")
             return redirect(url_for("people.admin_person", person_id=person.id))
-    return render_template("people/admin_person.html", person=person, form=form, confirm=ConfirmForm())
+    status, invitation = sign_in_status(person)
+    return render_template("people/admin_person.html", person=person, form=form, confirm=ConfirmForm(),
+                           devices=devices_of(person), status=status, invitation=invitation,
+                           may_have_password=local_login_allowed(person))
+
+
+def _person_action(person_id: int, action) -> Response:
+    """Run an admin's button on a person's page: CSRF checked, `action(person)` returns the message to show and is
+    committed; a ValueError it raises is shown instead and changes nothing."""
+    person = db.get_or_404(Person, person_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        message = action(person)
+    except ValueError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("people.admin_person", person_id=person.id))
 
 
 @bp.post("/admin/people/<int:person_id>/active")
 @roles_required("admin")
 def admin_set_active(person_id: int):
     """Deactivate or reactivate an account."""
-    person = db.get_or_404(Person, person_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     active = request.form.get("active") == "1"
-    try:
+
+    def change(person: Person) -> str:
         set_active(current_user, person, active)
-    except ValueError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(f"{person.name} can {'now' if active else 'no longer'} sign in.", "success")
-    return redirect(url_for("people.admin_person", person_id=person.id))
+        return f"{person.name} can {'now' if active else 'no longer'} sign in."
+
+    return _person_action(person_id, change)
+
+
+@bp.post("/admin/people/<int:person_id>/invite")
+@roles_required("admin")
+def admin_invite(person_id: int):
+    """Email one person an invitation to set a password."""
+
+    def send(person: Person) -> str:
+        invite(current_user, person)
+        return f"Invitation sent to {person.email}. The link works for {current_app.config['INVITATION_HOURS']} hours."
+
+    return _person_action(person_id, send)
+
+
+@bp.post("/admin/people/<int:person_id>/sign-out-everywhere")
+@roles_required("admin")
+def admin_sign_out_everywhere(person_id: int):
+    """End every session the person holds, on every device (a lost phone, a shared password)."""
+
+    def sign_out(person: Person) -> str:
+        count = sign_out_everywhere_by(current_user, person)
+        return f"{person.name} is signed out of {count} device{'' if count == 1 else 's'}."
+
+    return _person_action(person_id, sign_out)
+
+
+@bp.post("/admin/people/<int:person_id>/second-factor/reset")
+@roles_required("admin")
+def admin_reset_second_factor(person_id: int):
+    """Forget an admin's authenticator app (a lost phone): they set up a new one at their next sign-in."""
+
+    def reset(person: Person) -> str:
+        second_factor.reset(current_user, person)
+        return f"{person.name}'s second factor is reset: they set up their app again at their next sign-in."
+
+    return _person_action(person_id, reset)

@@ -1,18 +1,17 @@
-"""Load the signed-in person from the session cookie."""
-import sqlalchemy as sa
+"""Load the signed-in person from the device session their cookie names."""
+from flask import g
 
-from lms.extensions import db
+from lms.people.devices import load_signed_in
 from lms.people.models import Person
 
 
 def load_person(user_id: str) -> Person | None:
-    person_id, _, nonce = user_id.partition(":")
-    if not person_id.isdigit():
+    """Flask-Login's user loader: `user_id` is the random id of a device session, not a person's id."""
+    found = load_signed_in(user_id)
+    if found is None:
         return None
-    person = db.session.scalar(sa.select(Person).where(Person.id == int(person_id)))
-    # A changed nonce (logout everywhere, deactivation) revokes every cookie issued before it.
-    if person is None or not person.is_active_account or person.session_nonce != nonce:
-        return None
+    person, g.device_session_id = found
+    person.session_token = user_id
     return person
 
 

@@ -10,7 +10,9 @@ from lms.extensions import db
 from lms.people.models import RANKS, ROLES, Person, RoleGrant
 from lms.people.passwords import hash_password
 from lms.people.roster import parse_roster
-from lms.people.services import import_roster, normalise_email, sign_out_everywhere
+from lms.people.password_links import set_password
+from lms.people.password_policy import password_problem
+from lms.people.services import import_roster, normalise_email
 
 users_cli = AppGroup("users", help="Manage people.")
 
@@ -30,8 +32,10 @@ def create_command(email, name, service_number, rank, roles, password):
         raise click.ClickException("Someone with that email or service number already exists.")
     given, _, family = name.strip().partition(" ")
     person = Person(email=email, given_name=given, family_name=family or given, service_number=service_number,
-                    rank=rank, password_hash=hash_password(password),
-                    role_grants=[RoleGrant(role=role) for role in sorted(set(roles) | {"officer"})])
+                    rank=rank, role_grants=[RoleGrant(role=role) for role in sorted(set(roles) | {"officer"})])
+    if problem := password_problem(password, person):
+        raise click.ClickException(problem)
+    person.password_hash = hash_password(password)
     db.session.add(person)
     db.session.flush()
     record(None, "person.created", "person", person.id, f"Created {person.name} from the command line")
@@ -81,10 +85,8 @@ def set_password_command(email: str, password: str) -> None:
     person = db.session.scalar(sa.select(Person).where(Person.email == normalise_email(email)))
     if person is None:
         raise click.ClickException(f"Nobody has the email address {email}.")
-    if len(password) < 12:
-        raise click.ClickException("Use a password of at least 12 characters.")
-    person.password_hash = hash_password(password)
-    sign_out_everywhere(person)
-    record(None, "person.password_set", "person", person.id, f"Password set for {person.name} from the command line")
+    if problem := password_problem(password, person):
+        raise click.ClickException(problem)
+    set_password(person, hash_password(password), how="from the command line")
     db.session.commit()
     click.secho(f"Password set for {person.name}; their other sessions have been signed out.", fg="green")

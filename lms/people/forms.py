@@ -1,7 +1,7 @@
 """Forms for signing in and for managing people."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.people.models import RANKS, ROLES
@@ -30,6 +30,9 @@ class PeopleFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
+    #: the filter's field names, carried by "invite everyone" so it acts on exactly the people listed
+    FIELDS = ("q", "area", "team", "rank", "role", "status")
+
     q = StringField("Name, email or service number", validators=[Optional(), Length(max=100)])
     area = SelectField("Area", coerce=int, validators=[Optional()])
     team = SelectField("Team", coerce=int, validators=[Optional()])
@@ -43,3 +46,17 @@ class ConfirmForm(FlaskForm):
     """A button that changes something: CSRF-protected, no fields."""
 
     confirm = BooleanField(default=True)
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address"), Length(max=254)])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired("Enter a new password"), Length(max=400)])
+    confirm = PasswordField("Type the new password again", validators=[
+        DataRequired("Type the new password again"), EqualTo("password", "The two passwords are not the same")])
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired("Enter the code"), Length(max=40)])

@@ -1,5 +1,4 @@
 """People, the teams and areas they belong to, and the roles they hold."""
-import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -121,8 +120,10 @@ class Person(UserMixin, db.Model):
     team_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("teams.id"), index=True)
     is_active_account: so.Mapped[bool] = so.mapped_column(default=True)
     password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(255))
-    #: part of the login cookie; changing it signs the person out everywhere (logout, deactivation)
-    session_nonce: so.Mapped[str] = so.mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
+    #: the base32 secret of the authenticator app an admin enrolled for the second factor
+    totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    #: the last time step a code was accepted for, so a code seen over someone's shoulder cannot be used again
+    totp_last_step: so.Mapped[int | None]
     is_demo: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
@@ -152,12 +153,16 @@ class Person(UserMixin, db.Model):
         return f"{self.rank} {self.name}" if self.rank in RANKS and self.rank != "STAFF" else self.name
 
     # Flask-Login
+    #: the random id of the device session this person was loaded through (set per request, never stored)
+    session_token = None
+
     @property
     def is_active(self) -> bool:
         return self.is_active_account
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
+    def get_id(self) -> str | None:
+        """What the cookie holds: the device session's random id, never the person's id."""
+        return self.session_token
 
     def __repr__(self) -> str:
         return f"<Person {self.service_number}>"
@@ -171,3 +176,59 @@ class LoginFailure(db.Model):
     email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
     address: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+
+
+class DeviceSession(db.Model):
+    """One browser a person is signed in on. The cookie holds a random id; this table holds only its hash."""
+
+    __tablename__ = "device_sessions"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the random id in the cookie: a copy of this table signs nobody in
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    #: how the person signed in: one of lms.people.devices.METHODS, e.g. "password+app"
+    method: so.Mapped[str] = so.mapped_column(sa.String(20))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: updated at most once a minute (SESSION_TOUCH_SECONDS), so a signed-in page costs no write
+    last_seen_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: "Firefox on Windows": enough for a person to recognise the device, not a fingerprint
+    browser: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
+    address: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
+
+
+class PasswordToken(db.Model):
+    """A single-use emailed link to set a password: an invitation or a reset. Only the token's hash is kept."""
+
+    __tablename__ = "password_tokens"
+    __table_args__ = (sa.CheckConstraint("purpose IN ('invite','reset')", name="purpose"),)
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    #: "invite" or "reset"
+    purpose: so.Mapped[str] = so.mapped_column(sa.String(10))
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    expires_at: so.Mapped[datetime]
+
+    person: so.Mapped[Person] = so.relationship()
+
+
+class ResetRequest(db.Model):
+    """A "Forgotten your password?" request, kept for an hour to throttle by email address and by client address."""
+
+    __tablename__ = "reset_requests"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: as typed (normalised), whether or not anyone has it
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
+    address: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    #: set when `notify send` has dealt with it (emailed a link, or found no account to email)
+    is_handled: so.Mapped[bool] = so.mapped_column(default=False)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app once; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    code_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)

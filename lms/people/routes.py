@@ -9,8 +9,9 @@ from lms.access import public
 from lms.extensions import db
 from lms.people import bp
 from lms.people.forms import ConfirmForm, LoginForm
-from lms.people.services import LoginThrottled, authenticate, sign_out_everywhere
-from lms.people.signin import end_session, start_session
+from lms.people.services import LoginThrottled, authenticate
+from lms.people.second_factor_routes import after_password
+from lms.people.signin import end_session
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +47,9 @@ def login():
                 form.form_errors.append("The email address or password is not right.")
                 status = 200
             else:
-                start_session(person, "password")
+                response = after_password(person, safe_next(request.args.get("next")))
                 db.session.commit()
-                return redirect(safe_next(request.args.get("next")))
+                return response
     elif request.method == "POST":
         status = 200
     return render_template("people/login.html", form=form), status
@@ -57,16 +58,14 @@ def login():
 @bp.route("/logout", methods=["GET", "POST"])
 @public
 def logout():
-    """Sign out, here and on every other device (the session cannot be replayed). A GET only asks to confirm."""
+    """Sign out of this device only (its session ends, so the cookie cannot be replayed). A GET asks to confirm."""
     if request.method == "GET":
         if not current_user.is_authenticated:
             return redirect(url_for("people.login"))
         return render_template("people/logout.html", form=ConfirmForm())
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if current_user.is_authenticated:
-        sign_out_everywhere(current_user)
-        db.session.commit()
     end_session()
+    db.session.commit()
     flash("You have signed out.", "info")
     return redirect(url_for("people.login"))

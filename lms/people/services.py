@@ -1,6 +1,5 @@
 """Operations on people: sign-in checks, roles, teams, deactivation, the roster. They flush; the caller commits."""
 import logging
-import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -10,6 +9,7 @@ from flask import current_app
 
 from lms.audit.services import diff, record
 from lms.extensions import db
+from lms.people.devices import sign_out_everywhere
 from lms.people.models import ROLES, Area, LoginFailure, Person, RoleGrant, Team, default_roles
 from lms.people.passwords import check_password
 from lms.people.queries import teams_by_area
@@ -34,17 +34,20 @@ def _recent_failures(column, value) -> int:
     )
 
 
+def login_throttled(email: str, address: str) -> bool:
+    """Whether the account or the address has failed to sign in too often lately (a wrong second factor counts)."""
+    config = current_app.config
+    return (_recent_failures(LoginFailure.email, email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+            or _recent_failures(LoginFailure.address, address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+
+
 def authenticate(email: str, password: str, address: str) -> Person | None:
     """Return the person if the credentials are right; record a failure otherwise.
 
     Raises LoginThrottled, without checking the password, when the account or the address has failed too often.
     """
     email = normalise_email(email)
-    config = current_app.config
-    if (
-        _recent_failures(LoginFailure.email, email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(LoginFailure.address, address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
+    if login_throttled(email, address):
         log.warning("login throttled for %s from %s", email, address)
         raise LoginThrottled()
     person = db.session.scalar(sa.select(Person).where(Person.email == email))
@@ -56,9 +59,12 @@ def authenticate(email: str, password: str, address: str) -> Person | None:
     return None
 
 
-def sign_out_everywhere(person: Person) -> None:
-    """Invalidate every session cookie the person holds."""
-    person.session_nonce = secrets.token_hex(16)
+def sign_out_everywhere_by(actor: Person, person: Person) -> int:
+    """An admin ends every session the person holds; audited. Return how many devices were signed out."""
+    count = sign_out_everywhere(person)
+    record(actor, "person.signed_out_everywhere", "person", person.id,
+           f"Signed {person.name} out of every device ({count})", {"devices": [count, 0]})
+    return count
 
 
 def person_snapshot(person: Person) -> dict:
