@@ -52,8 +52,9 @@ class Config:
     PASSWORD_RESETS_PER_EMAIL = _int("PASSWORD_RESETS_PER_EMAIL", 3)
     PASSWORD_RESETS_PER_ADDRESS = _int("PASSWORD_RESETS_PER_ADDRESS", 20)
     PASSWORD_MIN_LENGTH = max(12, _int("PASSWORD_MIN_LENGTH", 12))
-    #: admins who sign in with a password must also give a code from an authenticator app (TOTP)
-    ADMIN_SECOND_FACTOR = _bool("ADMIN_SECOND_FACTOR", True)
+    #: admins who sign in with a password must also give a code from an authenticator app (TOTP); on by default in
+    #: production, off for `make run` so the demo's four password logins work as printed
+    ADMIN_SECOND_FACTOR = _bool("ADMIN_SECOND_FACTOR", ENV_NAME == "production")
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; the session has its own timeouts
     HSTS = _bool("HSTS", False)

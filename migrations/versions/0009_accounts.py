@@ -2,16 +2,16 @@
 
 The person-wide session nonce goes: a cookie now names a device session, which can end on its own.
 
-Revision ID: 0008_accounts
-Revises: 0007_sessionsui
+Revision ID: 0009_accounts
+Revises: 0008_once
 Create Date: 2026-11-30
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_accounts'
-down_revision = '0007_sessionsui'
+revision = '0009_accounts'
+down_revision = '0008_once'
 branch_labels = None
 depends_on = None
 
