@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("people", __name__, template_folder="templates")
 
-from lms.people import admin_routes, routes  # noqa: E402,F401
+from lms.people import admin_routes, roster_routes, routes  # noqa: E402,F401
