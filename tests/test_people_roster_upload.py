@@ -7,7 +7,6 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from lms.audit.models import AuditEvent
 from lms.people.models import Person, RosterImport, RosterUpload
 from tests.conftest import PASSWORD
 from tests.test_people_roster import GOOD, HEADER, events, people_count, person

@@ -11,7 +11,8 @@ from lms.extensions import db, read_transaction
 from lms.people.models import RANKS, ROLES, Person, RoleGrant
 from lms.people.passwords import hash_password
 from lms.people.roster import NotARoster, decode_roster, parse_roster
-from lms.people.roster_import import CHANGED_MEANWHILE, ImportOptions, apply_plan, plan_import
+from lms.people.roster_import import CHANGED_MEANWHILE, apply_plan
+from lms.people.roster_plan import ImportOptions, plan_import
 from lms.people.services import normalise_email, sign_out_everywhere
 
 users_cli = AppGroup("users", help="Manage people.")

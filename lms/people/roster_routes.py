@@ -10,8 +10,8 @@ from lms.people.forms import ConfirmForm, RosterConfirmForm, RosterUploadForm
 from lms.people.models import RosterImport
 from lms.people.queries import recent_roster_imports
 from lms.people.roster import NotARoster, parse_roster
-from lms.people.roster_import import (CHANGED_MEANWHILE, ImportOptions, RosterPlan, apply_plan, plan_import,
-                                      still_deactivated, undo_deactivations)
+from lms.people.roster_import import CHANGED_MEANWHILE, apply_plan, still_deactivated, undo_deactivations
+from lms.people.roster_plan import ImportOptions, RosterPlan, plan_import
 from lms.people.roster_uploads import find_upload, forget_upload, keep_upload, read_upload, upload_options
 
 

@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage
 from lms.extensions import db
 from lms.people.models import Person, RosterUpload
 from lms.people.roster import NotARoster, decode_roster
-from lms.people.roster_import import ImportOptions
+from lms.people.roster_plan import ImportOptions
 from lms.timeutil import utcnow
 
 

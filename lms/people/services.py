@@ -4,7 +4,6 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import current_app
 
 from lms.audit.services import diff, record
