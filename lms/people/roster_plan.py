@@ -225,12 +225,12 @@ def plan_import(roster: Roster, options: ImportOptions = ImportOptions()) -> Ros
     clashes = check_against_database(roster, existing_teams=set(teams), owner_of_email={
         person.email: number for number, person in people.items()})
     plan = RosterPlan(options, problems=sorted(roster.problems + clashes, key=lambda problem: problem.line or 0),
-                      teams=teams, active_before=sum(person.is_active_account for person in people.values()),
+                      teams=dict(teams), active_before=sum(person.is_active_account for person in people.values()),
                       last_person_id=max((person.id for person in people.values()), default=0))
     if plan.problems:
         return plan
-    _plan_teams(roster, plan, areas)
     team_names = {team.id: team.full_name for team in teams.values()}
+    _plan_teams(roster, plan, areas)
     for row in roster.rows:
         current = people.get(row.service_number)
         _plan_person(row, current, plan, team_names)
