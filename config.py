@@ -101,6 +101,15 @@ class Config:
     #: the longest an acting supervisor may be given someone's teams for
     DELEGATION_MAX_DAYS = _int("DELEGATION_MAX_DAYS", 366)
 
+    # The HR roster import.
+    #: a roster that would deactivate more than this percent of the active people is refused unless mass
+    #: deactivation is allowed explicitly (a short or wrong file must not deactivate the force)
+    ROSTER_MAX_DEACTIVATION_PERCENT = _int("ROSTER_MAX_DEACTIVATION_PERCENT", 10)
+    #: the largest roster file an admin may upload in the browser, in megabytes (20,000 people are about 2.5 MB)
+    ROSTER_UPLOAD_MAX_MB = _int("ROSTER_UPLOAD_MAX_MB", 5)
+    #: an uploaded roster not confirmed within this many hours is forgotten
+    ROSTER_UPLOAD_KEEP_HOURS = _int("ROSTER_UPLOAD_KEEP_HOURS", 24)
+
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True

@@ -1,4 +1,6 @@
 """The extensions, unbound, and the SQLite settings every connection needs."""
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask_login import LoginManager
@@ -51,3 +53,20 @@ def _configure_sqlite(dbapi_connection, connection_record):
 def _begin_sqlite(conn):
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+@contextmanager
+def read_transaction() -> Iterator[None]:
+    """Run the block in a transaction that only reads, and end it, so that the writes which follow are short.
+
+    A long preparation (a 20,000-row roster) then never holds SQLite's write lock: the block reads under plain
+    BEGIN, and the next statement starts a fresh transaction (BEGIN IMMEDIATE when writing) rather than upgrading
+    an old snapshot. Whatever transaction was open before is rolled back, so call it before changing anything.
+    """
+    db.session.rollback()
+    token = write_intent.set(False)
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        write_intent.reset(token)

@@ -6,7 +6,8 @@ from lms.courses.models import (AttemptQuestion, Course, Module, ModuleRead, Opt
 from lms.guidance.models import GuidanceCategory, GuidancePage, GuidanceRevision  # noqa: F401
 from lms.notify.models import OutboxMessage  # noqa: F401
 from lms.people.models import (Area, DeviceSession, LoginFailure, PasswordToken, Person,  # noqa: F401
-                               RecoveryCode, ResetRequest, RoleGrant, Team)
+                               RecoveryCode, ResetRequest, RoleGrant, RosterDeactivation, RosterImport,
+                               RosterUpload, Team)
 from lms.reports.models import Delegation, Nudge, ProgrammeTarget, area_leads  # noqa: F401
 from lms.search.models import SearchDocument  # noqa: F401
 from lms.sessions.models import Attendance, Booking, CalendarFeed, TrainingSession, Venue  # noqa: F401

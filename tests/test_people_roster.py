@@ -209,7 +209,7 @@ def test_people_missing_from_the_roster_stay_active_unless_asked(import_roster, 
     leaver = make_person(service_number="MP50")
     import_roster(GOOD)
     assert person(db, "MP50").is_active_account
-    result = import_roster(GOOD, "--deactivate-missing")
+    result = import_roster(GOOD, "--deactivate-missing", "--allow-mass-deactivation")  # 1 of 4 is over 10%
     assert result.exit_code == 0, result.output
     assert "3 unchanged, 0 teams created, 1 deactivated" in result.output
     db.session.refresh(leaver)
@@ -297,3 +297,13 @@ def test_set_password_refuses_a_short_password_and_changes_nothing(runner, make_
     assert result.exit_code != 0 and "at least 12 characters" in result.output
     db.session.refresh(person)
     assert person.password_hash == before
+
+
+def test_someone_without_a_team_is_put_in_the_new_team_the_roster_names(import_roster, db, make_person):
+    first_admin = make_person(roles=("officer", "admin"), service_number="MP1", given_name="Sarah",
+                              family_name="Okafor", email="sarah.okafor@midshire.police.uk", rank="PS")
+    result = import_roster(GOOD[:1])
+    assert "0 added, 1 updated, 0 unchanged, 1 team created" in result.output, result.output
+    db.session.refresh(first_admin)
+    assert first_admin.team.full_name == "Northtown – Response Team A"
+    assert events(db, "person.changed")[-1].changes["team"] == [None, "Northtown – Response Team A"]

@@ -4,15 +4,18 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
+from sqlalchemy.exc import IntegrityError
 
 from lms.audit.services import record
-from lms.extensions import db
+from lms.extensions import db, read_transaction
 from lms.people.models import RANKS, ROLES, Person, RoleGrant
 from lms.people.passwords import hash_password
-from lms.people.roster import parse_roster
 from lms.people.password_links import set_password
 from lms.people.password_policy import password_problem
-from lms.people.services import import_roster, normalise_email
+from lms.people.roster import NotARoster, decode_roster, parse_roster
+from lms.people.roster_import import CHANGED_MEANWHILE, apply_plan
+from lms.people.roster_plan import ImportOptions, plan_import
+from lms.people.services import normalise_email
 
 users_cli = AppGroup("users", help="Manage people.")
 
@@ -47,34 +50,51 @@ def create_command(email, name, service_number, rank, roles, password):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--deactivate-missing", is_flag=True,
               help="Also deactivate everyone whose service number is not in the file.")
+@click.option("--allow-mass-deactivation", is_flag=True,
+              help="Let --deactivate-missing deactivate more than ROSTER_MAX_DEACTIVATION_PERCENT (10%) of the "
+                   "active people.")
+@click.option("--reactivate-listed", is_flag=True,
+              help="Reactivate people in the file whom an earlier import deactivated (not those an admin did).")
 @click.option("--dry-run", is_flag=True, help="Check the file and report what would change, but save nothing.")
-def import_command(file: Path, deactivate_missing: bool, dry_run: bool) -> None:
+def import_command(file: Path, deactivate_missing: bool, allow_mass_deactivation: bool, reactivate_listed: bool,
+                   dry_run: bool) -> None:
     """Import the HR roster (CSV, see docs/ROSTER.md). A file with any bad row imports nothing and exits 1."""
     try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{file} is not UTF-8 text. In Excel, save it as \"CSV UTF-8\".") from None
-    result = import_roster(parse_roster(text), deactivate_missing=deactivate_missing)
-    if problems := result.problems:
-        db.session.rollback()
+        text = decode_roster(file.read_bytes(), str(file))
+    except NotARoster as error:
+        raise click.ClickException(str(error)) from None
+    options = ImportOptions(deactivate_missing=deactivate_missing, allow_mass_deactivation=allow_mass_deactivation,
+                            reactivate_listed=reactivate_listed)
+    with read_transaction():
+        plan = plan_import(parse_roster(text), options)
+    if problems := plan.problems:
         for problem in problems:
             click.secho(str(problem), fg="red", err=True)
         rows = len({problem.line for problem in problems})
         click.secho(f"Nothing was imported: {file.name} has {len(problems)} problem{'s' * (len(problems) != 1)} "
                     f"({rows} line{'s' * (rows != 1)}). Correct the file and import it again.", fg="red", err=True)
         raise SystemExit(1)
-    if inactive := result.left_inactive:
+    if inactive := plan.left_inactive:
         shown = ", ".join(inactive[:10]) + (" and more" if len(inactive) > 10 else "")
         one = len(inactive) == 1
+        hint = (f" {plan.reactivatable} of them {'was' if plan.reactivatable == 1 else 'were'} deactivated by an "
+                f"import: --reactivate-listed brings them back." if plan.reactivatable else "")
         click.secho(f"{len(inactive)} {'person' if one else 'people'} in the file "
                     f"{'has a deactivated account and stays' if one else 'have deactivated accounts and stay'} "
-                    f"deactivated ({shown}); reactivate on the People page anyone who has returned.", fg="yellow")
+                    f"deactivated ({shown}); reactivate on the People page anyone who has returned.{hint}",
+                    fg="yellow")
     if dry_run:
-        db.session.rollback()
-        click.secho(f"Dry run, nothing saved. The import would give: {result.summary()}.", fg="green")
+        click.secho(f"Dry run, nothing saved. The import would give: {plan.summary()}.", fg="green")
         return
-    db.session.commit()
-    click.secho(f"Roster imported from {file.name}: {result.summary()}.", fg="green")
+    try:
+        roster_import = apply_plan(plan, actor=None, file_name=file.name, content=text)
+        # Read before the commit: afterwards it would be loaded again, in a transaction left open.
+        number = f" as import {roster_import.id}" if roster_import else ""
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise click.ClickException(CHANGED_MEANWHILE) from None
+    click.secho(f"Roster imported from {file.name}{number}: {plan.summary()}.", fg="green")
 
 
 @users_cli.command("set-password")

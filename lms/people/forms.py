@@ -1,6 +1,7 @@
 """Forms for signing in and for managing people."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -60,3 +61,16 @@ class SetPasswordForm(FlaskForm):
 
 class SecondFactorForm(FlaskForm):
     code = StringField("Code", validators=[DataRequired("Enter the code"), Length(max=40)])
+
+
+class RosterUploadForm(FlaskForm):
+    roster = FileField("Roster file", validators=[FileRequired("Choose the roster file to upload")])
+    deactivate_missing = BooleanField("Deactivate everyone whose service number is not in the file (leavers)")
+    allow_mass_deactivation = BooleanField("Allow deactivating more than the usual share of people at once")
+    reactivate_listed = BooleanField("Reactivate people in the file whom an earlier import deactivated")
+
+
+class RosterConfirmForm(FlaskForm):
+    """Confirms the import of the upload whose SHA-256 the preview showed."""
+
+    sha256 = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])

@@ -42,6 +42,15 @@ def default_roles(rank: str) -> set[str]:
     return {"officer"} if rank in WARRANTED_RANKS else set()
 
 
+def team_full_name(area: str, team: str) -> str:
+    """How a team is named wherever it is listed with teams of other areas: "Northtown – Response Team A"."""
+    return f"{area} – {team}"
+
+
+def person_name(given_name: str, family_name: str) -> str:
+    return f"{given_name} {family_name}"
+
+
 TEAM_TYPES = {
     "RESPONSE": "Response",
     "NEIGHBOURHOOD": "Neighbourhood",
@@ -91,7 +100,7 @@ class Team(db.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.area.name} – {self.name}"
+        return team_full_name(self.area.name, self.name)
 
     def __repr__(self) -> str:
         return f"<Team {self.name}>"
@@ -142,7 +151,7 @@ class Person(UserMixin, db.Model):
 
     @property
     def name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
+        return person_name(self.given_name, self.family_name)
 
     @property
     def rank_name(self) -> str:
@@ -232,3 +241,52 @@ class RecoveryCode(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
     code_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+
+
+class RosterImport(db.Model):
+    """One roster import that changed the site: what it did, so that its deactivations can be undone."""
+
+    __tablename__ = "roster_imports"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    #: who imported it; None for the command line
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id"))
+    file_name: so.Mapped[str] = so.mapped_column(sa.String(255))
+    file_sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    added: so.Mapped[int] = so.mapped_column(default=0)
+    updated: so.Mapped[int] = so.mapped_column(default=0)
+    unchanged: so.Mapped[int] = so.mapped_column(default=0)
+    deactivated: so.Mapped[int] = so.mapped_column(default=0)
+    reactivated: so.Mapped[int] = so.mapped_column(default=0)
+    teams_created: so.Mapped[int] = so.mapped_column(default=0)
+
+    actor: so.Mapped[Person | None] = so.relationship()
+
+
+class RosterDeactivation(db.Model):
+    """A person an import deactivated and nobody has reactivated since (reactivating deletes the row)."""
+
+    __tablename__ = "roster_deactivations"
+    import_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("roster_imports.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True,
+                                                 index=True)
+
+
+class RosterUpload(db.Model):
+    """A roster file an admin uploaded and has previewed but not yet confirmed, found again by its SHA-256.
+
+    Kept in the database rather than on disk, so nothing can swap it between the preview and the confirmation
+    and every app instance sees it; the confirmation checks the hash of the content again.
+    """
+
+    __tablename__ = "roster_uploads"
+    __table_args__ = (sa.UniqueConstraint("person_id", "sha256"),)
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
+    sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    file_name: so.Mapped[str] = so.mapped_column(sa.String(255))
+    content: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: the import options chosen with the file: {"deactivate_missing": bool, ...}
+    options: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    uploaded_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)

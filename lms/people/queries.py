@@ -3,7 +3,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from lms.extensions import db
-from lms.people.models import Area, Person, RoleGrant, Team
+from lms.people.models import Area, Person, RoleGrant, RosterImport, Team
 
 
 def teams_by_area() -> list[Team]:
@@ -45,3 +45,8 @@ def people_filtered(*, q: str | None, area_id: int | None, team_id: int | None, 
     elif status == "inactive":
         stmt = stmt.where(Person.is_active_account.is_(False))
     return stmt
+
+
+def recent_roster_imports(limit: int = 20) -> list[RosterImport]:
+    return list(db.session.scalars(sa.select(RosterImport).options(so.joinedload(RosterImport.actor))
+                                   .order_by(RosterImport.id.desc()).limit(limit)))

@@ -88,6 +88,22 @@ def _rank_problem(text: str) -> str:
     return f'unknown rank "{text}".{hint} Use a code such as PC, DC, PS, DS, INSP or PCSO (see docs/ROSTER.md).'
 
 
+class NotARoster(ValueError):
+    """The file is not a CSV roster at all (not text, not UTF-8); the message says what to do."""
+
+
+def decode_roster(data: bytes, name: str) -> str:
+    """Return the text of a roster file saved as UTF-8, with or without the byte order mark Excel writes."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise NotARoster(f'{name} is not UTF-8 text. In Excel, save it as "CSV UTF-8".') from None
+    if "\x00" in text:
+        # UTF-8 text never holds NUL; a spreadsheet or other binary file saved under a .csv name does.
+        raise NotARoster(f'{name} is not a CSV file. In Excel, save it as "CSV UTF-8".')
+    return text
+
+
 @dataclass(frozen=True)
 class Problem:
     """Why a roster cannot be imported; line None means the file as a whole."""
