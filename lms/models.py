@@ -5,7 +5,7 @@ from lms.courses.models import (AttemptQuestion, Course, Module, ModuleRead, Opt
                                 Question, QuizAttempt, QuizVersion)
 from lms.guidance.models import GuidanceCategory, GuidancePage, GuidanceRevision  # noqa: F401
 from lms.notify.models import OutboxMessage  # noqa: F401
-from lms.people.models import Area, LoginFailure, Person, RoleGrant, Team  # noqa: F401
+from lms.people.models import Area, LoginCounter, Person, RoleGrant, Team  # noqa: F401
 from lms.reports.models import Delegation, Nudge, ProgrammeTarget, area_leads  # noqa: F401
 from lms.search.models import SearchDocument  # noqa: F401
 from lms.sessions.models import Attendance, Booking, CalendarFeed, TrainingSession, Venue  # noqa: F401

@@ -121,6 +121,8 @@ class Person(UserMixin, db.Model):
     team_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("teams.id"), index=True)
     is_active_account: so.Mapped[bool] = so.mapped_column(default=True)
     password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(255))
+    #: the identity provider's subject for this person, stored at their first single sign-on and matched from then on
+    oidc_subject: so.Mapped[str | None] = so.mapped_column(sa.String(255), unique=True)
     #: part of the login cookie; changing it signs the person out everywhere (logout, deactivation)
     session_nonce: so.Mapped[str] = so.mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
     is_demo: so.Mapped[bool] = so.mapped_column(default=False)
@@ -163,11 +165,16 @@ class Person(UserMixin, db.Model):
         return f"<Person {self.service_number}>"
 
 
-class LoginFailure(db.Model):
-    """A failed login, kept for throttling by account and by address."""
+class LoginCounter(db.Model):
+    """Failed sign-ins in the current throttling window, for one account (the email typed) or one address.
 
-    __tablename__ = "login_failures"
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
-    address: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
-    at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    One row a key, changed only by single conditional statements, so parallel attempts on several app instances
+    are counted exactly (people/throttle.py).
+    """
+
+    __tablename__ = "login_counters"
+    #: "account" or "address"
+    scope: so.Mapped[str] = so.mapped_column(sa.String(10), primary_key=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(254), primary_key=True)
+    failures: so.Mapped[int] = so.mapped_column(default=0)
+    window_started_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
