@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import DEFAULT_SECRET_KEY, config_for_environment
 
@@ -12,6 +13,7 @@ def create_app(config_class=None) -> Flask:
     app.config.from_object(config_class or config_for_environment())
     configure_database_url(app)
     refuse_insecure_production(app)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -30,6 +32,17 @@ def configure_database_url(app: Flask) -> None:
 def refuse_insecure_production(app: Flask) -> None:
     if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("SECRET_KEY must be set to a long random value when LMS_ENV=production.")
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme and host from what they add.
+
+    With none (the default) X-Forwarded-* headers are ignored: anyone can send them, so believing them would let a
+    client choose the address that throttling counts.
+    """
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

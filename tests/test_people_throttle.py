@@ -175,3 +175,38 @@ def test_admins_only_lets_admins_sign_in_with_a_password_and_no_one_else(app, ma
     assert sign_in(admin_client, admin.email, PASSWORD, OWNER).status_code == 302
     assert admin_client.get("/guidance/").status_code == 200
     assert _db.session.get(Person, officer.id).password_hash  # nothing about the officer changed
+
+
+PROXY = "10.0.0.5"
+
+
+def from_proxy(client, email, password, forwarded_for):
+    """A sign-in arriving through a reverse proxy, which adds the client's address to X-Forwarded-For."""
+    return client.post("/login", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": PROXY}, headers={"X-Forwarded-For": forwarded_for})
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_does_not_dodge_address_throttling(app, client, make_person, db):
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    for n in range(limit):
+        from_proxy(client, f"guess{n}@example.police.uk", "x", f"192.0.2.{n}")
+    person = make_person()
+    assert from_proxy(client, person.email, PASSWORD, "192.0.2.200").status_code == 429
+    assert counters(db)[("address", PROXY)] == limit
+
+
+def test_behind_a_trusted_proxy_one_address_failing_does_not_lock_out_another(make_person, db, database_url):
+    email = make_person().email
+    db.session.commit()  # end the test's own transaction: on SQLite it would hold the write lock
+    with another_app(database_url, TRUSTED_PROXIES=1) as proxied:
+        attacker, officer = proxied.test_client(), proxied.test_client()
+        limit = proxied.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+        for n in range(limit + 5):
+            from_proxy(attacker, f"guess{n}@example.police.uk", "x", "198.51.100.9")
+        assert from_proxy(attacker, email, PASSWORD, "198.51.100.9").status_code == 429
+        # A forged header does not help the attacker: the proxy appends the real address and only that is believed.
+        assert from_proxy(attacker, email, PASSWORD, "192.0.2.1, 198.51.100.9").status_code == 429
+        assert from_proxy(officer, email, PASSWORD, "203.0.113.20").status_code == 302
+        assert officer.get("/guidance/").status_code == 200
+    assert counters(db)[("address", "198.51.100.9")] == limit
+    assert ("address", PROXY) not in counters(db)
