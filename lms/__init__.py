@@ -13,6 +13,7 @@ def create_app(config_class=None) -> Flask:
     app.config.from_object(config_class or config_for_environment())
     configure_database_url(app)
     refuse_insecure_production(app)
+    refuse_sign_in_settings_that_lock_everyone_out(app)
     trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
@@ -32,6 +33,14 @@ def configure_database_url(app: Flask) -> None:
 def refuse_insecure_production(app: Flask) -> None:
     if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("SECRET_KEY must be set to a long random value when LMS_ENV=production.")
+
+
+def refuse_sign_in_settings_that_lock_everyone_out(app: Flask) -> None:
+    mode = app.config["LOCAL_LOGIN"]
+    if mode not in {"on", "admins-only", "off"}:
+        raise RuntimeError(f"LOCAL_LOGIN must be on, admins-only or off, not {mode!r}.")
+    if mode != "on" and not app.config["OIDC_ISSUER"]:
+        raise RuntimeError(f"LOCAL_LOGIN={mode} needs single sign-on: set OIDC_ISSUER (see docs/SIGN-IN.md).")
 
 
 def trust_proxies(app: Flask) -> None:

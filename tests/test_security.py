@@ -9,7 +9,7 @@ from lms.access import ANY_SIGNED_IN, PUBLIC
 from lms.extensions import db
 
 #: Endpoints anyone may open without signing in. Everything else must declare its access.
-PUBLIC_ENDPOINTS = {"people.login", "people.logout", "core.healthz", "static",
+PUBLIC_ENDPOINTS = {"people.login", "people.logout", "people.sso_start", "people.sso_callback", "core.healthz", "static",
                     # a calendar feed is opened by calendar software, authorised by its secret, revocable token
                     "sessions.feed",
                     # the pocket checklist: impersonal, and must open from a home screen long after sign-in expires

@@ -2,15 +2,16 @@
 import logging
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from lms.access import public
-from lms.extensions import db
-from lms.people import bp
+from lms.extensions import db, write_intent
+from lms.people import bp, oidc
 from lms.people.forms import ConfirmForm, LoginForm
 from lms.people.password_login import LoginThrottled, begin_password_sign_in, finish_password_sign_in
 from lms.people.services import sign_out_everywhere
+from lms.people.sso import SignOnRefused, person_for_sign_on
 from lms.people.signin import end_session, start_session
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,49 @@ def login():
     return redirect(safe_next(request.args.get("next")))
 
 
+@bp.route("/login/sso")
+@public
+def sso_start():
+    """Start single sign-on: off to the provider, back at sso_callback, then on to where the person was going."""
+    if not oidc.sso_enabled():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    session["sso_next"] = safe_next(request.args.get("next"))
+    try:
+        return oidc.authorization_redirect(url_for("people.sso_callback", _external=True))
+    except oidc.SignOnFailed as failure:
+        log.warning("single sign-on not started: %s", failure)
+        return render_template("people/sign_on_problem.html", message=failure.message), 502
+
+
+@bp.route("/login/sso/callback")
+@public
+def sso_callback():
+    """Finish single sign-on: check the provider's answer, find the person on the roster, sign them in."""
+    if not oidc.sso_enabled():
+        abort(404)
+    try:
+        claims = oidc.verified_claims()
+    except oidc.SignOnFailed as failure:
+        log.warning("single sign-on failed: %s", failure)
+        return render_template("people/sign_on_problem.html", message=failure.message), 400
+    target = session.get("sso_next") or url_for("core.home")
+    # This GET writes (the link, the audit, the session): on SQLite take the write lock at the next BEGIN, and only
+    # now that every call to the provider is over.
+    db.session.commit()
+    write_intent.set(True)
+    try:
+        person = person_for_sign_on(claims)
+    except SignOnRefused as refusal:
+        db.session.commit()  # keep the audit of the refusal
+        return render_template("people/sign_on_problem.html", message=None, refusal=refusal.reason), 403
+    start_session(person, "single sign-on")
+    session["signed_in_with"] = "sso"
+    db.session.commit()
+    return redirect(safe_next(target))
+
+
 @bp.route("/logout", methods=["GET", "POST"])
 @public
 def logout():
@@ -74,6 +118,12 @@ def logout():
     if current_user.is_authenticated:
         sign_out_everywhere(current_user)
         db.session.commit()
+    provider_sign_out = session.get("signed_in_with") == "sso" and oidc.sso_enabled()
     end_session()
     flash("You have signed out.", "info")
+    if provider_sign_out:
+        # Sign out at the provider too, or the next "Sign in" there would go straight through.
+        url = oidc.logout_url(url_for("people.login", _external=True))
+        if url:
+            return redirect(url)
     return redirect(url_for("people.login"))
