@@ -280,3 +280,12 @@ def test_sso_pages_are_not_found_when_single_sign_on_is_not_set_up(client):
     assert client.get("/login/sso").status_code == 404
     assert client.get("/login/sso/callback?code=x&state=y").status_code == 404
     assert b"/login/sso" not in client.get("/login").data
+
+
+def test_pressing_the_button_again_and_again_keeps_only_the_newest_sign_on(client, provider, make_person):
+    person = make_person()
+    provider.set_accounts(jo={"sub": "subject-jo", "email": person.email})
+    earlier = [start(client) for _ in range(10)]
+    assert len(client.get_cookie("session").value) < 1500
+    assert come_back(client, sign_in_at_provider(earlier[0], "jo")).status_code == 400
+    assert sso_sign_in(client, "jo").status_code == 302

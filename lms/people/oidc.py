@@ -9,12 +9,14 @@ import logging
 
 import requests
 from authlib.integrations.flask_client import OAuth, OAuthError
-from flask import current_app
+from flask import current_app, session
 from joserfc.errors import JoseError
 
 log = logging.getLogger(__name__)
 
 WELL_KNOWN = "/.well-known/openid-configuration"
+#: Authlib keeps a pending sign-on's state, nonce and PKCE verifier in the session under "_state_<name>_<state>"
+CLIENT_NAME = "sso"
 
 
 class SignOnFailed(Exception):
@@ -44,7 +46,7 @@ def _client():
     if settings not in clients:
         oauth = OAuth(current_app)
         clients[settings] = oauth.register(
-            "sso", client_id=config["OIDC_CLIENT_ID"], client_secret=config["OIDC_CLIENT_SECRET"],
+            CLIENT_NAME, client_id=config["OIDC_CLIENT_ID"], client_secret=config["OIDC_CLIENT_SECRET"],
             server_metadata_url=_issuer_and_discovery()[1],
             client_kwargs={"scope": config["OIDC_SCOPES"], "code_challenge_method": "S256",
                            "default_timeout": config["OIDC_TIMEOUT_SECONDS"]},
@@ -59,6 +61,10 @@ def _unreachable(error: Exception) -> SignOnFailed:
 
 def authorization_redirect(redirect_uri: str):
     """Send the browser to the provider, remembering state, nonce and the PKCE verifier in the session."""
+    # Only the newest sign-on of a browser can finish: each pending one holds ~0.6 KB of the session cookie, and
+    # a cookie past 4 KB would be dropped by the browser.
+    for key in [key for key in session if key.startswith(f"_state_{CLIENT_NAME}_")]:
+        session.pop(key)
     try:
         return _client().authorize_redirect(redirect_uri)
     except (requests.RequestException, ValueError, RuntimeError) as error:
