@@ -41,6 +41,9 @@ def refuse_sign_in_settings_that_lock_everyone_out(app: Flask) -> None:
         raise RuntimeError(f"LOCAL_LOGIN must be on, admins-only or off, not {mode!r}.")
     if mode != "on" and not app.config["OIDC_ISSUER"]:
         raise RuntimeError(f"LOCAL_LOGIN={mode} needs single sign-on: set OIDC_ISSUER (see docs/SIGN-IN.md).")
+    if app.config["OIDC_ISSUER"] and ("openid" not in app.config["OIDC_SCOPES"].split()
+                                      or not app.config["OIDC_CLIENT_ID"]):
+        raise RuntimeError("Single sign-on needs OIDC_CLIENT_ID, and OIDC_SCOPES to include openid.")
 
 
 def trust_proxies(app: Flask) -> None:

@@ -270,7 +270,9 @@ def test_settings_that_would_lock_everyone_out_stop_the_app_starting(database_ur
     from tests.signin_support import another_app
 
     for settings, complaint in (({"LOCAL_LOGIN": "sometimes"}, "must be on, admins-only or off"),
-                                ({"LOCAL_LOGIN": "off", "OIDC_ISSUER": ""}, "needs single sign-on")):
+                                ({"LOCAL_LOGIN": "off", "OIDC_ISSUER": ""}, "needs single sign-on"),
+                                ({"OIDC_ISSUER": "https://idp.example", "OIDC_CLIENT_ID": "lms", "OIDC_SCOPES": "email"},
+                                 "include openid")):
         with pytest.raises(RuntimeError, match=complaint):
             with another_app(database_url, **settings):
                 pass

@@ -1,5 +1,7 @@
 """Hash and check passwords with Argon2id (memory-hard, ASVS 2.4.1)."""
+import os
 import secrets
+import threading
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -9,6 +11,12 @@ from flask import current_app
 _strong = PasswordHasher()
 # Tests hash thousands of passwords; the cheap parameters keep the suite fast and are never used in production.
 _fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+# Each hash takes 64 MiB and about half a second of every core it can get. More at once than there are cores only
+# slows each of them, and starves the requests holding the database's write lock, so that many sign-ins at once in
+# one (threaded) process end in "database is locked": a process runs at most one hash per core at a time.
+_hashing = threading.BoundedSemaphore(os.cpu_count() or 2)
 
 
 def _hasher() -> PasswordHasher:
@@ -22,7 +30,8 @@ def _stand_in_hash(hasher: PasswordHasher) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    with _hashing:
+        return _hasher().hash(password)
 
 
 def check_password(password_hash: str | None, password: str) -> bool:
@@ -31,7 +40,9 @@ def check_password(password_hash: str | None, password: str) -> bool:
     Every call verifies one hash of the same cost, so the time taken does not tell who has an account.
     """
     hasher = _hasher()
+    stand_in = _stand_in_hash(hasher)
     try:
-        return hasher.verify(password_hash or _stand_in_hash(hasher), password) and password_hash is not None
+        with _hashing:
+            return hasher.verify(password_hash or stand_in, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
