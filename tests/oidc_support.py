@@ -35,6 +35,11 @@ class TestProvider:
         """Sign with a new key from now on, and publish only that one."""
         self._switch("rotate-keys")
 
+    def signing_key_ids(self) -> set[str]:
+        """The ids of the keys the provider publishes now."""
+        jwks = requests.get(f"{self.issuer}/jwks", timeout=5).json()
+        return {key["kid"] for key in jwks["keys"]}
+
     def run_clock_off(self, seconds: int) -> None:
         self._switch("clock", {"offset_seconds": seconds})
 

@@ -181,7 +181,9 @@ def test_sign_on_keeps_working_when_the_provider_rotates_its_signing_key(app, cl
     provider.set_accounts(jo={"sub": "subject-jo", "email": person.email})
     assert sso_sign_in(client, "jo").status_code == 302
     client.post("/logout")
+    old_keys = provider.signing_key_ids()
     provider.rotate_keys()  # the app holds the old key set; the new tokens name a key it has not seen
+    assert provider.signing_key_ids().isdisjoint(old_keys)
     assert sso_sign_in(app.test_client(), "jo").status_code == 302
     assert len(events(db, "person.signed_in")) == 2
 
