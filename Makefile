@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres install browser db content clean
+.PHONY: run test test-sqlite test-postgres install browser oidc-provider db content clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ run: content
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: install what the tests need (Chromium from Debian when we can), scan with bandit, run the suite
-test: install browser
+test: install browser oidc-provider
 	$(BIN)/bandit --quiet --recursive lms --severity-level medium
 	$(BIN)/pytest
 
@@ -39,5 +39,14 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# The real OpenID Connect provider the sign-on tests run (oidc-provider, from npm): installed again only when
+# node_modules is missing or the lock file changed.
+OIDC_PROVIDER := tests/oidc
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+oidc-provider: $(OIDC_PROVIDER)/node_modules/.installed
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache $(OIDC_PROVIDER)/node_modules

@@ -40,10 +40,34 @@ class Config:
     #: "last seen" is written at most this often per device, so a signed-in page costs no write
     SESSION_TOUCH_SECONDS = _int("SESSION_TOUCH_SECONDS", 60)
 
-    # Login throttling: this many failures within the window locks the account / address for the window.
+    # Login throttling, counted over a window of LOGIN_THROTTLE_MINUTES from the first failure. An address with
+    # this many failures is refused for the rest of the window. An account with this many is refused only to
+    # addresses that have failed in the window: its owner, from an address that has not, can still sign in.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
     LOGIN_MAX_FAILURES_PER_ADDRESS = _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
     LOGIN_THROTTLE_MINUTES = _int("LOGIN_THROTTLE_MINUTES", 15)
+    #: password sign-in: "on" for everyone, "admins-only", or "off" (single sign-on only)
+    LOCAL_LOGIN = os.environ.get("LOCAL_LOGIN", "on").strip().lower()
+    #: how many reverse proxies stand in front of the app; their X-Forwarded-For/-Proto/-Host are believed, no more
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
+    # Single sign-on with OpenID Connect (docs/SIGN-IN.md); off while OIDC_ISSUER is unset.
+    #: the provider's issuer URL or its discovery document (…/.well-known/openid-configuration)
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip()
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+    OIDC_LABEL = os.environ.get("OIDC_LABEL", "Sign in with your force account")
+    #: the claim matched against the roster at a first sign-on: email, or one holding the service number
+    OIDC_MATCH_CLAIM = os.environ.get("OIDC_MATCH_CLAIM", "email")
+    #: the claim that names the person for good at the provider ("sub"; "oid" for Microsoft Entra ID)
+    OIDC_SUBJECT_CLAIM = os.environ.get("OIDC_SUBJECT_CLAIM", "sub")
+    #: every call to the provider gives up after this long
+    OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", 10))
+    #: clocks may differ by this much between the provider and this site
+    OIDC_CLOCK_SKEW_SECONDS = _int("OIDC_CLOCK_SKEW_SECONDS", 120)
+    #: who people refused at sign-on should ask, as a sentence fragment
+    ACCESS_CONTACT = os.environ.get("ACCESS_CONTACT", "the masterclass administrators in Learning and Development")
 
     # Local accounts (when LOCAL_LOGIN allows them): emailed single-use links, the password rule, admins' second factor.
     INVITATION_HOURS = _int("INVITATION_HOURS", 72)

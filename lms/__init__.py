@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import DEFAULT_SECRET_KEY, config_for_environment
 
@@ -12,6 +13,8 @@ def create_app(config_class=None) -> Flask:
     app.config.from_object(config_class or config_for_environment())
     configure_database_url(app)
     refuse_insecure_production(app)
+    refuse_sign_in_settings_that_lock_everyone_out(app)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -30,6 +33,28 @@ def configure_database_url(app: Flask) -> None:
 def refuse_insecure_production(app: Flask) -> None:
     if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("SECRET_KEY must be set to a long random value when LMS_ENV=production.")
+
+
+def refuse_sign_in_settings_that_lock_everyone_out(app: Flask) -> None:
+    mode = app.config["LOCAL_LOGIN"]
+    if mode not in {"on", "admins-only", "off"}:
+        raise RuntimeError(f"LOCAL_LOGIN must be on, admins-only or off, not {mode!r}.")
+    if mode != "on" and not app.config["OIDC_ISSUER"]:
+        raise RuntimeError(f"LOCAL_LOGIN={mode} needs single sign-on: set OIDC_ISSUER (see docs/SIGN-IN.md).")
+    if app.config["OIDC_ISSUER"] and ("openid" not in app.config["OIDC_SCOPES"].split()
+                                      or not app.config["OIDC_CLIENT_ID"]):
+        raise RuntimeError("Single sign-on needs OIDC_CLIENT_ID, and OIDC_SCOPES to include openid.")
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme and host from what they add.
+
+    With none (the default) X-Forwarded-* headers are ignored: anyone can send them, so believing them would let a
+    client choose the address that throttling counts.
+    """
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

@@ -5,7 +5,7 @@ from lms.courses.models import (AttemptQuestion, Course, Module, ModuleRead, Opt
                                 Question, QuizAttempt, QuizVersion)
 from lms.guidance.models import GuidanceCategory, GuidancePage, GuidanceRevision  # noqa: F401
 from lms.notify.models import OutboxMessage  # noqa: F401
-from lms.people.models import (Area, DeviceSession, LoginFailure, PasswordToken, Person,  # noqa: F401
+from lms.people.models import (Area, DeviceSession, LoginCounter, PasswordToken, Person,  # noqa: F401
                                RecoveryCode, ResetRequest, RoleGrant, RosterDeactivation, RosterImport,
                                RosterUpload, Team)
 from lms.reports.models import Delegation, Nudge, ProgrammeTarget, area_leads  # noqa: F401

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from lms.audit.models import AuditEvent
 from lms.people.devices import hash_token
-from lms.people.models import DeviceSession, LoginFailure
+from lms.people.models import DeviceSession, LoginCounter
 
 
 def test_anonymous_visitor_is_sent_to_login_with_next(client):
@@ -26,7 +26,8 @@ def test_wrong_password_shows_a_message_and_records_the_failure(client, make_per
     response = client.post("/login", data={"email": person.email, "password": "wrong"})
     assert response.status_code == 200
     assert b"The email address or password is not right." in response.data
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginFailure)) == 1
+    counted = {(row.scope, row.key): row.failures for row in db.session.scalars(sa.select(LoginCounter))}
+    assert counted == {("account", person.email): 1, ("address", "127.0.0.1"): 1}
     assert client.get("/guidance/").status_code == 302
 
 

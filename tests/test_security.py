@@ -9,7 +9,8 @@ from lms.access import ANY_SIGNED_IN, PUBLIC
 from lms.extensions import db
 
 #: Endpoints anyone may open without signing in. Everything else must declare its access.
-PUBLIC_ENDPOINTS = {"people.login", "people.logout", "core.healthz", "static",
+PUBLIC_ENDPOINTS = {"people.login", "people.logout", "people.sso_start", "people.sso_callback", "core.healthz",
+                    "static",
                     # before a password: asking for a reset link, using one, the admins' second factor
                     "people.forgotten_password", "people.set_password", "people.second_factor_step",
                     "people.second_factor_setup",

@@ -133,6 +133,8 @@ class Person(UserMixin, db.Model):
     totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     #: the last time step a code was accepted for, so a code seen over someone's shoulder cannot be used again
     totp_last_step: so.Mapped[int | None]
+    #: the identity provider's subject for this person, stored at their first single sign-on and matched from then on
+    oidc_subject: so.Mapped[str | None] = so.mapped_column(sa.String(255), unique=True)
     is_demo: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
@@ -177,14 +179,19 @@ class Person(UserMixin, db.Model):
         return f"<Person {self.service_number}>"
 
 
-class LoginFailure(db.Model):
-    """A failed login, kept for throttling by account and by address."""
+class LoginCounter(db.Model):
+    """Failed sign-ins in the current throttling window, for one account (the email typed) or one address.
 
-    __tablename__ = "login_failures"
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
-    address: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
-    at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    One row a key, changed only by single conditional statements, so parallel attempts on several app instances
+    are counted exactly (people/throttle.py).
+    """
+
+    __tablename__ = "login_counters"
+    #: "account", "address" or "code" (wrong second-factor codes, by person)
+    scope: so.Mapped[str] = so.mapped_column(sa.String(10), primary_key=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(254), primary_key=True)
+    failures: so.Mapped[int] = so.mapped_column(default=0)
+    window_started_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
 
 class DeviceSession(db.Model):

@@ -28,13 +28,8 @@ class ResetThrottled(Exception):
 
 def local_login_allowed(person: Person) -> bool:
     """Whether LOCAL_LOGIN lets this person have a password here (`on`, `admins-only` or `off`)."""
-    mode = current_app.config.get("LOCAL_LOGIN", "on")
+    mode = current_app.config["LOCAL_LOGIN"]
     return mode == "on" or (mode == "admins-only" and person.has_role("admin"))
-
-
-def _sso_subject_column():
-    """Person.oidc_subject, which single sign-on adds; None until it exists. Once it does, use it directly."""
-    return getattr(Person, "oidc_subject", None)
 
 
 def live_invitation(person: Person) -> PasswordToken | None:
@@ -45,7 +40,7 @@ def live_invitation(person: Person) -> PasswordToken | None:
 
 def sign_in_status(person: Person) -> tuple[str, PasswordToken | None]:
     """How the person can sign in: "sso" (linked to single sign-on), "password", "invited" or "none"."""
-    if _sso_subject_column() is not None and person.oidc_subject:
+    if person.oidc_subject:
         return "sso", None
     if person.password_hash:
         return "password", None
@@ -58,10 +53,9 @@ def cannot_sign_in_yet(stmt):
     and no invitation still open."""
     open_invitation = sa.select(PasswordToken.id).where(
         PasswordToken.person_id == Person.id, PasswordToken.purpose == "invite", PasswordToken.expires_at > utcnow())
-    stmt = stmt.where(Person.is_active_account.is_(True), Person.password_hash.is_(None), ~open_invitation.exists())
-    if (subject := _sso_subject_column()) is not None:
-        stmt = stmt.where(subject.is_(None))
-    mode = current_app.config.get("LOCAL_LOGIN", "on")
+    stmt = stmt.where(Person.is_active_account.is_(True), Person.password_hash.is_(None), Person.oidc_subject.is_(None),
+                      ~open_invitation.exists())
+    mode = current_app.config["LOCAL_LOGIN"]
     if mode == "admins-only":
         stmt = stmt.where(Person.role_grants.any(RoleGrant.role == "admin"))
     elif mode != "on":

@@ -2,15 +2,14 @@
 import logging
 import time
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from lms.access import public
 from lms.extensions import db
-from lms.people import bp, second_factor
+from lms.people import bp, second_factor, throttle
 from lms.people.forms import SecondFactorForm
-from lms.people.models import LoginFailure, Person
-from lms.people.services import login_throttled
+from lms.people.models import Person
 from lms.people.signin import start_session
 
 log = logging.getLogger(__name__)
@@ -69,24 +68,27 @@ def second_factor_step():
     form = SecondFactorForm()
     status = 200
     if form.validate_on_submit():
-        address = request.remote_addr or "unknown"
-        if login_throttled(person.email, address):
+        # Each code is counted before it is checked, in one conditional statement, so parallel guesses cannot get
+        # past the limit; a right password does not reset this count, a right code does.
+        key, limit = str(person.id), current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        if throttle.count_failure(throttle.CODE, key, below=limit) is None:
             form.form_errors.append("Too many wrong codes. Wait 15 minutes and sign in again.")
             status = 429
         elif second_factor.check_code(person, form.code.data):
+            throttle.forgive(throttle.CODE, key, everything=True)
             next_url = _finish(person, "password+app")
             db.session.commit()
             return redirect(next_url)
         elif second_factor.use_recovery_code(person, form.code.data):
+            throttle.forgive(throttle.CODE, key, everything=True)
             next_url = _finish(person, "password+recovery")
             left = second_factor.recovery_codes_left(person)
             db.session.commit()
             flash(f"You used a recovery code: {left} left. Each works once.", "info")
             return redirect(next_url)
         else:
-            db.session.add(LoginFailure(email=person.email, address=address))
             db.session.commit()
-            log.warning("wrong second factor for %s from %s", person.id, address)
+            log.warning("wrong second factor for %s from %s", person.id, request.remote_addr)
             form.code.errors.append("That code is not right. Enter the 6 digits your app shows now, or a recovery "
                                     "code.")
     return render_template("people/second_factor.html", form=form), status

@@ -1,58 +1,18 @@
-"""Operations on people: sign-in checks, roles, teams, deactivation. They flush; the caller commits."""
+"""Operations on people: roles, teams, deactivation, signing out everywhere. They flush; the caller commits."""
 import logging
-from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from lms.audit.services import diff, record
 from lms.extensions import db
 from lms.people.devices import sign_out_everywhere
-from lms.people.models import ROLES, LoginFailure, Person, RoleGrant, RosterDeactivation, Team
-from lms.people.passwords import check_password
-from lms.timeutil import utcnow
+from lms.people.models import ROLES, Person, RoleGrant, RosterDeactivation, Team
 
 log = logging.getLogger(__name__)
 
 
-class LoginThrottled(Exception):
-    """Too many recent failures for this account or this address."""
-
-
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
-
-
-def _recent_failures(column, value) -> int:
-    since = utcnow() - timedelta(minutes=current_app.config["LOGIN_THROTTLE_MINUTES"])
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(LoginFailure).where(column == value, LoginFailure.at >= since)
-    )
-
-
-def login_throttled(email: str, address: str) -> bool:
-    """Whether the account or the address has failed to sign in too often lately (a wrong second factor counts)."""
-    config = current_app.config
-    return (_recent_failures(LoginFailure.email, email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-            or _recent_failures(LoginFailure.address, address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
-
-
-def authenticate(email: str, password: str, address: str) -> Person | None:
-    """Return the person if the credentials are right; record a failure otherwise.
-
-    Raises LoginThrottled, without checking the password, when the account or the address has failed too often.
-    """
-    email = normalise_email(email)
-    if login_throttled(email, address):
-        log.warning("login throttled for %s from %s", email, address)
-        raise LoginThrottled()
-    person = db.session.scalar(sa.select(Person).where(Person.email == email))
-    if person and person.is_active_account and check_password(person.password_hash, password):
-        db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
-        return person
-    db.session.add(LoginFailure(email=email, address=address))
-    log.warning("failed login for %s from %s", email, address)
-    return None
 
 
 def sign_out_everywhere_by(actor: Person, person: Person) -> int:

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.oidc_support import oidc_provider, provider  # noqa: F401  (the real OpenID provider, for sign-on journeys)
+
 CHROMIUM = "/usr/bin/chromium"
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 PHONE = {"width": 360, "height": 740}
@@ -93,6 +95,15 @@ def page_at(browser, live_server):
 def sign_in(page, email: str, password: str) -> None:
     page.goto("/login")
     page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def sign_in_with_provider(page, button: str, login: str, password: str) -> None:
+    """Press the single sign-on button and sign in on the provider's own login page."""
+    page.get_by_role("button", name=button).click()
+    page.get_by_label("Username").fill(login)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
