@@ -57,8 +57,13 @@ def authenticate(email: str, password: str, address: str) -> Person | None:
 
 
 def sign_out_everywhere(person: Person) -> None:
-    """Invalidate every session cookie the person holds."""
+    """Invalidate every session cookie the person holds, and their calendar address (deactivation comes here too)."""
+    # Imported here while lms.sessions imports its routes from its __init__ (a circle through people); once the
+    # app factory registers routes this moves to the top.
+    from lms.sessions.feeds import revoke_feeds
+
     person.session_nonce = secrets.token_hex(16)
+    revoke_feeds(person, None)
 
 
 def person_snapshot(person: Person) -> dict:
