@@ -38,6 +38,12 @@ class Config:
     #: then show "The site is busy, try again"
     DB_LOCK_TIMEOUT_SECONDS = _float("DB_LOCK_TIMEOUT_SECONDS", 5)
     CONTENT_DIR = os.environ.get("CONTENT_DIR", str(BASE_DIR / "content"))
+    #: the largest request body a form may send (the longest form here is a few KB); more is refused with a 413 page
+    MAX_FORM_KB = _int("MAX_FORM_KB", 256)
+    MAX_CONTENT_LENGTH = MAX_FORM_KB * 1024
+    MAX_FORM_MEMORY_SIZE = MAX_FORM_KB * 1024
+    #: the largest body of a view marked @accepts_upload (a roster CSV of 20,000 people is about 2 MB)
+    MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 10)
     FORCE_NAME = os.environ.get("FORCE_NAME", "Midshire Police")
 
     # Sessions: renewed at login, idle and absolute timeouts (ASVS 3.3.2).
@@ -77,6 +83,8 @@ class Config:
     # Small-group sessions.
     SESSION_DEFAULT_CAPACITY = _int("SESSION_DEFAULT_CAPACITY", 8)
     SESSION_MAX_CAPACITY = _int("SESSION_MAX_CAPACITY", 16)
+    #: the furthest ahead a session may start (a typed year of 2062 or 9999 is a mistake, and breaks calendars)
+    SESSION_MAX_DAYS_AHEAD = _int("SESSION_MAX_DAYS_AHEAD", 730)
     #: until this many hours before the start a freed seat goes to the first person waiting; after it, the seat is
     #: offered to everyone waiting and the first to accept it gets it
     SESSION_PROMOTION_CUTOFF_HOURS = _int("SESSION_PROMOTION_CUTOFF_HOURS", 24)

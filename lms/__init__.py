@@ -12,6 +12,7 @@ def create_app(config_class=None) -> Flask:
     app.config.from_object(config_class or config_for_environment())
     configure_database_url(app)
     refuse_insecure_production(app)
+    register_input_rules(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -33,6 +34,15 @@ def configure_database_url(app: Flask) -> None:
 def refuse_insecure_production(app: Flask) -> None:
     if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("SECRET_KEY must be set to a long random value when LMS_ENV=production.")
+
+
+def register_input_rules(app: Flask) -> None:
+    """Before the extensions: these hooks must run before CSRF reads the form, and routes need the converter."""
+    from lms import inputs
+
+    app.url_map.converters["int"] = inputs.BoundedIntegerConverter
+    app.before_request(inputs.limit_body_size)
+    app.before_request(inputs.refuse_control_characters)
 
 
 def register_extensions(app: Flask) -> None:

@@ -7,6 +7,7 @@ from lms.access import roles_required
 from lms.audit import bp
 from lms.audit.models import AuditEvent
 from lms.extensions import db
+from lms.inputs import db_int
 
 
 @bp.get("/")
@@ -16,7 +17,7 @@ def index():
     action = request.args.get("action", "").strip()[:60]
     object_type = request.args.get("object_type", "").strip()[:40]
     object_id = request.args.get("object_id", "").strip()[:80]
-    actor_id = request.args.get("actor_id", type=int)
+    actor_id = request.args.get("actor_id", type=db_int)
     stmt = sa.select(AuditEvent).options(so.joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))

@@ -22,6 +22,7 @@ MESSAGES = {
     503: ("The site is busy, try again", "Many people are saving at the same moment. Wait a few seconds and try again."),
 }
 
+OUT_OF_RANGE = "A number or date in what you sent is far larger than this site accepts. Check it and try again."
 UNAVAILABLE = ("The site cannot reach its database just now", "The problem has been logged. Try again in a few minutes.")
 
 #: PostgreSQL's lock_timeout (55P03), statement_timeout (57014) and a deadlock victim (40P01): waiting on others
@@ -76,6 +77,17 @@ def init_app(app) -> None:
             log.exception("database unavailable")
             body, status = render_error(503, UNAVAILABLE[1], UNAVAILABLE[0])
         return body, status, {"Retry-After": "5"}
+
+    @app.errorhandler(sa.exc.DataError)
+    @app.errorhandler(OverflowError)
+    def value_out_of_range(error):
+        """A value the database cannot hold (a number above its INTEGER, a date past 9999) reached a query.
+
+        Routes, query arguments and form fields bound their numbers (lms.inputs); this is the net under them.
+        """
+        log.warning("value out of range: %s", error)
+        _rollback()
+        return render_error(400, OUT_OF_RANGE)
 
     @app.errorhandler(Exception)
     def unexpected_error(error):
