@@ -12,7 +12,7 @@ from lms.sessions import booking as booking_service
 from lms.sessions import scheduling
 from lms.sessions.models import CalendarFeed
 from tests.ical_check import check, unfold
-from tests.sessions_fixtures import course, make_session, trainer  # noqa: F401
+from tests.sessions_fixtures import course, make_session, outbox, trainer  # noqa: F401
 
 
 def _details(session, **changes) -> scheduling.SessionDetails:
@@ -213,3 +213,15 @@ def test_the_session_calendar_file_gives_the_join_link_only_to_the_booked_and_tr
     assert sees_link(trainer) == (True, True)
     assert sees_link(waiting) == (False, False)
     assert sees_link(other) == (False, False)
+
+
+def test_emails_give_the_join_link_only_to_people_with_a_seat(db, make_person, make_session):
+    session = make_session(capacity=1)  # online
+    booked, waiting = make_person(), make_person()
+    booking_service.book(booked, session, booked)
+    booking_service.book(waiting, session, waiting)
+    db.session.commit()
+    [confirmed] = outbox(db, "booking_confirmed", booked)
+    [queued] = outbox(db, "waiting_list", waiting)
+    assert session.online_url in confirmed.body_text and session.online_url in confirmed.ics.replace("\r\n ", "")
+    assert session.online_url not in queued.body_text
