@@ -1,6 +1,6 @@
 """The rules every input meets before any view sees it: a bounded size, integers that fit, no control characters."""
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from flask import current_app, request
 from werkzeug.exceptions import BadRequest
@@ -46,6 +46,15 @@ def control_character_reasons(values: Mapping[str, str]) -> list[str]:
     """A reason for each field holding a control character, for imports that report every problem at once."""
     return [f"{name.replace('_', ' ')} contains a control character (U+{ord(found):04X}); remove it"
             for name, value in values.items() if (found := control_character(value or ""))]
+
+
+def link_args(keys: Iterable[str], blank: tuple[str, ...] = ("",)) -> dict[str, str]:
+    """The current query's arguments named in `keys` (those set), to build links to other pages of a list.
+
+    Never the whole query: its keys reach url_for as url_for's own arguments (`_method`, `_external`, `endpoint`,
+    a view's `person_id`) and break the page.
+    """
+    return {key: request.args[key] for key in keys if request.args.get(key, "") not in blank}
 
 
 def accepts_upload(view):

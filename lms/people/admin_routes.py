@@ -5,6 +5,7 @@ from wtforms.fields import SelectChoice
 
 from lms.access import roles_required
 from lms.extensions import db
+from lms.inputs import link_args
 from lms.people import bp
 from lms.people.forms import ConfirmForm, PeopleFilterForm, PersonForm
 from lms.people.models import Person, Team
@@ -31,7 +32,7 @@ def admin_people():
                         rank=form.rank.data or None, role=form.role.data or None, status=form.status.data or "active"),
         per_page=50, error_out=False,
     )
-    args = {key: value for key, value in request.args.items() if key != "page"}
+    args = link_args(("q", "area", "team", "rank", "role", "status"))
     return render_template("people/admin_people.html", form=form, page=page, args=args)
 
 

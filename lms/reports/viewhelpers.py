@@ -7,7 +7,7 @@ from wtforms.fields import SelectChoice
 
 from lms.completion.rule import LABELS
 from lms.courses.models import Course
-from lms.inputs import db_int
+from lms.inputs import db_int, link_args
 from lms.people.models import Team
 from lms.reports.dataset import SORTS, Filters, course_sort_id
 from lms.reports.forms import ReportFilterForm
@@ -92,14 +92,13 @@ def read_filters(teams: list[Team], courses: list[Course]) -> tuple[ReportFilter
     return form, filters, chosen
 
 
-#: The query arguments that build a report's links and downloads. Only these: any other key would reach url_for as
-#: one of its own arguments (`_method`, `_external`, `endpoint`, a view's `person_id`) and break the page.
+#: the query arguments that build a report's links and downloads (lms.inputs.link_args: never the whole query)
 FILTER_KEYS = ("area", "team", "rank", "course", "status", "sort", "dir")
 
 
 def filter_args() -> dict:
     """The query string of the current filters (not the page), for links and downloads."""
-    return {key: request.args[key] for key in FILTER_KEYS if request.args.get(key, "") not in ("", "0")}
+    return link_args(FILTER_KEYS, blank=("", "0"))
 
 
 def download(body: str | bytes, filename: str, mimetype: str = "text/csv") -> Response:
