@@ -18,13 +18,32 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
 class Config:
     ENV_NAME = os.environ.get("LMS_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     # None means "SQLite under instance/", decided in create_app where the instance path is known.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A stalled database must cost a request seconds, not a worker (gunicorn kills it at 30 s): the connect, lock
+    # and statement timeouts below become the driver's connect arguments in lms.extensions.engine_options.
+    #: give up opening a database connection after this long (PostgreSQL: libpq's minimum is 2 s)
+    DB_CONNECT_TIMEOUT_SECONDS = _float("DB_CONNECT_TIMEOUT_SECONDS", 5)
+    #: PostgreSQL: cancel any statement running longer than this
+    DB_STATEMENT_TIMEOUT_SECONDS = _float("DB_STATEMENT_TIMEOUT_SECONDS", 15)
+    #: wait this long for a row or table lock (PostgreSQL lock_timeout; SQLite's busy timeout for the write lock),
+    #: then show "The site is busy, try again"
+    DB_LOCK_TIMEOUT_SECONDS = _float("DB_LOCK_TIMEOUT_SECONDS", 5)
     CONTENT_DIR = os.environ.get("CONTENT_DIR", str(BASE_DIR / "content"))
+    #: the largest request body a form may send (the longest form here is a few KB); more is refused with a 413 page
+    MAX_FORM_KB = _int("MAX_FORM_KB", 256)
+    MAX_CONTENT_LENGTH = MAX_FORM_KB * 1024
+    MAX_FORM_MEMORY_SIZE = MAX_FORM_KB * 1024
+    #: the largest body of a view marked @accepts_upload (a roster CSV of 20,000 people is about 2 MB)
+    MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 10)
     FORCE_NAME = os.environ.get("FORCE_NAME", "Midshire Police")
 
     # Sessions: renewed at login, idle and absolute timeouts (ASVS 3.3.2).
@@ -92,6 +111,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
     MAIL_FROM = os.environ.get("MAIL_FROM", "masterclass@midshire.police.uk")
+    #: give up on an SMTP server that does not answer (connect, greeting or any reply) after this long
+    MAIL_TIMEOUT_SECONDS = _float("MAIL_TIMEOUT_SECONDS", 10)
     #: a failed send is tried again after this long
     MAIL_RETRY_MINUTES = _int("MAIL_RETRY_MINUTES", 15)
     #: a message claimed by a sender that never finished (it crashed) may be claimed again after this long; a sender
@@ -103,6 +124,8 @@ class Config:
     # Small-group sessions.
     SESSION_DEFAULT_CAPACITY = _int("SESSION_DEFAULT_CAPACITY", 8)
     SESSION_MAX_CAPACITY = _int("SESSION_MAX_CAPACITY", 16)
+    #: the furthest ahead a session may start (a typed year of 2062 or 9999 is a mistake, and breaks calendars)
+    SESSION_MAX_DAYS_AHEAD = _int("SESSION_MAX_DAYS_AHEAD", 730)
     #: until this many hours before the start a freed seat goes to the first person waiting; after it, the seat is
     #: offered to everyone waiting and the first to accept it gets it
     SESSION_PROMOTION_CUTOFF_HOURS = _int("SESSION_PROMOTION_CUTOFF_HOURS", 24)

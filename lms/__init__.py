@@ -15,6 +15,7 @@ def create_app(config_class=None) -> Flask:
     refuse_insecure_production(app)
     refuse_sign_in_settings_that_lock_everyone_out(app)
     trust_proxies(app)
+    register_input_rules(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -28,6 +29,9 @@ def configure_database_url(app: Flask) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "lms.db")
+    from lms.extensions import engine_options
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
 
 
 def refuse_insecure_production(app: Flask) -> None:
@@ -55,6 +59,13 @@ def trust_proxies(app: Flask) -> None:
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+def register_input_rules(app: Flask) -> None:
+    """Before the extensions: these hooks must run before CSRF reads the form, and routes need the converter."""
+    from lms import inputs
+
+    app.url_map.converters["int"] = inputs.BoundedIntegerConverter
+    app.before_request(inputs.limit_body_size)
+    app.before_request(inputs.refuse_control_characters)
 
 
 def register_extensions(app: Flask) -> None:

@@ -8,7 +8,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -35,6 +35,27 @@ csrf = CSRFProtect()
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 
 
+def engine_options(config) -> dict:
+    """The engine options for the configured database, with its connect, lock and statement timeouts.
+
+    SQLite: the driver's `timeout` is its busy timeout, how long a writer waits for the write lock before "database
+    is locked" (shown as "The site is busy"). PostgreSQL: libpq's connect_timeout, and lock_timeout and
+    statement_timeout set for every session at connect, so a frozen or locked database fails a request in seconds.
+    """
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    url = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    connect_args = dict(options.get("connect_args") or {})
+    if url.get_backend_name() == "sqlite":
+        connect_args.setdefault("timeout", config["DB_LOCK_TIMEOUT_SECONDS"])
+    elif url.get_backend_name() == "postgresql":
+        connect_args.setdefault("connect_timeout", max(2, round(config["DB_CONNECT_TIMEOUT_SECONDS"])))
+        milliseconds = {name: round(config[key] * 1000) for name, key in (
+            ("statement_timeout", "DB_STATEMENT_TIMEOUT_SECONDS"), ("lock_timeout", "DB_LOCK_TIMEOUT_SECONDS"))}
+        connect_args.setdefault("options", " ".join(f"-c {name}={value}" for name, value in milliseconds.items()))
+    options["connect_args"] = connect_args
+    return options
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record):
     if type(dbapi_connection).__module__ != "sqlite3":
@@ -43,7 +64,6 @@ def _configure_sqlite(dbapi_connection, connection_record):
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")  # without it cascades and FK checks silently do nothing
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

@@ -1,7 +1,6 @@
 """Request hooks for the controls that apply to every page: write intent, headers. (Session timeouts are enforced
 where the session is loaded: lms.people.devices.)"""
-from flask import current_app, request
-from flask_login import current_user
+from flask import current_app, g, request
 
 from lms.extensions import write_intent
 
@@ -35,6 +34,9 @@ def add_security_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config.get("HSTS"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user and current_user.is_authenticated and "Cache-Control" not in headers:
+    # The person as loaded for this request, without loading them now: an error page of a database that is down
+    # must not reach for it again. A request that never loaded anyone rendered nothing personal.
+    user = g.get("_login_user")
+    if user is not None and user.is_authenticated and "Cache-Control" not in headers:
         headers["Cache-Control"] = "private, no-store"  # personal pages must not linger in shared caches
     return response

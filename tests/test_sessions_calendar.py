@@ -1,15 +1,18 @@
 """Calendar entries and the personal feed: valid RFC 5545, a stable UID, SEQUENCE on change, cancellations."""
+import hashlib
 import re
 from datetime import datetime, timedelta
 
 import ics
 import sqlalchemy as sa
 
+from lms.audit.models import AuditEvent
+from lms.people.services import set_active, sign_out_everywhere_by
 from lms.sessions import booking as booking_service
 from lms.sessions import scheduling
 from lms.sessions.models import CalendarFeed
 from tests.ical_check import check, unfold
-from tests.sessions_fixtures import course, make_session, trainer  # noqa: F401
+from tests.sessions_fixtures import course, make_session, outbox, trainer  # noqa: F401
 
 
 def _details(session, **changes) -> scheduling.SessionDetails:
@@ -95,9 +98,9 @@ class CalendarClient:
 
 
 def _feed_url(client) -> str:
-    client.post("/sessions/mine/calendar-feed")
-    page = client.get("/sessions/mine").get_data(as_text=True)
-    return re.search(r'id="feed-url" readonly value="http://[^/]+(/sessions/feed/[^"]+\.ics)"', page).group(1)
+    """Make the address: it is on the page that answers the POST, and nowhere afterwards."""
+    page = client.post("/sessions/mine/calendar-feed").get_data(as_text=True)
+    return re.search(r'id="feed-url"[^>]* readonly value="http://[^/]+(/sessions/feed/[^"]+\.ics)"', page).group(1)
 
 
 def test_the_personal_feed_has_every_session_booked_and_marks_cancelled_ones(app, client, db, login, make_person,
@@ -154,3 +157,74 @@ def test_a_deactivated_persons_feed_is_a_404(app, client, db, login, make_person
     officer.is_active_account = False
     db.session.commit()
     assert CalendarClient(app).get(url).status_code == 404
+
+
+def test_the_feed_address_is_shown_once_and_stored_only_as_a_hash(app, client, db, login, make_person):
+    officer = make_person()
+    login(officer)
+    url = _feed_url(client)
+    token = url.removeprefix("/sessions/feed/").removesuffix(".ics")
+    assert token not in client.get("/sessions/mine").get_data(as_text=True)
+    assert "It is shown only when it is made" in client.get("/sessions/mine").get_data(as_text=True)
+    [feed] = db.session.scalars(sa.select(CalendarFeed))
+    assert feed.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in feed.token_hash
+    assert CalendarClient(app).get(f"/sessions/feed/{feed.token_hash}.ics").status_code == 404  # the hash is no key
+    assert CalendarClient(app).get(url).status_code == 200
+
+
+def test_signing_out_everywhere_or_deactivation_revokes_the_feed_for_good(app, client, db, login, make_person):
+    officer, admin = make_person(), make_person(roles=("admin",))
+    login(officer)
+    url = _feed_url(client)
+    client.post("/logout", data={})  # signing out of this device keeps the calendar address
+    assert CalendarClient(app).get(url).status_code == 200
+    sign_out_everywhere_by(admin, officer)
+    db.session.commit()
+    assert CalendarClient(app).get(url).status_code == 404
+    login(officer)
+    second = _feed_url(client)
+    set_active(admin, officer, False)
+    db.session.commit()
+    set_active(admin, officer, True)
+    db.session.commit()
+    assert CalendarClient(app).get(second).status_code == 404  # reactivation does not bring it back
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CalendarFeed)
+                             .where(CalendarFeed.revoked_at.is_(None))) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "calendar_feed.revoked")) == 2
+
+
+def test_the_session_calendar_file_gives_the_join_link_only_to_the_booked_and_trainers(client, db, login,
+                                                                                        make_person, make_session,
+                                                                                        trainer):
+    session = make_session()  # online
+    booked, waiting, other = make_person(), make_person(), make_person()
+    booking_service.book(booked, session, booked)
+    db.session.commit()
+    session.capacity = 1
+    booking_service.book(waiting, session, waiting)
+    db.session.commit()
+
+    def sees_link(person) -> tuple[bool, bool]:
+        login(person)
+        ics_text = "\n".join(unfold(client.get(f"/sessions/{session.id}.ics").get_data(as_text=True)))
+        page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+        client.post("/logout")
+        return session.online_url in ics_text, session.online_url in page
+
+    assert sees_link(booked) == (True, True)
+    assert sees_link(trainer) == (True, True)
+    assert sees_link(waiting) == (False, False)
+    assert sees_link(other) == (False, False)
+
+
+def test_emails_give_the_join_link_only_to_people_with_a_seat(db, make_person, make_session):
+    session = make_session(capacity=1)  # online
+    booked, waiting = make_person(), make_person()
+    booking_service.book(booked, session, booked)
+    booking_service.book(waiting, session, waiting)
+    db.session.commit()
+    [confirmed] = outbox(db, "booking_confirmed", booked)
+    [queued] = outbox(db, "waiting_list", waiting)
+    assert session.online_url in confirmed.body_text and session.online_url in confirmed.ics.replace("\r\n ", "")
+    assert session.online_url not in queued.body_text

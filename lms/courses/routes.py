@@ -12,6 +12,7 @@ from lms.courses.progress import progress_of
 from lms.courses.queries import (attempt_history, course_by_slug, current_version_summary, get_attempt_for,
                                  guidance_titles, live_courses, live_modules, module_by_slug, read_of)
 from lms.courses.scoring import rule_text
+from lms.inputs import db_int
 from lms.courses.services import (AlreadySubmitted, AttemptNotAllowed, TamperedSubmission, UnansweredQuestions,
                                   mark_read, quiz_state, start_attempt, submit_attempt)
 from lms.extensions import db
@@ -202,7 +203,7 @@ def _figures(course):
     versions = quiz_versions(course.id)
     if not versions:
         abort(404)
-    number = request.args.get("version", type=int)
+    number = request.args.get("version", type=db_int)
     version = next((v for v in versions if v.number == number), None) if number else (
         next((v for v in versions if v.is_current), versions[0]))
     if version is None:

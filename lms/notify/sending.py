@@ -89,7 +89,7 @@ def _finish(message: Claimed, **values) -> None:
 
 def _connect() -> smtplib.SMTP:
     config = current_app.config
-    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config.get("MAIL_TIMEOUT_SECONDS", 10))
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"])
     if config["MAIL_USE_TLS"]:
         smtp.starttls(context=ssl.create_default_context())
     if config["MAIL_USERNAME"]:

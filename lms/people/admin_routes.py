@@ -8,6 +8,7 @@ from wtforms.fields import SelectChoice
 
 from lms.access import roles_required
 from lms.extensions import db
+from lms.inputs import link_args
 from lms.people import bp, second_factor
 from lms.people.devices import devices_of
 from lms.people.forms import ConfirmForm, PeopleFilterForm, PersonForm
@@ -40,7 +41,7 @@ def admin_people():
     """List people with search and filters."""
     form, people = _people_filter(request.args)
     page = db.paginate(people, per_page=50, error_out=False)
-    args = {key: value for key, value in request.args.items() if key != "page"}
+    args = link_args(PeopleFilterForm.FIELDS)
     uninvited = db.session.scalar(sa.select(sa.func.count()).select_from(
         cannot_sign_in_yet(people.order_by(None)).subquery()))
     return render_template("people/admin_people.html", form=form, page=page, args=args, uninvited=uninvited,

@@ -5,6 +5,7 @@ import io
 import re
 from dataclasses import dataclass
 
+from lms.inputs import control_character_reasons
 from lms.people.models import CONSTABLE_RANKS, RANKS, ROLES, TEAM_TYPES
 
 REQUIRED_COLUMNS = ("service_number", "given_name", "family_name", "email", "rank", "team", "area")
@@ -176,6 +177,7 @@ def _read_header(cells: list[str], line: int) -> tuple[list[str], list[Problem]]
 def _read_row(values: dict[str, str], line: int) -> tuple[RosterRow | None, list[str]]:
     """Check one row's values on their own; return the row, or None and the reasons it is wrong."""
     reasons = [f"missing {column.replace('_', ' ')}" for column in REQUIRED_COLUMNS if not values[column]]
+    reasons += control_character_reasons(values)
     reasons += [f"{column.replace('_', ' ')} is longer than {limit} characters"
                 for column, limit in MAX_LENGTHS.items() if len(values[column]) > limit]
     email = values["email"].lower()

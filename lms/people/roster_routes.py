@@ -12,11 +12,13 @@ from lms.people.queries import recent_roster_imports
 from lms.people.roster import NotARoster, parse_roster
 from lms.people.roster_import import CHANGED_MEANWHILE, apply_plan, still_deactivated, undo_deactivations
 from lms.people.roster_plan import ImportOptions, RosterPlan, plan_import
+from lms.inputs import accepts_upload
 from lms.people.roster_uploads import find_upload, forget_upload, keep_upload, read_upload, upload_options
 
 
 @bp.route("/admin/roster/", methods=["GET", "POST"])
 @roles_required("admin")
+@accepts_upload
 def admin_roster():
     """Upload a roster file with the import's options; list the recent imports."""
     form = RosterUploadForm()

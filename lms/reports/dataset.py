@@ -3,6 +3,7 @@
 Every report starts from load_dataset, so the matrix, the overdue list, the team status, coverage and the snapshot
 count the same statuses: the ones lms.completion decided.
 """
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -160,14 +161,23 @@ def _has_status(row: Row, code: str, index: int | None) -> bool:
     return any(status.code == code for status in row.statuses)
 
 
+COURSE_SORT = re.compile(r"course-([0-9]{1,9})")
+
+
+def course_sort_id(sort: str) -> int | None:
+    """The course of a `course-<id>` sort; None for anything else (`course-²` passes isdigit but is no number)."""
+    found = COURSE_SORT.fullmatch(sort)
+    return int(found.group(1)) if found else None
+
+
 def _sort_key(dataset: Dataset, sort: str):
     """The key for a sort other than by name (None: name order, which the rows are in)."""
     if sort == "rank":
         return lambda row: (RANK_ORDER.get(row.member.rank, len(RANK_ORDER)), row.place)
     if sort == "team":
         return lambda row: (row.member.area_name, row.member.team_name, row.place)
-    index = dataset.course_index(int(sort.removeprefix("course-"))) if sort.startswith("course-") and \
-        sort.removeprefix("course-").isdigit() else None
+    course_id = course_sort_id(sort)
+    index = dataset.course_index(course_id) if course_id is not None else None
     if index is not None:
         return lambda row: (*status_order(row.statuses[index]), row.place)
     return None

@@ -7,8 +7,9 @@ from wtforms.fields import SelectChoice
 
 from lms.completion.rule import LABELS
 from lms.courses.models import Course
+from lms.inputs import db_int, link_args
 from lms.people.models import Team
-from lms.reports.dataset import SORTS, Filters
+from lms.reports.dataset import SORTS, Filters, course_sort_id
 from lms.reports.forms import ReportFilterForm
 
 
@@ -40,7 +41,7 @@ class ListPage:
 
 def paged(items: list, per_page: int) -> ListPage:
     pages = max(math.ceil(len(items) / per_page), 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = min(max(request.args.get("page", 1, type=db_int), 1), pages)
     return ListPage(items[(page - 1) * per_page:page * per_page], page, pages, len(items))
 
 
@@ -54,8 +55,8 @@ def filter_form(teams: list[Team], courses: list[Course]) -> ReportFilterForm:
     form.area.choices = [(0, "Any area")] + sorted(areas.items(), key=lambda item: item[1])
     listed = teams
     if len(teams) > TEAM_CHOICES_LIMIT:
-        team_id = request.args.get("team", 0, type=int)
-        area_id = request.args.get("area", 0, type=int) or next((team.area_id for team in teams
+        team_id = request.args.get("team", 0, type=db_int)
+        area_id = request.args.get("area", 0, type=db_int) or next((team.area_id for team in teams
                                                                  if team.id == team_id), 0)
         listed = [team for team in teams if team.area_id == area_id]
     form.team.choices = ([SelectChoice(0, "Any team" if listed or not teams else "Any team (choose an area to list "
@@ -68,8 +69,8 @@ def filter_form(teams: list[Team], courses: list[Course]) -> ReportFilterForm:
 def read_filters(teams: list[Team], courses: list[Course]) -> tuple[ReportFilterForm, Filters, frozenset[int]]:
     """The filters asked for, and the teams they leave; a team or area outside the caller's scope is a 404."""
     form = filter_form(teams, courses)
-    area_id = request.args.get("area", 0, type=int)
-    team_id = request.args.get("team", 0, type=int)
+    area_id = request.args.get("area", 0, type=db_int)
+    team_id = request.args.get("team", 0, type=db_int)
     by_id = {team.id: team for team in teams}
     if team_id and team_id not in by_id:
         abort(404)
@@ -77,10 +78,10 @@ def read_filters(teams: list[Team], courses: list[Course]) -> tuple[ReportFilter
         abort(404)
     form.validate()
     sort = request.args.get("sort", "name")
-    if sort not in SORTS and not (sort.startswith("course-") and sort.removeprefix("course-").isdigit()):
+    if sort not in SORTS and course_sort_id(sort) is None:
         sort = "name"
     status = request.args.get("status", "")
-    course_id = request.args.get("course", 0, type=int)
+    course_id = request.args.get("course", 0, type=db_int)
     filters = Filters(area_id=area_id or None, team_id=team_id or None,
                       rank=form.rank.data if not form.rank.errors and form.rank.data else None,
                       status=status if status in LABELS else None,
@@ -91,9 +92,13 @@ def read_filters(teams: list[Team], courses: list[Course]) -> tuple[ReportFilter
     return form, filters, chosen
 
 
+#: the query arguments that build a report's links and downloads (lms.inputs.link_args: never the whole query)
+FILTER_KEYS = ("area", "team", "rank", "course", "status", "sort", "dir")
+
+
 def filter_args() -> dict:
     """The query string of the current filters (not the page), for links and downloads."""
-    return {key: value for key, value in request.args.items() if key != "page" and value not in ("", "0")}
+    return link_args(FILTER_KEYS, blank=("", "0"))
 
 
 def download(body: str | bytes, filename: str, mimetype: str = "text/csv") -> Response:

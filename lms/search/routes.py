@@ -2,6 +2,7 @@
 from flask import current_app, render_template, request
 
 from lms.access import signed_in
+from lms.inputs import db_int
 from lms.search import bp
 from lms.search.query import search as run_search
 
@@ -11,7 +12,7 @@ from lms.search.query import search as run_search
 def search():
     """Search guidance and modules; ranked, with highlighted snippets."""
     query = request.args.get("q", "").strip()[:300]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=db_int) or 1, 1)
     per_page = current_app.config["SEARCH_PAGE_SIZE"]
     results = run_search(query, limit=per_page, offset=(page - 1) * per_page) if query else None
     pages = -(-results.total // per_page) if results else 0

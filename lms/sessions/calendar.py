@@ -22,8 +22,12 @@ def session_url(session: TrainingSession) -> str:
     return f"{current_app.config['SITE_URL']}/sessions/{session.id}"
 
 
-def session_event(session: TrainingSession, *, cancelled: bool = False, extra_sequence: int = 0) -> Event:
-    """The event for a session; `cancelled` marks it so for one person (their booking ended) or everyone."""
+def session_event(session: TrainingSession, *, cancelled: bool = False, extra_sequence: int = 0,
+                  join_link: bool = False) -> Event:
+    """The event for a session; `cancelled` marks it so for one person (their booking ended) or everyone.
+
+    `join_link`: whether the reader may see the online link (rules.may_see_join_link); a cancelled entry never has it.
+    """
     event = Event()
     event.add("uid", event_uid(session))
     event.add("dtstamp", _utc(utcnow()))
@@ -34,7 +38,8 @@ def session_event(session: TrainingSession, *, cancelled: bool = False, extra_se
     event.add("summary", f"{session.course.title}: small-group session")
     event.add("location", session.where)
     lines = [f"Trainer: {', '.join(t.name for t in session.trainers)}" if session.trainers else "",
-             f"Join online: {session.online_url}" if session.online_url else "", session.notes,
+             f"Join online: {session.online_url}" if session.online_url and join_link and not cancelled else "",
+             session.notes,
              f"Details and your booking: {session_url(session)}"]
     event.add("description", "\n\n".join(line for line in lines if line))
     event.add("url", session_url(session))
@@ -59,8 +64,9 @@ def build_calendar(events: list[Event], *, method: str | None = "PUBLISH", name:
     return calendar.to_ical()
 
 
-def session_ics(session: TrainingSession, *, cancelled: bool = False, extra_sequence: int = 0) -> str:
+def session_ics(session: TrainingSession, *, cancelled: bool = False, extra_sequence: int = 0,
+                join_link: bool = False) -> str:
     """A one-event calendar: METHOD:CANCEL when it withdraws the entry, so the client removes it."""
     cancelled = cancelled or session.is_cancelled
-    event = session_event(session, cancelled=cancelled, extra_sequence=extra_sequence)
+    event = session_event(session, cancelled=cancelled, extra_sequence=extra_sequence, join_link=join_link)
     return build_calendar([event], method="CANCEL" if cancelled else "PUBLISH").decode()

@@ -188,8 +188,8 @@ class CalendarFeed(db.Model):
     __tablename__ = "calendar_feeds"
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True,
-                                             default=lambda: secrets.token_urlsafe(32))
+    #: SHA-256 of the secret in the address (lms.sessions.feeds): the address itself is shown once and not kept
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     #: a revoked address answers 404
     revoked_at: so.Mapped[datetime | None]

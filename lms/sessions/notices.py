@@ -23,7 +23,7 @@ def _send(kind: str, booking: Booking, *, ics: str | None = None, **context) -> 
 
 
 def booking_confirmed(booking: Booking) -> None:
-    _send("booking_confirmed", booking, ics=session_ics(booking.session))
+    _send("booking_confirmed", booking, ics=session_ics(booking.session, join_link=True))
 
 
 def waiting_list_place(booking: Booking) -> None:
@@ -32,7 +32,7 @@ def waiting_list_place(booking: Booking) -> None:
 
 
 def promoted(booking: Booking) -> None:
-    _send("promoted", booking, ics=session_ics(booking.session))
+    _send("promoted", booking, ics=session_ics(booking.session, join_link=True))
 
 
 def booking_cancelled(booking: Booking, *, held_seat: bool) -> None:
@@ -56,7 +56,7 @@ def offer_ended(session: TrainingSession, person_id: int | None = None) -> None:
 
 
 def session_changed(session: TrainingSession, bookings: list[Booking], changes: list[str]) -> None:
-    ics = session_ics(session)
+    ics = session_ics(session, join_link=True)  # sent only to those with a seat
     for booking in bookings:
         _send("session_changed", booking, ics=ics if booking.status == "booked" else None, changes=changes)
 

@@ -241,11 +241,6 @@ def live_feed(person_id: int) -> CalendarFeed | None:
                              .order_by(CalendarFeed.id.desc()).limit(1))
 
 
-def feed_by_token(token: str) -> CalendarFeed | None:
-    return db.session.scalar(sa.select(CalendarFeed).join(CalendarFeed.person)
-                             .where(CalendarFeed.token == token, CalendarFeed.revoked_at.is_(None),
-                                    Person.is_active_account.is_(True)))
-
 
 def team_bookings(team_ids, now: datetime | None = None) -> list[Booking]:
     """Live bookings of the people in these teams, for sessions still to come."""

@@ -3,12 +3,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lms.access import roles_required, signed_in
-from lms.audit.services import record
 from lms.extensions import db
 from lms.people.queries import areas
 from lms.sessions import bp, booking, queries
 from lms.sessions.forms import BookForm, MoveForm, SessionFilterForm
-from lms.sessions.models import CalendarFeed
+from lms.sessions.feeds import create_feed, revoke_feeds
 from lms.sessions.rules import is_trainer, needs_go_decision, promotion_cutoff, supervised_team_ids
 from lms.sessions.viewhelpers import commit_change, get_booking_for, get_person_for_booking, get_session_or_404
 from lms.timeutil import format_datetime, utcnow
@@ -135,28 +134,31 @@ def move(booking_id: int):
 @signed_in
 def mine():
     """My sessions: what I am booked on or waiting for, what I attended, and my calendar feed."""
+    return _mine_page()
+
+
+def _mine_page(new_feed_url: str | None = None):
     upcoming, past = queries.sessions_with_person(current_user)
     attendance = queries.attendance_by_session(current_user.id, [b.session_id for b in past])
-    feed = queries.live_feed(current_user.id)
-    return render_template("sessions/mine.html", upcoming=upcoming, past=past, attendance=attendance, feed=feed,
-                           form=BookForm(), now=utcnow())
+    return render_template("sessions/mine.html", upcoming=upcoming, past=past, attendance=attendance,
+                           feed=queries.live_feed(current_user.id), new_feed_url=new_feed_url, form=BookForm(),
+                           now=utcnow())
 
 
 @bp.post("/mine/calendar-feed")
 @signed_in
 def feed_create():
-    """Create the personal calendar address, or replace it with a new one (the old one stops working)."""
+    """Make the personal calendar address, or replace it (the old one stops working), and show it this once.
+
+    The page is the answer to the POST rather than a redirect: the address is kept only as a hash, so there is
+    nothing to show it from afterwards.
+    """
     if not BookForm().validate_on_submit():
         abort(400)
-    _revoke_feeds()
-    feed = CalendarFeed(person_id=current_user.id)
-    db.session.add(feed)
-    db.session.flush()
-    record(current_user, "calendar_feed.created", "calendar_feed", feed.id,
-           f"{current_user.name} made a calendar address")
+    token = create_feed(current_user)
     db.session.commit()
     flash("Your calendar address is ready. Add it to your calendar as a subscription.", "success")
-    return redirect(url_for("sessions.mine") + "#calendar")
+    return _mine_page(new_feed_url=url_for("sessions.feed", token=token, _external=True))
 
 
 @bp.post("/mine/calendar-feed/revoke")
@@ -165,20 +167,10 @@ def feed_revoke():
     """Stop the personal calendar address working."""
     if not BookForm().validate_on_submit():
         abort(400)
-    _revoke_feeds()
+    revoke_feeds(current_user, current_user)
     db.session.commit()
     flash("Your calendar address no longer works. Remove the subscription from your calendar.", "success")
     return redirect(url_for("sessions.mine") + "#calendar")
-
-
-def _revoke_feeds() -> None:
-    feed = queries.live_feed(current_user.id)
-    while feed is not None:
-        feed.revoked_at = utcnow()
-        record(current_user, "calendar_feed.revoked", "calendar_feed", feed.id,
-               f"{current_user.name} revoked a calendar address")
-        db.session.flush()
-        feed = queries.live_feed(current_user.id)
 
 
 @bp.get("/team")

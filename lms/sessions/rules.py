@@ -6,7 +6,7 @@ from flask import current_app
 
 from lms.extensions import db
 from lms.people.models import Person
-from lms.sessions.models import TrainingSession
+from lms.sessions.models import Booking, TrainingSession
 from lms.timeutil import LONDON, to_london
 
 
@@ -20,6 +20,11 @@ def is_trainer(person: Person) -> bool:
 
 def supervised_team_ids(person: Person) -> set[int]:
     return {team.id for team in person.supervised_teams} if person.has_role("supervisor") else set()
+
+
+def may_see_join_link(person: Person, own_booking: Booking | None) -> bool:
+    """The online join link is for people with a seat and for trainers: the page, its calendar file and the feed."""
+    return is_trainer(person) or (own_booking is not None and own_booking.status == "booked")
 
 
 def may_book_for(actor: Person, person: Person) -> bool:

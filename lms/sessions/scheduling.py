@@ -1,7 +1,7 @@
 """Trainers schedule, change and cancel sessions, and manage venues. These flush; the caller commits."""
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -56,6 +56,9 @@ def validate(details: SessionDetails, session: TrainingSession | None, now: date
     moved = session is None or (session.starts_at, session.ends_at) != (details.starts_at, details.ends_at)
     if moved and details.starts_at <= now:
         raise SessionRuleError("The start must be in the future.")
+    days_ahead = current_app.config["SESSION_MAX_DAYS_AHEAD"]
+    if details.starts_at > now + timedelta(days=days_ahead):
+        raise SessionRuleError(f"Sessions can be scheduled up to {days_ahead} days ahead: check the year.")
     if (details.venue is None) == (not details.online_url):
         raise SessionRuleError("Choose a venue, or give an online link for a session held online (not both).")
     if details.online_url and not details.online_url.lower().startswith(("https://", "http://")):

@@ -8,6 +8,8 @@ Create Date: 2026-11-25
 import sqlalchemy as sa
 from alembic import op
 
+from lms.migration_guard import guard_destructive_downgrade
+
 revision = '0007_sessionsui'
 down_revision = '0006_reports'
 branch_labels = None
@@ -26,6 +28,7 @@ def upgrade():
 
 
 def downgrade():
+    guard_destructive_downgrade(revision)
     with op.batch_alter_table('bookings', schema=None) as batch_op:
         batch_op.drop_index('uq_bookings_live_person_course', sqlite_where=NEW_WHERE, postgresql_where=NEW_WHERE)
         batch_op.create_index('uq_bookings_live_person_course', ['person_id', 'course_id'], unique=True,

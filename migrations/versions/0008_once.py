@@ -10,6 +10,8 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
+from lms.migration_guard import guard_destructive_downgrade
+
 revision = '0008_once'
 down_revision = '0007_sessionsui'
 branch_labels = None
@@ -33,6 +35,7 @@ def upgrade():
 
 
 def downgrade():
+    guard_destructive_downgrade(revision)
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_outbox_messages_message_id'), type_='unique')
         batch_op.drop_column('message_id')

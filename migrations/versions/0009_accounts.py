@@ -10,6 +10,8 @@ Create Date: 2026-11-30
 import sqlalchemy as sa
 from alembic import op
 
+from lms.migration_guard import guard_destructive_downgrade
+
 revision = '0009_accounts'
 down_revision = '0008_once'
 branch_labels = None
@@ -80,6 +82,7 @@ def upgrade():
 
 
 def downgrade():
+    guard_destructive_downgrade(revision)
     with op.batch_alter_table('people', schema=None) as batch_op:
         # Every cookie issued before the upgrade is void anyway: one random nonce each keeps the old rule working.
         random_hex = ("lower(hex(randomblob(16)))" if op.get_bind().dialect.name == "sqlite"

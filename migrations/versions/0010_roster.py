@@ -8,6 +8,8 @@ Create Date: 2026-11-30
 import sqlalchemy as sa
 from alembic import op
 
+from lms.migration_guard import guard_destructive_downgrade
+
 revision = '0010_roster'
 down_revision = '0009_accounts'
 branch_labels = None
@@ -66,6 +68,7 @@ def upgrade():
 
 
 def downgrade():
+    guard_destructive_downgrade(revision)
     op.drop_table('roster_uploads')
     op.drop_table('roster_deactivations')
     op.drop_table('roster_imports')

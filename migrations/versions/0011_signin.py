@@ -8,6 +8,8 @@ Create Date: 2026-11-30
 import sqlalchemy as sa
 from alembic import op
 
+from lms.migration_guard import guard_destructive_downgrade
+
 revision = '0011_signin'
 down_revision = '0010_roster'
 branch_labels = None
@@ -35,6 +37,7 @@ def upgrade():
 
 
 def downgrade():
+    guard_destructive_downgrade(revision)
     op.create_table('login_failures',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
