@@ -1,35 +1,14 @@
 """Import the whole content tree: parse every kind, check links across kinds, then apply what is valid."""
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+
+from flask import Flask, current_app
 
 from lms.content.errors import ContentError
+from lms.content.importing import Importer, KindReport, ParsedItem
 
 #: Site pages that exist whatever the content, so authors may link to them.
 SITE_PATHS = {"/", "/guidance/", "/courses/", "/sessions/", "/checklist/", "/search", "/reports/"}
-
-
-@dataclass
-class ParsedItem:
-    """One valid file, parsed and rendered, waiting to be applied."""
-
-    #: path relative to the content root, e.g. "guidance/first-response/golden-hour.md"
-    path: str
-    key: str
-    data: Any
-    #: (file line, site path) of every internal link in the file
-    links: list[tuple[int, str]] = field(default_factory=list)
-    #: site paths this item makes exist, e.g. {"/guidance/golden-hour"}
-    provides: set[str] = field(default_factory=set)
-
-
-@dataclass
-class KindReport:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -42,37 +21,13 @@ class SyncReport:
         return not self.errors
 
 
-class Importer(Protocol):
-    kind: str
-
-    def parse(self, root: Path) -> tuple[list[ParsedItem], list[ContentError]]:
-        """Read and validate every file of this kind; render markdown; touch no database."""
-
-    def apply(self, items: list[ParsedItem], report: KindReport, failed_paths: set[str]) -> None:
-        """Upsert the valid items and retire the ones whose file is gone (never one whose file failed)."""
-
-
-def change_kind(stored, content_hash: str, path: str, report: KindReport) -> str | None:
-    """Classify one valid file against its stored row and note it in the report.
-
-    Returns "added" (nothing stored), "changed", "restored" (it had been retired) or None when nothing changed.
-    """
-    if stored is None:
-        report.added.append(path)
-        return "added"
-    if stored.content_hash == content_hash and not stored.is_retired:
-        report.unchanged.append(path)
-        return None
-    report.changed.append(path)
-    return "restored" if stored.is_retired else "changed"
+def register_importer(app: Flask, importer: Importer) -> None:
+    """Add a kind of content to what `sync_content` imports for `app`; kinds are applied in the order added."""
+    app.extensions.setdefault("content_importers", []).append(importer)
 
 
 def registered_importers() -> list[Importer]:
-    from lms.checklists.importer import ChecklistImporter
-    from lms.courses.importer import CourseImporter
-    from lms.guidance.importer import GuidanceImporter
-
-    return [GuidanceImporter(), CourseImporter(), ChecklistImporter()]
+    return list(current_app.extensions.get("content_importers", []))
 
 
 def check_links(item: ParsedItem, targets: set[str]) -> list[ContentError]:
@@ -117,8 +72,3 @@ def sync_content(root: Path, importers: list[Importer] | None = None) -> SyncRep
 def _belongs(path: str, kind: str) -> bool:
     folder = {"guidance": "guidance/", "course": "courses/", "checklist": "checklists/"}.get(kind, kind + "/")
     return path.startswith(folder)
-
-
-def read_text(path: Path) -> str:
-    """Read a content file as UTF-8 (a stray byte order mark is tolerated)."""
-    return path.read_text(encoding="utf-8-sig")

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("people", __name__, template_folder="templates")
-
-from lms.people import admin_routes, routes  # noqa: E402,F401
