@@ -1,10 +1,9 @@
 """Request hooks for the controls that apply to every page: write intent, session lifetime, headers."""
-import time
-
 from flask import current_app, request, session
 from flask_login import current_user, logout_user
 
 from lms.extensions import write_intent
+from lms.timeutil import epoch_seconds
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -34,7 +33,7 @@ def enforce_session_lifetime():
     session.permanent = True
     started = session.get("started_at")
     limit = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
-    if started is None or time.time() - started > limit:
+    if started is None or epoch_seconds() - started > limit:
         logout_user()
         session.clear()
 
