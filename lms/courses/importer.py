@@ -11,8 +11,8 @@ from pathlib import Path
 
 from lms.content.errors import ContentError, ContentProblem
 from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
-from lms.content.render import callout_problems, internal_links, render_markdown
 from lms.content.importing import KindReport, ParsedItem, read_text
+from lms.content.render import callout_problems, internal_links, render_markdown
 from lms.courses.models import COMPLETION_PARTS
 from lms.courses.quiz_format import ParsedQuiz, parse_quiz
 from lms.people.models import RANKS, TEAM_TYPES
