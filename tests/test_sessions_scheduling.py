@@ -23,7 +23,8 @@ def _form(course, trainer, day, start="10:00", end="12:00", **overrides):
 def _times(starts_at: datetime, ends_at: datetime) -> dict:
     """The date and time fields for a session from `starts_at` to `ends_at` (UTC), as the form shows them."""
     starts, ends = to_london(starts_at), to_london(ends_at)
-    times = {"day": starts.date().isoformat(), "start_time": starts.strftime("%H:%M"), "end_time": ends.strftime("%H:%M")}
+    times = {"day": starts.date().isoformat(), "start_time": starts.strftime("%H:%M"),
+             "end_time": ends.strftime("%H:%M")}
     return times | ({"ends_next_day": "y"} if ends.date() > starts.date() else {})
 
 
