@@ -21,6 +21,7 @@ def create_app(config_class=None) -> Flask:
     register_request_hooks(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_content_importers(app)
     register_commands(app)
     return app
 
@@ -82,6 +83,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import_views()
     from lms.audit import bp as audit_bp
     from lms.checklists import bp as checklists_bp
     from lms.core import bp as core_bp
@@ -97,6 +99,28 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp, courses_bp, sessions_bp, notify_bp,
                       checklists_bp, reports_bp, training_bp):
         app.register_blueprint(blueprint)
+
+
+def import_views() -> None:
+    """Import the modules that add views to the blueprints, before the blueprints are registered.
+
+    The factory does this, not each package's `__init__`: a package that imported its own routes made importing
+    any of its models also import every page of it, and the pages import other domains, so modules could only be
+    imported in one lucky order.
+    """
+    from lms.audit import routes as audit_routes  # noqa: F401
+    from lms.checklists import routes as checklists_routes  # noqa: F401
+    from lms.core import routes as core_routes  # noqa: F401
+    from lms.courses import routes as courses_routes  # noqa: F401
+    from lms.guidance import routes as guidance_routes  # noqa: F401
+    from lms.notify import routes as notify_routes  # noqa: F401
+    from lms.people import account_routes, device_routes, roster_routes, second_factor_routes  # noqa: F401
+    from lms.people import admin_routes as people_admin_routes, routes as people_routes  # noqa: F401
+    from lms.reports import admin_routes as reports_admin_routes, routes as reports_routes  # noqa: F401
+    from lms.reports import snapshot_routes  # noqa: F401
+    from lms.search import routes as search_routes  # noqa: F401
+    from lms.sessions import calendar_routes, manage_routes, register_routes  # noqa: F401
+    from lms.sessions import routes as sessions_routes, templating as sessions_templating  # noqa: F401
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -118,6 +142,17 @@ def register_template_helpers(app: Flask) -> None:
     from lms.core import templating
 
     templating.init_app(app)
+
+
+def register_content_importers(app: Flask) -> None:
+    """The kinds of content `flask content sync` imports, in the order their changes are applied."""
+    from lms.checklists.importer import ChecklistImporter
+    from lms.content.sync import register_importer
+    from lms.courses.importer import CourseImporter
+    from lms.guidance.importer import GuidanceImporter
+
+    for importer in (GuidanceImporter(), CourseImporter(), ChecklistImporter()):
+        register_importer(app, importer)
 
 
 def register_commands(app: Flask) -> None:

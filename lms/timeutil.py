@@ -1,13 +1,24 @@
-"""Store times in UTC; show them in Europe/London."""
-from datetime import UTC, date, datetime, time
+"""Store times in UTC; show them in Europe/London. Every "now" in the app comes from here, so tests can move it."""
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
 
 
+class _Clock:
+    #: how far "now" is from the real time. Only tests change it (set_now): the clock moved keeps ticking, because
+    #: code relies on time advancing (the order of bookings made one after another, timeouts).
+    offset = timedelta(0)
+
+
 def utcnow() -> datetime:
     """Return the current time in UTC, naive, as every `*_at` column stores it."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None) + _Clock.offset
+
+
+def set_now(moment: datetime | None) -> None:
+    """Make the clock read `moment` (naive UTC) now and tick on from there; None puts it back to the real time."""
+    _Clock.offset = timedelta(0) if moment is None else moment - datetime.now(UTC).replace(tzinfo=None)
 
 
 def to_london(value: datetime) -> datetime:
@@ -29,7 +40,7 @@ def format_date(value: date | datetime | None) -> str:
 
 
 def today_london() -> date:
-    return datetime.now(LONDON).date()
+    return to_london(utcnow()).date()
 
 
 def from_london(day: date, at: time) -> datetime:
@@ -48,3 +59,11 @@ def format_weekday(value: datetime | None) -> str:
 
 def format_time(value: datetime | None) -> str:
     return to_london(value).strftime("%H:%M") if value else ""
+
+
+def format_end(ends_at: datetime, starts_at: datetime) -> str:
+    """The end of something that started at `starts_at`: "12:00", or "01:30 the next day" past midnight (UK time)."""
+    days = (to_london(ends_at).date() - to_london(starts_at).date()).days
+    if days == 0:
+        return format_time(ends_at)
+    return f"{format_time(ends_at)} the next day" if days == 1 else format_datetime(ends_at)

@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,50 @@ from lms import create_app
 from lms.extensions import db as _db
 from lms.people.models import Area, Person, RoleGrant, Team
 from lms.people.passwords import hash_password
+from lms.timeutil import set_now, utcnow
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 PASSWORD = "correct horse battery staple"
+
+
+def _test_now() -> datetime | None:
+    """TEST_NOW (e.g. 2026-11-29T23:43:00Z): the moment every test starts at, as naive UTC; None for the real time."""
+    value = os.environ.get("TEST_NOW", "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"TEST_NOW={value!r} is not a time like 2026-11-29T23:43:00Z") from None
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"TEST_NOW={value!r} needs its zone: end it with Z for UTC")
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+TEST_NOW = _test_now()
+
+
+def pytest_report_header(config):
+    return f"clock: every test starts at {TEST_NOW:%Y-%m-%dT%H:%M:%SZ} (TEST_NOW)" if TEST_NOW else None
+
+
+class Clock:
+    """The app's clock as a test sees it: it keeps ticking, and a test may move it."""
+
+    def move_to(self, moment: datetime) -> None:
+        """Make "now" `moment` (naive UTC) for the rest of the test."""
+        set_now(moment)
+
+    def advance(self, by: timedelta) -> None:
+        set_now(utcnow() + by)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test starts at TEST_NOW when it is set (the real time otherwise); the clock is put back after it."""
+    set_now(TEST_NOW)
+    yield Clock()
+    set_now(None)
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +114,7 @@ def clean_database() -> None:
 
 
 @pytest.fixture(autouse=True)
-def db(app):
+def db(app, clock):
     """A clean database for each test, inside an application context."""
     with app.app_context():
         yield _db

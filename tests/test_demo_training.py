@@ -12,7 +12,7 @@ from lms.people.models import Person
 from lms.reports.models import Delegation, ProgrammeTarget, area_leads
 from lms.reports.scope import teams_visible_to
 from lms.sessions.models import Attendance, Booking, TrainingSession
-from lms.timeutil import utcnow
+from lms.timeutil import today_london, utcnow
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 
@@ -47,7 +47,7 @@ def test_the_demo_force_has_a_believable_training_history(runner, db, synced_con
     assert count(db, ProgrammeTarget) >= 2 and count(db, area_leads) == 1
     sergeant = db.session.scalar(sa.select(Person).where(Person.email == SUPERVISOR.email))
     [delegation] = db.session.scalars(sa.select(Delegation)).all()
-    assert delegation.to_person_id == sergeant.id and delegation.applies_on(now.date())
+    assert delegation.to_person_id == sergeant.id and delegation.applies_on(today_london())  # not the UTC date
     assert len(teams_visible_to(sergeant)) == 2  # their own team and the one lent to them
     client.post("/login", data={"email": SUPERVISOR.email, "password": "masterclass"})
     overdue = client.get("/reports/overdue").get_data(as_text=True)

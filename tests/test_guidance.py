@@ -1,5 +1,6 @@
 """Reading guidance: the index, a page, retired pages, history and the review list."""
 import shutil
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -98,7 +99,10 @@ def test_page_query_count_does_not_grow_with_the_library(client, make_person, lo
     assert measure() == small
 
 
-def test_admin_sees_pages_due_for_review(client, make_person, login, synced_content):
+def test_admin_sees_pages_due_for_review(client, make_person, login, synced_content, clock):
+    """The fixture pages are due on fixed dates (2025-12-31 and 2027-11-20), so the day is fixed too: from
+    September 2027 the golden hour would be due within the warning period, whatever the test says."""
+    clock.move_to(datetime(2026, 12, 1, 12, 0))
     login(make_person(roles=("officer", "admin")))
     body = client.get("/guidance/reviews").get_data(as_text=True)
     assert "Keeping victims updated" in body and "Overdue" in body

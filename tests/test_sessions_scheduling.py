@@ -20,17 +20,23 @@ def _form(course, trainer, day, start="10:00", end="12:00", **overrides):
     return data
 
 
+def _times(starts_at: datetime, ends_at: datetime) -> dict:
+    """The date and time fields for a session from `starts_at` to `ends_at` (UTC), as the form shows them."""
+    starts, ends = to_london(starts_at), to_london(ends_at)
+    times = {"day": starts.date().isoformat(), "start_time": starts.strftime("%H:%M"),
+             "end_time": ends.strftime("%H:%M")}
+    return times | ({"ends_next_day": "y"} if ends.date() > starts.date() else {})
+
+
 def _edit_form(course, trainer, session, **overrides):
     """The edit form as the trainer would find it for `session`, with `overrides` changed."""
-    starts = to_london(session.starts_at)
-    data = _form(course, trainer, starts.date().isoformat(), start=starts.strftime("%H:%M"),
-                 end=to_london(session.ends_at).strftime("%H:%M"), online_url=session.online_url)
+    data = _form(course, trainer, "", online_url=session.online_url) | _times(session.starts_at, session.ends_at)
     data.update(overrides)
     return data
 
 
 def _future_day(days=30) -> str:
-    return (utcnow() + timedelta(days=days)).date().isoformat()
+    return (to_london(utcnow()) + timedelta(days=days)).date().isoformat()
 
 
 def _sessions(db) -> list[TrainingSession]:
@@ -56,12 +62,9 @@ def test_the_schedule_form_offers_the_default_capacity(client, login, course, tr
     assert re.search(rf'id="capacity"[^>]*value="{app.config["SESSION_DEFAULT_CAPACITY"]}"', page)
 
 
-def test_times_either_side_of_the_october_clock_change_are_stored_in_utc(client, db, login, course, trainer,
-                                                                          monkeypatch):
+def test_times_either_side_of_the_october_clock_change_are_stored_in_utc(client, db, login, course, trainer, clock):
     """Clocks go back at 02:00 BST on Sunday 31 October 2027: 10:00 is 09:00 UTC before, 10:00 UTC after."""
-    import lms.sessions.scheduling as scheduling
-
-    monkeypatch.setattr(scheduling, "utcnow", lambda: datetime(2027, 10, 1, 9, 0))
+    clock.move_to(datetime(2027, 10, 1, 9, 0))
     login(trainer)
     client.post("/sessions/new", data=_form(course, trainer, "2027-10-30"))
     client.post("/sessions/new", data=_form(course, trainer, "2027-11-01"))
@@ -75,18 +78,63 @@ def test_times_either_side_of_the_october_clock_change_are_stored_in_utc(client,
     assert "30 Oct 2027, 10:00" in page and "1 Nov 2027, 10:00" in page and "31 Oct 2027, 00:30" in page
 
 
-def test_a_time_skipped_by_the_spring_clock_change_is_refused(client, db, login, course, trainer, monkeypatch):
-    import lms.sessions.scheduling as scheduling
-
-    monkeypatch.setattr(scheduling, "utcnow", lambda: datetime(2027, 3, 1, 9, 0))
+def test_a_time_skipped_by_the_spring_clock_change_is_refused(client, db, login, course, trainer, clock):
+    clock.move_to(datetime(2027, 3, 1, 9, 0))
     login(trainer)
     response = client.post("/sessions/new", data=_form(course, trainer, "2027-03-28", start="01:30", end="03:00"))
     assert "01:30 does not exist on 28 March 2027" in response.get_data(as_text=True)
     assert _sessions(db) == []
 
 
+def test_a_late_session_ends_the_next_day(client, db, login, course, trainer, clock):
+    """22:00 to 01:30 with "Ends the next day" ticked: stored in UTC, shown as ending the next day, and the edit form
+    comes back ticked, so saving it unchanged changes nothing."""
+    clock.move_to(datetime(2027, 1, 10, 9, 0))
+    login(trainer)
+    response = client.post("/sessions/new", data=_form(course, trainer, "2027-01-15", start="22:00", end="01:30",
+                                                       ends_next_day="y"), follow_redirects=True)
+    assert "The session is scheduled" in response.get_data(as_text=True)
+    [session] = _sessions(db)
+    assert (session.starts_at, session.ends_at) == (datetime(2027, 1, 15, 22, 0), datetime(2027, 1, 16, 1, 30))
+    assert "Fri 15 Jan 2027, 22:00 to 01:30 the next day" in response.get_data(as_text=True)
+    form = client.get(f"/sessions/{session.id}/edit").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*id="ends_next_day"|<input[^>]*id="ends_next_day"[^>]*checked', form)
+    again = client.post(f"/sessions/{session.id}/edit", data=_edit_form(course, trainer, session),
+                        follow_redirects=True)
+    assert "Nothing changed." in again.get_data(as_text=True)
+    assert _sessions(db)[0].ends_at == datetime(2027, 1, 16, 1, 30)
+
+
+@pytest.mark.parametrize("day, end, ends_at", [
+    # Clocks go forward at 01:00 GMT on Sunday 28 March 2027: 23:00 GMT to 03:00 BST is three hours.
+    ("2027-03-27", "03:00", datetime(2027, 3, 28, 2, 0)),
+    # Clocks go back at 02:00 BST on Sunday 31 October 2027: 23:00 BST to 02:00 GMT is four hours.
+    ("2027-10-30", "02:00", datetime(2027, 10, 31, 2, 0)),
+])
+def test_a_session_past_midnight_on_the_night_the_clocks_change_lasts_its_real_length(client, db, login, course,
+                                                                                       trainer, clock, day, end,
+                                                                                       ends_at):
+    clock.move_to(datetime(2027, 3, 1, 9, 0))
+    login(trainer)
+    client.post("/sessions/new", data=_form(course, trainer, day, start="23:00", end=end, ends_next_day="y"))
+    [session] = _sessions(db)
+    assert session.ends_at == ends_at
+    assert session.ends_at - session.starts_at == timedelta(hours=3 if day.endswith("03-27") else 4)
+
+
+def test_a_late_session_cannot_end_at_a_time_the_spring_clocks_skip(client, db, login, course, trainer, clock):
+    clock.move_to(datetime(2027, 3, 1, 9, 0))
+    login(trainer)
+    response = client.post("/sessions/new", data=_form(course, trainer, "2027-03-27", start="23:00", end="01:30",
+                                                       ends_next_day="y"))
+    assert "01:30 does not exist on 28 March 2027" in response.get_data(as_text=True)
+    assert _sessions(db) == []
+
+
 @pytest.mark.parametrize("overrides, message", [
     ({"start_time": "12:00", "end_time": "10:00"}, "The session must end after it starts."),
+    ({"start_time": "22:00", "end_time": "01:00"}, "If it runs past midnight, tick “Ends the next day”."),
+    ({"ends_next_day": "y"}, "“Ends the next day” is ticked, but that would make the session last a day or more"),
     ({"capacity": 40}, "Capacity must be between 1 and 16"),
     ({"online_url": ""}, "Choose a venue, or give an online link"),
     ({"online_url": "javascript://meet.example/%0aalert(1)"}, "Enter a full link, starting https://"),
@@ -172,10 +220,9 @@ def test_rescheduling_bumps_the_sequence_and_tells_everyone_booked_or_waiting(cl
                                                                               make_session, course, trainer):
     session, booked, waiting = _one_booked_one_waiting(db, make_person, make_session)
     login(trainer)
-    new_day = to_london(session.starts_at + timedelta(days=1))
-    response = client.post(f"/sessions/{session.id}/edit", data=_form(
-        course, trainer, new_day.date().isoformat(), start=new_day.strftime("%H:%M"),
-        end=(new_day + timedelta(hours=2)).strftime("%H:%M"), capacity=1), follow_redirects=True)
+    moved = session.starts_at + timedelta(days=1)
+    response = client.post(f"/sessions/{session.id}/edit", data=_form(course, trainer, "", capacity=1) | _times(
+        moved, moved + timedelta(hours=2)), follow_redirects=True)
     assert "Everyone booked or waiting has been told" in response.get_data(as_text=True)
     [changed] = _sessions(db)
     assert changed.sequence == 1

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit", template_folder="templates")
-
-from lms.audit import routes  # noqa: E402,F401

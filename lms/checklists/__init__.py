@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("checklists", __name__, template_folder="templates")
-
-from lms.checklists import routes  # noqa: E402,F401

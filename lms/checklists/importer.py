@@ -10,8 +10,8 @@ from lms.audit.services import record
 from lms.checklists.models import Checklist
 from lms.content.errors import ContentError, ContentProblem
 from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
+from lms.content.importing import KindReport, ParsedItem, change_kind, live_slugs, read_text
 from lms.content.render import internal_links, plain_text, render_inline
-from lms.content.sync import KindReport, ParsedItem, change_kind, live_slugs, read_text
 from lms.extensions import db
 from lms.search.index import index_document, remove_document
 from lms.timeutil import utcnow

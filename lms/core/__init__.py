@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("core", __name__, template_folder="templates")
-
-from lms.core import routes  # noqa: E402,F401

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
-
-from lms.courses import routes  # noqa: E402,F401

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from lms.content.errors import ContentError, ContentProblem
 from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
+from lms.content.importing import KindReport, ParsedItem, read_text
 from lms.content.render import callout_problems, internal_links, render_markdown
-from lms.content.sync import KindReport, ParsedItem, read_text
 from lms.courses.models import COMPLETION_PARTS, Course, Module
 from lms.courses.quiz_format import ParsedQuiz, parse_quiz
 from lms.extensions import db

@@ -6,7 +6,7 @@ history, progress and attempts all survive.
 import sqlalchemy as sa
 
 from lms.audit.services import record
-from lms.content.sync import KindReport, ParsedItem, change_kind
+from lms.content.importing import KindReport, ParsedItem, change_kind
 from lms.courses.importer import CourseData, ModuleData, QuizData, module_path
 from lms.courses.models import Course, Module, Option, Question, QuizVersion
 from lms.courses.quiz_format import render_question

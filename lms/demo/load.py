@@ -1,14 +1,14 @@
 """Load the demo force into an empty database, one step after another; later capabilities add their own steps."""
 import logging
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from lms.audit.services import record
+from lms.demo.context import DemoContext, Step
 from lms.demo.force import LOGINS, plan_force
 from lms.demo.names import LOCAL_POLICING_AREAS
+from lms.demo.training import load_training
 from lms.extensions import db
 from lms.people.models import Area, Person, RoleGrant, Team, team_supervisors
 from lms.people.passwords import hash_password
@@ -21,22 +21,6 @@ DEFAULT_SEED = 2022
 
 class DemoRefused(Exception):
     """The database holds people who are not demo people: loading the demo would mix the two."""
-
-
-@dataclass
-class DemoContext:
-    """What every step may use. Steps share one random generator, so the whole demo follows from the seed."""
-
-    areas: int
-    seed: int
-    rng: random.Random
-    #: one Argon2 hash of DEMO_PASSWORD for every demo person (hashing 2,000 times would take minutes)
-    password_hash: str
-    #: person id by email, filled by load_people, for steps that place the demo logins
-    people: dict[str, int] = field(default_factory=dict)
-
-
-Step = Callable[[DemoContext], str]
 
 
 def load_people(demo: DemoContext) -> str:
@@ -69,8 +53,6 @@ def load_people(demo: DemoContext) -> str:
             f"{counts['PC'] + counts['DC']} constables "
             f"({sum(person.is_student_officer for person in plan.people)} student officers), {counts['PCSO']} PCSOs")
 
-
-from lms.demo.training import load_training  # noqa: E402  (it needs the courses the content sync published)
 
 #: The steps `flask demo load` runs in order. A capability that adds demo data (courses and attempts, sessions
 #: and bookings) appends a function here that takes the DemoContext and returns one line for the terminal.

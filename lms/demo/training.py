@@ -10,7 +10,6 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -20,6 +19,7 @@ from lms.courses.models import (AttemptQuestion, Course, Module, ModuleRead, Que
                                 option_bit)
 from lms.courses.queries import live_courses
 from lms.courses.scoring import question_credit, score_percent
+from lms.demo.context import DemoContext
 from lms.demo.force import ADMIN, SUPERVISOR, TRAINER, TRAINING_TEAM
 from lms.demo.names import LOCAL_POLICING_AREAS
 from lms.extensions import db
@@ -28,9 +28,6 @@ from lms.reports.models import ProgrammeTarget, area_leads
 from lms.reports.services import delegate
 from lms.sessions.models import Attendance, Booking, TrainingSession, Venue, session_trainers
 from lms.timeutil import from_london, to_london, utcnow
-
-if TYPE_CHECKING:
-    from lms.demo.load import DemoContext
 
 #: the programme started this long ago; sergeants went first
 PROGRAMME_DAYS = 400
@@ -69,7 +66,7 @@ class Counts:
     states: Counter = field(default_factory=Counter)
 
 
-def load_training(demo: "DemoContext") -> str:
+def load_training(demo: DemoContext) -> str:
     """Insert the training history; return one line saying what it holds."""
     courses = live_courses()
     if not courses:
@@ -85,7 +82,7 @@ def load_training(demo: "DemoContext") -> str:
 
 
 class History:
-    def __init__(self, demo: "DemoContext", courses: list[Course]):
+    def __init__(self, demo: DemoContext, courses: list[Course]):
         self.demo, self.rng, self.courses = demo, demo.rng, courses
         self.now = utcnow().replace(second=0, microsecond=0)
         self.counts = Counts()

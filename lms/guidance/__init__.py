@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("guidance", __name__, url_prefix="/guidance", template_folder="templates")
-
-from lms.guidance import routes  # noqa: E402,F401

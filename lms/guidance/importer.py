@@ -11,8 +11,8 @@ import yaml
 from lms.audit.services import record
 from lms.content.errors import ContentError, ContentProblem
 from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
+from lms.content.importing import KindReport, ParsedItem, change_kind, live_slugs, read_text
 from lms.content.render import callout_problems, internal_links, render_markdown
-from lms.content.sync import KindReport, ParsedItem, change_kind, live_slugs, read_text
 from lms.extensions import db
 from lms.guidance.models import GuidanceCategory, GuidancePage, GuidanceRevision
 from lms.search.index import index_document, remove_document

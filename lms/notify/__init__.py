@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("notify", __name__, url_prefix="/admin/outbox", template_folder="templates")
-
-from lms.notify import routes  # noqa: E402,F401

@@ -11,6 +11,7 @@ from flask import current_app
 
 from lms.extensions import db, write_intent
 from lms.people.models import DeviceSession, Person
+from lms.sessions.feeds import revoke_feeds
 from lms.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -127,9 +128,6 @@ def end_other_sessions(person: Person, keep_id: int) -> int:
 def sign_out_everywhere(person: Person) -> int:
     """End every session the person holds, on every device (deactivation, a new password, an admin's request), and
     their calendar address, which signs them in to nothing but still shows their sessions."""
-    # Imported here while lms.sessions imports its routes from its __init__ (a circle through people).
-    from lms.sessions.feeds import revoke_feeds
-
     revoke_feeds(person, None)
     result = db.session.execute(sa.delete(DeviceSession).where(DeviceSession.person_id == person.id))
     log.info("signed %s out of %s device(s)", person.id, result.rowcount)

@@ -16,6 +16,7 @@ from lms.people.models import (Area, DeviceSession, Person, RoleGrant, RosterDea
                                team_supervisors)
 from lms.people.roster import RosterRow, name_key
 from lms.people.roster_plan import RosterPlan, Someone, TeamKey
+from lms.sessions.models import CalendarFeed
 from lms.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -111,9 +112,6 @@ def deactivate_many(people: list[Someone], roster_import: RosterImport) -> None:
     if not people:
         return
     _update_people([{"person_id": someone.id, "is_active_account": False} for someone in people])
-    # Imported here while lms.sessions imports its routes from its __init__ (a circle through people).
-    from lms.sessions.models import CalendarFeed
-
     ids = [{"p": someone.id} for someone in people]
     sessions, feeds = DeviceSession.__table__, CalendarFeed.__table__
     db.session.execute(sessions.delete().where(sessions.c.person_id == sa.bindparam("p")), ids)

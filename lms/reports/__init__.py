@@ -4,5 +4,3 @@ from flask import Blueprint
 bp = Blueprint("reports", __name__, template_folder="templates")
 #: "My training" is every officer's own page, so it has its own place in the navigation
 training_bp = Blueprint("training", __name__, template_folder="templates")
-
-from lms.reports import admin_routes, routes, snapshot_routes  # noqa: E402,F401

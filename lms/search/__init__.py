@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("search", __name__, template_folder="templates")
-
-from lms.search import routes  # noqa: E402,F401

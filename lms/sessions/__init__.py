@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions", template_folder="templates")
-
-from lms.sessions import calendar_routes, manage_routes, register_routes, routes, templating  # noqa: E402,F401

@@ -2,7 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
                      TimeField, URLField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
 
 from lms.people.forms import MultiCheckboxField
 
@@ -12,6 +12,8 @@ class SessionForm(FlaskForm):
     day = DateField("Date", validators=[InputRequired("Enter the date")])
     start_time = TimeField("Starts at", validators=[InputRequired("Enter the start time")])
     end_time = TimeField("Ends at", validators=[InputRequired("Enter the end time")])
+    #: a late session runs past midnight: its end time is on the day after the date above
+    ends_next_day = BooleanField("Ends the next day (after midnight)")
     venue_id = SelectField("Venue", coerce=int)
     online_url = URLField("Online link", validators=[Optional(), URL(message="Enter a full link, starting https://"),
                                                      Length(max=500)])
@@ -23,6 +25,18 @@ class SessionForm(FlaskForm):
     deadline_day = DateField("Deadline date", validators=[Optional()])
     deadline_time = TimeField("Deadline time", validators=[Optional()])
     notes = TextAreaField("Notes for the people booked", validators=[Optional(), Length(max=2000)])
+
+    def validate_end_time(self, field):
+        """The tick box says which day the end time is on; say so when the times disagree with it."""
+        start, end = self.start_time.data, field.data
+        if start is None or end is None:
+            return
+        if end <= start and not self.ends_next_day.data:
+            raise ValidationError("The session must end after it starts. If it runs past midnight, tick "
+                                  "“Ends the next day”.")
+        if end >= start and self.ends_next_day.data:
+            raise ValidationError("“Ends the next day” is ticked, but that would make the session last "
+                                  "a day or more: untick it, or correct the times.")
 
 
 class CancelSessionForm(FlaskForm):

@@ -1,5 +1,5 @@
 """Trainers' pages: the sessions list, scheduling, changing and cancelling sessions, and the venues."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -63,6 +63,7 @@ def _fill(form: SessionForm, session: TrainingSession | None) -> None:
     starts, ends = to_london(session.starts_at), to_london(session.ends_at)
     form.course_id.data = session.course_id
     form.day.data, form.start_time.data, form.end_time.data = starts.date(), starts.time(), ends.time()
+    form.ends_next_day.data = ends.date() > starts.date()
     form.venue_id.data = session.venue_id or 0
     form.online_url.data = session.online_url
     form.capacity.data, form.min_attendees.data = session.capacity, session.min_attendees
@@ -79,7 +80,8 @@ def _details(form: SessionForm) -> scheduling.SessionDetails:
     """Turn the form into UTC details; wall-clock London times that do not exist are refused."""
     try:
         starts_at = from_london(form.day.data, form.start_time.data)
-        ends_at = from_london(form.day.data, form.end_time.data)
+        end_day = form.day.data + timedelta(days=1) if form.ends_next_day.data else form.day.data
+        ends_at = from_london(end_day, form.end_time.data)
         deadline = (from_london(form.deadline_day.data, form.deadline_time.data or datetime.min.time())
                     if form.deadline_day.data else None)
     except ValueError as error:
