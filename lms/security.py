@@ -28,8 +28,11 @@ def mark_write_intent():
 
 
 def enforce_session_lifetime():
-    """End a session past its absolute lifetime; the idle timeout is the permanent-session cookie's expiry."""
-    if not current_user.is_authenticated:
+    """End a session past its absolute lifetime; the idle timeout is the permanent-session cookie's expiry.
+
+    It reads only the cookie: the person is loaded when a page needs them, so the shared checklist pages, which
+    show no one, are served without loading anybody."""
+    if "_user_id" not in session:  # Flask-Login's key: someone signed in on this browser
         return
     session.permanent = True
     started = session.get("started_at")
@@ -48,6 +51,7 @@ def add_security_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config.get("HSTS"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user and current_user.is_authenticated and "Cache-Control" not in headers:
+    # Cache-Control first: a page that set its own (the shared checklists) need not load the person.
+    if "Cache-Control" not in headers and current_user and current_user.is_authenticated:
         headers["Cache-Control"] = "private, no-store"  # personal pages must not linger in shared caches
     return response
