@@ -75,7 +75,10 @@ def bookable_sessions(person: Person, filters: SessionFilters, now: datetime | N
     Loads what the lists show and no more (the course's title, the venue and its area, the trainers' names): on
     the sessions list, loading whole courses and trainers with their roles cost more than the query itself."""
     now = now or utcnow()
-    options = [so.joinedload(TrainingSession.course).load_only(Course.slug, Course.title),
+    options = [so.load_only(TrainingSession.course_id, TrainingSession.starts_at, TrainingSession.ends_at,
+                            TrainingSession.venue_id, TrainingSession.capacity, TrainingSession.seats_taken,
+                            TrainingSession.booking_deadline_at),
+               so.joinedload(TrainingSession.course).load_only(Course.slug, Course.title),
                so.joinedload(TrainingSession.venue).joinedload(Venue.area)]
     if with_trainers:
         options.append(so.selectinload(TrainingSession.trainers).load_only(Person.given_name, Person.family_name)
@@ -293,8 +296,9 @@ def team_members(team_ids) -> list[Person]:
 
 
 def courses_with_sessions() -> list[Course]:
+    """The live courses, by title only: for choosing one in the sessions' filters and forms."""
     return list(db.session.scalars(sa.select(Course).where(Course.is_retired.is_(False))
-                                   .order_by(Course.position, Course.title)))
+                                   .options(so.load_only(Course.title)).order_by(Course.position, Course.title)))
 
 
 def other_sessions_of_course(session: TrainingSession, now: datetime | None = None) -> list[TrainingSession]:
