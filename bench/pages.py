@@ -5,6 +5,7 @@
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/lms_bench python bench/pages.py
     python bench/pages.py --rounds 3 --seconds 10 --reuse
     python bench/pages.py --profile "course page"  # where one page's time goes, in-process (cProfile)
+    git worktree add /tmp/before main && python bench/pages.py --baseline /tmp/before   # before and after, one run
 
 The database is wiped (unless --reuse), migrated, given the force's content (`flask content sync`) and the demo
 force (`flask demo load`). Two gunicorns with the same config (2 sync workers) serve the app and bench/hello.py;
@@ -14,8 +15,10 @@ serves them. Each round measures hello-world and then every page, so each share 
 apart on the same machine; with several rounds the table shows the median. The load average is printed because
 other work on the machine changes everything: compare shares from one run, not requests/s across runs.
 
-Queries per request and milliseconds per request are measured in-process (Flask's test client, one request at a
-time), before the servers start. Goals (issue 17, item 12): guidance page >= 15% of hello-world, every officer
+With --baseline, a second gunicorn serves the other checkout on the same database (migrated by this tree, so the
+baseline must run on its schema) and each page is measured on both in turn, in the same rounds; the baseline's
+table has no in-process figures. Queries per request and milliseconds per request are measured in-process
+(Flask's test client, one request at a time), before the servers start. Goals (issue 17, item 12): guidance page >= 15% of hello-world, every officer
 page >= 8%, matrix and course page >= 5%, p99 <= 3 x p50.
 """
 import argparse
@@ -175,10 +178,30 @@ def drain(url: str) -> None:
     urllib.request.urlopen(url, timeout=300).read()
 
 
-def run_rounds(pages: list[Page], app_base: str, hello_base: str, cookies: dict[str, str],
-               args) -> tuple[Figures, dict[str, Figures], list[float]]:
+@dataclass
+class Served:
+    """One code tree served by gunicorn: this one, or a baseline checkout to compare with in the same rounds."""
+
+    label: str
+    base: str
+    cookies: dict[str, str] = field(default_factory=dict)
+    figures: dict[str, Figures] = field(default_factory=dict)
+
+
+def sign_in_everyone(served: Served, pages: list[Page]) -> None:
+    browsers = {}
+    for page in pages:
+        if page.who not in browsers:
+            browsers[page.who] = Browser(served.base, USER_AGENT)
+            browsers[page.who].sign_in(page.who, PASSWORD)
+        status, _ = browsers[page.who].get(page.path)
+        assert status == 200, f"{served.label}: {page.path} answered {status} through gunicorn"
+    served.cookies = {who: browser.cookie_header() for who, browser in browsers.items()}
+    served.figures = {page.name: Figures(page=page) for page in pages}
+
+
+def run_rounds(pages: list[Page], apps: list[Served], hello_base: str, args) -> tuple[Figures, list[float]]:
     hello = Figures(page=None)
-    figures = {page.name: Figures(page=page) for page in pages}
     loads = []
     for number in range(1, args.rounds + 1):
         loads.append(os.getloadavg()[0])
@@ -187,13 +210,15 @@ def run_rounds(pages: list[Page], app_base: str, hello_base: str, cookies: dict[
         hello.loads.append(wrk(hello_base + "/", args.seconds, args.connections, None))
         drain(hello_base + "/")
         for page in pages:
-            wrk(app_base + page.path, 1, args.connections, cookies[page.who])
-            drain(app_base + "/healthz")
-            load = wrk(app_base + page.path, args.seconds, args.connections, cookies[page.who])
-            drain(app_base + "/healthz")
-            figures[page.name].loads.append(load)
-            figures[page.name].shares.append(load.rps / hello.loads[-1].rps)
-    return hello, figures, loads
+            for served in apps:
+                cookie = served.cookies[page.who]
+                wrk(served.base + page.path, 1, args.connections, cookie)
+                drain(served.base + "/healthz")
+                load = wrk(served.base + page.path, args.seconds, args.connections, cookie)
+                drain(served.base + "/healthz")
+                served.figures[page.name].loads.append(load)
+                served.figures[page.name].shares.append(load.rps / hello.loads[-1].rps)
+    return hello, loads
 
 
 def print_table(hello: Figures, figures: dict[str, Figures], measured: dict[str, tuple[int, float]]) -> None:
@@ -212,9 +237,10 @@ def print_table(hello: Figures, figures: dict[str, Figures], measured: dict[str,
             met = share >= row.page.goal and p99 <= P99_OVER_P50 * p50
             goal = f">={row.page.goal:.0%} {'ok' if met else 'MISS'}"
         who = row.page.who.split("@")[0] if row.page else ""
-        queries, ms = measured[name]
+        queries, ms = measured[name] if name in measured else ("-", None)
+        ms = "-" if ms is None else f"{ms:.2f}"
         print(f"{name:<15} {who:<10} {rps:>7.0f} {share:>6.1%} {goal:>9} {p50:>7.1f} {p99:>7.1f} "
-              f"{p99 / p50 if p50 else 0:>7.1f} {queries:>7} {ms:>10.2f} {sum(load.bad for load in row.loads):>4}")
+              f"{p99 / p50 if p50 else 0:>7.1f} {queries:>7} {ms:>10} {sum(load.bad for load in row.loads):>4}")
 
 
 def main() -> None:
@@ -229,6 +255,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30, help="in-process requests per page")
     parser.add_argument("--only", action="append", help="bench only this page (by name; may be repeated)")
     parser.add_argument("--profile", metavar="PAGE", help="print a cProfile of this page's in-process requests")
+    parser.add_argument("--baseline", metavar="DIR", help="another checkout (say, of main) to serve on the same "
+                        "database and measure in the same rounds, for a before-and-after table")
     args = parser.parse_args()
     if subprocess.run(["which", "wrk"], capture_output=True).returncode != 0:
         sys.exit("wrk is not installed: `apt-get install wrk` (Debian's package) and run again.")
@@ -247,21 +275,18 @@ def main() -> None:
     measured = in_process(pages, args.repeat, args.profile)
 
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-" + os.urandom(8).hex())
-    app_port, hello_port = free_port(), free_port()
+    apps = [Served("this tree", f"http://127.0.0.1:{free_port()}")]
+    if args.baseline:
+        apps.append(Served(f"baseline {args.baseline}", f"http://127.0.0.1:{free_port()}"))
+    hello_port = free_port()
     with tempfile.TemporaryFile("w+") as log:
-        servers = [start_gunicorn("wsgi:app", app_port, args.workers, env, log),
-                   start_gunicorn("bench.hello:app", hello_port, args.workers, env, log)]
+        servers = [start_gunicorn("bench.hello:app", hello_port, args.workers, env, log)]
         try:
-            app_base = f"http://127.0.0.1:{app_port}"
-            browsers = {}
-            for page in pages:
-                if page.who not in browsers:
-                    browsers[page.who] = Browser(app_base, USER_AGENT)
-                    browsers[page.who].sign_in(page.who, PASSWORD)
-                status, _ = browsers[page.who].get(page.path)
-                assert status == 200, f"{page.name}: {page.path} answered {status} through gunicorn"
-            cookies = {who: browser.cookie_header() for who, browser in browsers.items()}
-            hello, figures, loads = run_rounds(pages, app_base, f"http://127.0.0.1:{hello_port}", cookies, args)
+            for served, tree in zip(apps, [ROOT, args.baseline]):
+                servers.append(start_gunicorn("wsgi:app", int(served.base.rsplit(":", 1)[1]), args.workers, env, log,
+                                              cwd=Path(tree)))
+                sign_in_everyone(served, pages)
+            hello, loads = run_rounds(pages, apps, f"http://127.0.0.1:{hello_port}", args)
         finally:
             for server in servers:
                 stop(server)
@@ -271,7 +296,9 @@ def main() -> None:
     print(f"\n{url.split('://')[0]}, gunicorn {args.workers} sync workers, wrk {args.connections} connections, "
           f"{args.seconds:g} s a page, {args.rounds} round(s); load average at each round: "
           + ", ".join(f"{load:.2f}" for load in loads) + f"; {os.cpu_count()} CPUs")
-    print_table(hello, figures, measured)
+    for served in apps:
+        print(f"\n{served.label}:")
+        print_table(hello, served.figures, measured if served is apps[0] else {})
     print(f"server tracebacks: {tracebacks}")
 
 
