@@ -18,8 +18,10 @@ other work on the machine changes everything: compare shares from one run, not r
 With --baseline, a second gunicorn serves the other checkout on the same database (migrated by this tree, so the
 baseline must run on its schema) and each page is measured on both in turn, in the same rounds; the baseline's
 table has no in-process figures. Queries per request and milliseconds per request are measured in-process
-(Flask's test client, one request at a time), before the servers start. Goals (issue 17, item 12): guidance page >= 15% of hello-world, every officer
-page >= 8%, matrix and course page >= 5%, p99 <= 3 x p50.
+(Flask's test client, one request at a time), before the servers start.
+
+Goals (issue 17, item 12): guidance page >= 15% of hello-world, every officer page >= 8%, matrix and course page
+>= 5%, p99 <= 3 x p50.
 """
 import argparse
 import cProfile
