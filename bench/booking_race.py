@@ -10,46 +10,22 @@ many were booked and waiting, whether capacity held, the waiting-list order, any
 The PostgreSQL database named in the URL is dropped and created afresh.
 """
 import argparse
-import http.cookiejar
 import os
-import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.serving import Browser, free_port, fresh_database, start_gunicorn, stop  # noqa: E402
 
 PASSWORD = "booking race password"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fresh_database(url: str | None, folder: str) -> str:
-    if url is None:
-        return f"sqlite:///{folder}/race.db"
-    base, name = url.rsplit("/", 1)
-    admin = sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url
 
 
 def seed(url: str, officers: int, seats: int) -> int:
@@ -83,35 +59,17 @@ def seed(url: str, officers: int, seats: int) -> int:
     return session_id
 
 
-class Officer:
-    """One browser: its own cookie jar, signing in and booking through the forms."""
+class Officer(Browser):
+    """One officer's browser, signed in, holding the CSRF token of the session page."""
 
     def __init__(self, base: str, number: int):
-        self.base, self.email = base, f"racer{number}@example.police.uk"
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  NoRedirect)
+        super().__init__(base)
+        self.email = f"racer{number}@example.police.uk"
         self.token = ""
 
-    def _csrf(self, path: str) -> str:
-        page = self.opener.open(self.base + path, timeout=60).read().decode()
-        return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-
-    def post(self, path: str, data: dict) -> int:
-        body = urllib.parse.urlencode(data).encode()
-        try:
-            return self.opener.open(self.base + path, data=body, timeout=120).status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-    def sign_in(self, session_id: int) -> None:
-        status = self.post("/login", {"email": self.email, "password": PASSWORD, "csrf_token": self._csrf("/login")})
-        assert status == 302, f"sign-in failed with {status}"
-        self.token = self._csrf(f"/sessions/{session_id}")
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
+    def sign_in_for(self, session_id: int) -> None:
+        self.sign_in(self.email, PASSWORD)
+        self.token = self.csrf(f"/sessions/{session_id}")
 
 
 def main() -> None:
@@ -123,26 +81,18 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
-        url = fresh_database(args.database_url, folder)
+        url = fresh_database(args.database_url, f"{folder}/race.db")
         session_id = seed(url, args.officers, args.seats)
         port = free_port()
         env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-" + os.urandom(8).hex(),
                    LOGIN_MAX_FAILURES_PER_ADDRESS="1000")
         log = open(Path(folder) / "gunicorn.log", "w+")
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-k", "sync",
-                                   "-b", f"127.0.0.1:{port}", "--backlog", "256", "wsgi:app"],
-                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        server = start_gunicorn("wsgi:app", port, args.workers, env, log)
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.1)
             officers = [Officer(base, n) for n in range(args.officers)]
             for officer in officers:
-                officer.sign_in(session_id)
+                officer.sign_in_for(session_id)
             barrier = threading.Barrier(len(officers))
             results: list[tuple[int, float]] = []
 
@@ -160,8 +110,7 @@ def main() -> None:
                 thread.join()
             elapsed = time.perf_counter() - started
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)
         log.seek(0)
         server_errors = [line for line in log if "Traceback" in line or "database is locked" in line
                          or "ERROR" in line]

@@ -13,6 +13,7 @@ from lms.checklists import bp
 from lms.checklists.offline import (APPLE_TOUCH_ICON, THEME_COLOUR, cache_version, manifest as manifest_data,
                                     precache_urls)
 from lms.checklists.queries import checklist_by_slug, live_checklists
+from lms.content.cache import cached
 from lms.guidance.queries import titles_by_path
 
 #: Browsers check with the server on every visit (the service worker keeps the offline copy). "private" because a
@@ -22,8 +23,16 @@ REVALIDATE = "private, no-cache"
 
 def render_shared(template: str, status: int = 200, **context):
     """Render a page every device may keep: the impersonal layout (no name, no token), revalidated on each visit."""
-    response = make_response(render_template(template, shared_page=True, theme_colour=THEME_COLOUR,
-                                             apple_touch_icon=APPLE_TOUCH_ICON, **context), status)
+    return shared_response(render_shared_html(template, **context), status)
+
+
+def render_shared_html(template: str, **context) -> str:
+    return render_template(template, shared_page=True, theme_colour=THEME_COLOUR, apple_touch_icon=APPLE_TOUCH_ICON,
+                           **context)
+
+
+def shared_response(html: str, status: int = 200):
+    response = make_response(html, status)
     response.headers["Cache-Control"] = REVALIDATE
     return response
 
@@ -38,26 +47,34 @@ def get_live_checklist_or_abort(slug: str):
     return checklist
 
 
+# The pages below show only published content, the same to everyone, so each is rendered once per content version.
+
 @bp.get("/checklist/")
 @public
 def index():
     """List the checklists, with how far this device has got through each."""
-    return render_shared("checklists/index.html", checklists=live_checklists())
+    return shared_response(cached(("checklists.index",), lambda: render_shared_html(
+        "checklists/index.html", checklists=live_checklists())))
 
 
 @bp.get("/checklist/<slug>")
 @public
 def checklist(slug: str):
     """Show one checklist: steps to tick on this device, each with its reason and guidance."""
-    found = get_live_checklist_or_abort(slug)
-    return render_shared("checklists/checklist.html", checklist=found, titles=titles_by_path(found.guidance_slugs))
+    def render() -> str:
+        found = get_live_checklist_or_abort(slug)
+        return render_shared_html("checklists/checklist.html", checklist=found,
+                                  titles=titles_by_path(found.guidance_slugs))
+
+    return shared_response(cached(("checklists.checklist", slug), render))
 
 
 @bp.get("/checklist/<slug>/card")
 @public
 def card(slug: str):
     """Show the checklist as a pocket card to print: every step with a box to tick by pen."""
-    return render_shared("checklists/card.html", checklist=get_live_checklist_or_abort(slug))
+    return shared_response(cached(("checklists.card", slug), lambda: render_shared_html(
+        "checklists/card.html", checklist=get_live_checklist_or_abort(slug))))
 
 
 @bp.get("/checklist/sw.js")

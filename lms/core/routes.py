@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask import render_template
 
 from lms.access import public, signed_in
+from lms.content.cache import cached, fragment
 from lms.core import bp
 from lms.core.models import beat
 from lms.extensions import db, write_intent
@@ -17,7 +18,8 @@ log = logging.getLogger(__name__)
 @signed_in
 def home():
     """Show the signed-in person where to go next."""
-    return render_template("core/home.html", categories=categories_with_pages())
+    topics = cached(("core.topics",), lambda: fragment("core/_topics.html", categories=categories_with_pages()))
+    return render_template("core/home.html", topics=topics)
 
 
 @bp.get("/healthz")

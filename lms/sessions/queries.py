@@ -69,29 +69,38 @@ def _london_midnight(day: date) -> datetime:
 
 
 def bookable_sessions(person: Person, filters: SessionFilters, now: datetime | None = None,
-                      limit: int = 100) -> list[TrainingSession]:
-    """Upcoming sessions open to this person's team and area, soonest first."""
+                      limit: int = 100, with_trainers: bool = True) -> list[TrainingSession]:
+    """Upcoming sessions open to this person's team and area, soonest first.
+
+    Loads what the lists show and no more (the course's title, the venue and its area, the trainers' names): on
+    the sessions list, loading whole courses and trainers with their roles cost more than the query itself."""
     now = now or utcnow()
-    stmt = (sa.select(TrainingSession).outerjoin(TrainingSession.venue)
-            .options(*_session_options(), so.selectinload(TrainingSession.audience_teams),
-                     so.selectinload(TrainingSession.audience_areas))
+    options = [so.load_only(TrainingSession.course_id, TrainingSession.starts_at, TrainingSession.ends_at,
+                            TrainingSession.venue_id, TrainingSession.capacity, TrainingSession.seats_taken,
+                            TrainingSession.booking_deadline_at),
+               so.joinedload(TrainingSession.course).load_only(Course.slug, Course.title),
+               so.joinedload(TrainingSession.venue).joinedload(Venue.area)]
+    if with_trainers:
+        options.append(so.selectinload(TrainingSession.trainers).load_only(Person.given_name, Person.family_name)
+                       .lazyload(Person.role_grants))
+    stmt = (sa.select(TrainingSession).options(*options)
             .where(TrainingSession.is_cancelled.is_(False), TrainingSession.starts_at > now)
             .order_by(TrainingSession.starts_at, TrainingSession.id).limit(limit))
     no_audience = sa.and_(
         ~sa.exists().where(session_audience_teams.c.session_id == TrainingSession.id),
         ~sa.exists().where(session_audience_areas.c.session_id == TrainingSession.id))
-    team = person.team
-    if team is None:
+    if person.team_id is None:
         stmt = stmt.where(no_audience)
     else:
+        area_id = sa.select(Team.area_id).where(Team.id == person.team_id).scalar_subquery()
         stmt = stmt.where(sa.or_(
             no_audience,
             sa.exists().where(session_audience_teams.c.session_id == TrainingSession.id,
-                              session_audience_teams.c.team_id == team.id),
+                              session_audience_teams.c.team_id == person.team_id),
             sa.exists().where(session_audience_areas.c.session_id == TrainingSession.id,
-                              session_audience_areas.c.area_id == team.area_id)))
+                              session_audience_areas.c.area_id == area_id)))
     if filters.area_id:
-        stmt = stmt.where(Venue.area_id == filters.area_id)
+        stmt = stmt.where(TrainingSession.venue_id.in_(sa.select(Venue.id).where(Venue.area_id == filters.area_id)))
     if filters.course_id:
         stmt = stmt.where(TrainingSession.course_id == filters.course_id)
     if filters.on_or_after:
@@ -136,7 +145,8 @@ def course_plan(person: Person, course: Course, now: datetime | None = None, lim
         .order_by(TrainingSession.starts_at.desc()).limit(1))
     if attended is not None:
         return CoursePlan(now, attended=attended)
-    return CoursePlan(now, sessions=bookable_sessions(person, SessionFilters(course_id=course.id), now, limit=limit))
+    return CoursePlan(now, sessions=bookable_sessions(person, SessionFilters(course_id=course.id), now, limit=limit,
+                                                      with_trainers=False))
 
 
 def live_bookings_by_session(person_id: int, session_ids) -> dict[int, Booking]:
@@ -281,8 +291,9 @@ def team_members(team_ids) -> list[Person]:
 
 
 def courses_with_sessions() -> list[Course]:
+    """The live courses, by title only: for choosing one in the sessions' filters and forms."""
     return list(db.session.scalars(sa.select(Course).where(Course.is_retired.is_(False))
-                                   .order_by(Course.position, Course.title)))
+                                   .options(so.load_only(Course.title)).order_by(Course.position, Course.title)))
 
 
 def other_sessions_of_course(session: TrainingSession, now: datetime | None = None) -> list[TrainingSession]:

@@ -1,0 +1,108 @@
+"""Content pages are kept rendered until the content changes: fewer queries, never stale, never anyone's own."""
+import sqlalchemy as sa
+
+from lms.checklists.models import Checklist
+from lms.content.models import ContentVersion
+from lms.content.sync import sync_content
+from lms.guidance.models import GuidancePage
+from tests.conftest import PASSWORD
+
+GOLDEN_HOUR = ("guidance", "first-response", "golden-hour.md")
+
+
+def statements_about(counter, table: str) -> list[str]:
+    return [statement for statement in counter.statements if f"FROM {table}" in statement]
+
+
+def test_a_guidance_page_seen_again_costs_the_person_and_the_content_version_only(
+        client, make_person, login, synced_content, db, count_queries):
+    login(make_person())
+    assert client.get("/guidance/golden-hour").status_code == 200
+    for extra in range(30):  # a bigger library changes nothing once the page is rendered
+        db.session.add(GuidancePage(slug=f"extra-{extra}", category_id=db.session.scalar(
+            sa.select(GuidancePage.category_id).limit(1)), title=f"Zz extra {extra}", summary="s",
+            tags=["first-response", "evidence"],
+            owner="o", last_reviewed=sa.func.current_date(), review_due=sa.func.current_date(),
+            source_path=f"x/{extra}", source="", html="<p>x</p>", content_hash="h"))
+    db.session.commit()
+    assert client.get("/guidance/golden-hour").status_code == 200  # rendered again: the content changed
+    db.session.remove()
+    with count_queries() as counter:
+        body = client.get("/guidance/golden-hour").get_data(as_text=True)
+    assert "<h1 class=\"govuk-heading-xl\">The golden hour</h1>" in body and "Fast-track actions" in body
+    assert "Zz extra" in body  # related by shared tags: the page kept is the one rendered after the change
+    assert statements_about(counter, "guidance_pages") == [] and statements_about(counter, "checklists") == []
+    assert counter.count <= 3, counter.statements  # the person (and their roles) and the content version
+
+
+def test_home_and_guidance_index_seen_again_do_not_query_the_guidance(client, make_person, login, synced_content, db,
+                                                                      count_queries):
+    login(make_person())
+    client.get("/")
+    client.get("/guidance/")
+    db.session.remove()
+    with count_queries() as counter:
+        home = client.get("/").get_data(as_text=True)
+        index = client.get("/guidance/").get_data(as_text=True)
+    assert "First response and the golden hour" in home and "The golden hour" in index
+    assert statements_about(counter, "guidance_pages") == [] and statements_about(counter, "guidance_categories") == []
+
+
+def test_a_page_changed_by_a_sync_shows_at_once(client, make_person, login, content_tree, db):
+    sync_content(content_tree)
+    db.session.commit()
+    login(make_person())
+    assert "The golden hour" in client.get("/guidance/golden-hour").get_data(as_text=True)
+    assert "The golden hour" in client.get("/guidance/").get_data(as_text=True)
+    path = content_tree.joinpath(*GOLDEN_HOUR)
+    path.write_text(path.read_text().replace("title: The golden hour", "title: The first golden hour")
+                    .replace("## Fast-track actions", "## Fast-track actions, first"))
+    assert sync_content(content_tree).ok
+    db.session.commit()
+    page = client.get("/guidance/golden-hour").get_data(as_text=True)
+    assert "The first golden hour" in page and "Fast-track actions, first" in page
+    assert "The first golden hour" in client.get("/guidance/").get_data(as_text=True)
+
+
+def test_any_change_to_a_content_row_gives_the_content_a_new_version(client, make_person, login, synced_content, db):
+    login(make_person())
+    assert client.get("/guidance/golden-hour").status_code == 200
+    before = db.session.scalar(sa.select(ContentVersion.token))
+    page = db.session.scalar(sa.select(GuidancePage).where(GuidancePage.slug == "golden-hour"))
+    page.is_retired = True
+    db.session.commit()
+    assert db.session.scalar(sa.select(ContentVersion.token)) != before
+    assert client.get("/guidance/golden-hour").status_code == 410
+
+
+def test_the_kept_index_shows_nobody_else_s_links(app, make_person, synced_content):
+    def signed_in(person):
+        browser = app.test_client()
+        browser.post("/login", data={"email": person.email, "password": PASSWORD})
+        return browser
+
+    officer, admin = signed_in(make_person()), signed_in(make_person(roles=("officer", "admin")))
+    assert "Pages due for review" not in officer.get("/guidance/").get_data(as_text=True)
+    assert "Pages due for review" in admin.get("/guidance/").get_data(as_text=True)
+    robin = signed_in(make_person(given_name="Robin"))
+    assert "Pages due for review" not in robin.get("/guidance/").get_data(as_text=True)
+    assert "Hello Robin." in robin.get("/").get_data(as_text=True)
+
+
+def test_a_signed_in_officer_gets_a_checklist_without_loading_anybody(client, make_person, login, synced_content, db,
+                                                                      count_queries):
+    login(make_person())
+    assert client.get("/checklist/first-hour").status_code == 200
+    db.session.remove()
+    with count_queries() as counter:
+        response = client.get("/checklist/first-hour")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-cache"
+    assert statements_about(counter, "people") == [] and statements_about(counter, "checklists") == []
+    assert counter.count == 1  # the content version
+
+
+def test_a_retired_checklist_is_gone_at_once_though_it_was_kept(client, synced_content, db):
+    assert client.get("/checklist/first-hour").status_code == 200
+    db.session.scalar(sa.select(Checklist).where(Checklist.slug == "first-hour")).is_retired = True
+    db.session.commit()
+    assert client.get("/checklist/first-hour").status_code == 410
