@@ -7,13 +7,15 @@ CourseCycle): a refresher or reset starts the modules, the quiz and its attempt 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from flask import current_app
 
 from lms.courses.models import Course, CourseCycle, Module, ModuleRead, QuizAttempt, QuizVersion
 from lms.extensions import db
+from lms.timeutil import utcnow
 
 #: The parts of a completion rule that courses own; "session" belongs to the sessions domain.
 OWNED_PARTS = ("modules", "quiz")
@@ -65,6 +67,18 @@ class CourseProgress:
         return all(done[part] for part in OWNED_PARTS if course.requires(part))
 
 
+def abandon_cutoff(now: datetime | None = None) -> datetime:
+    """An attempt started before this and still unsubmitted is abandoned (QUIZ_ABANDON_AFTER_HOURS). Every read
+    treats it so at once; the row is marked at the officer's next start, or by `flask courses close-abandoned`."""
+    return (now or utcnow()) - timedelta(hours=current_app.config["QUIZ_ABANDON_AFTER_HOURS"])
+
+
+def is_open_attempt(attempt: QuizAttempt, now: datetime | None = None) -> bool:
+    """Whether the attempt is in progress: not submitted, not abandoned, and not left open too long."""
+    return (attempt.submitted_at is None and attempt.abandoned_at is None
+            and attempt.started_at >= abandon_cutoff(now))
+
+
 def rows(statement):
     """Plain rows, without the ORM's per-row work: the bulk loaders read tens of thousands of them."""
     return db.session.connection().execute(statement).all()
@@ -113,7 +127,8 @@ def _previous_completions(people, course_ids: list[int]) -> dict[tuple[int, int]
 def _attempts(people, course_ids: list[int]) -> dict[tuple[int, int], sa.Row]:
     """Each (person, course)'s attempts in their current cycle summed up: used (submitted; abandoned ones are not),
     best, first and latest pass, latest, the one in progress."""
-    open_attempt = sa.and_(QuizAttempt.submitted_at.is_(None), QuizAttempt.abandoned_at.is_(None))
+    open_attempt = sa.and_(QuizAttempt.submitted_at.is_(None), QuizAttempt.abandoned_at.is_(None),
+                           QuizAttempt.started_at >= abandon_cutoff())
     passed_at = sa.case((QuizAttempt.is_passed.is_(True), QuizAttempt.submitted_at))
     return {(row.person_id, row.course_id): row for row in rows(in_current_cycle(
         sa.select(QuizAttempt.person_id, QuizAttempt.course_id,
