@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.audit.models import AuditEvent
-from lms.completion.load import learner_of, status_of, statuses
+from lms.completion.load import learner_of, london_day, status_of, statuses
 from lms.completion.rule import CourseRule, Facts, Learner, decide
 from lms.courses.models import Course, CourseCycle, QuizAttempt
 from lms.courses.progress import progress_of
@@ -84,7 +84,7 @@ def test_an_officer_whose_refresher_is_due_starts_it_and_completes_the_course_ag
     assert "Your refresher has started." in page and "0 of 3 modules read" in page
     assert "Start your refresher" not in page and "previously completed" in page
     [cycle] = cycles(officer)
-    completed_before = old.date()
+    completed_before = london_day(old)
     assert (cycle.kind, cycle.previous_completed_on, cycle.started_by_id) == ("refresher", completed_before,
                                                                               officer.id)
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "course_cycle.refresher"))
@@ -173,7 +173,7 @@ def test_an_admin_resets_a_course_from_the_transcript_with_a_reason(client, logi
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "course_cycle.reset"))
     assert event.actor_id == force.admin.id and "Failed the workplace assessment" in event.summary
     status = status_of(officer, course)
-    assert status.code == "not_started" and status.previous_completed_on == ago(days=30).date()
+    assert status.code == "not_started" and status.previous_completed_on == london_day(ago(days=30))
     csv = client.get(f"/reports/people/{officer.id}.csv").get_data(as_text=True)
     assert "previously completed" in csv
 

@@ -155,7 +155,8 @@ def start_attempt(person, course: Course, progress: CourseProgress, *, rng: rand
         # Another request started one a moment ago (the one-in-progress index): carry on with that one.
         return db.session.scalar(sa.select(QuizAttempt).where(QuizAttempt.person_id == person.id,
                                                               QuizAttempt.course_id == course.id,
-                                                              QuizAttempt.submitted_at.is_(None)))
+                                                              QuizAttempt.submitted_at.is_(None),
+                                                              QuizAttempt.abandoned_at.is_(None)))
     record(person, "quiz_attempt.started", "quiz_attempt", attempt.id,
            f"{person.name} started an attempt at the '{course.title}' quiz (version {version.number})")
     return attempt
