@@ -104,6 +104,8 @@ class Config:
     SEARCH_PAGE_SIZE = 20
     #: below this many answers, quiz analytics show "too few attempts" instead of a percentage
     ANALYTICS_MIN_ATTEMPTS = _int("ANALYTICS_MIN_ATTEMPTS", 5)
+    #: a quiz attempt left unsubmitted this long is closed as abandoned (not failed, not counted as an attempt)
+    QUIZ_ABANDON_AFTER_HOURS = max(1, _int("QUIZ_ABANDON_AFTER_HOURS", 24))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = _int("MAIL_PORT", 25)

@@ -157,9 +157,10 @@ def register_content_importers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from lms.content.cli import content_cli
+    from lms.courses.cli import courses_cli
     from lms.demo.cli import demo_cli
     from lms.notify.cli import notify_cli
     from lms.people.cli import users_cli
 
-    for group in (users_cli, content_cli, demo_cli, notify_cli):
+    for group in (users_cli, content_cli, courses_cli, demo_cli, notify_cli):
         app.cli.add_command(group)

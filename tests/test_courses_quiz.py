@@ -259,7 +259,7 @@ def test_the_quiz_form_needs_its_csrf_token(app, make_person, db, course, monkey
     csrf_client = csrf_client_signed_in(app, monkeypatch, make_person())
     assert csrf_client.post(f"/courses/{SLUG}/quiz/start").status_code == 400
     token = token_on(csrf_client, f"/courses/{SLUG}/quiz")
-    response = csrf_client.post(f"/courses/{SLUG}/quiz/start", data={"csrf_token": token})
+    response = csrf_client.post(f"/courses/{SLUG}/quiz/start", data={"csrf_token": token, "unread": "confirmed"})
     assert response.status_code == 302
     attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
     assert submit(csrf_client, attempt_id, answers(attempt_id)).status_code == 400

@@ -2,7 +2,8 @@
 from datetime import timedelta
 
 from lms.people.models import Area
-from tests.sessions_fixtures import Venue, course, make_session, trainer  # noqa: F401  (the fixtures import in order)
+from lms.sessions.models import Venue
+from tests.sessions_fixtures import course, make_session, trainer  # noqa: F401
 
 
 def test_the_sessions_list_loads_no_trainer_roles_audiences_or_course_text(client, db, login, make_person, make_team,
@@ -21,6 +22,6 @@ def test_the_sessions_list_loads_no_trainer_roles_audiences_or_course_text(clien
     assert not [s for s in counter.statements if "FROM role_grants" in s and "IN (?)" not in s
                 and "IN (%(" not in s]  # only the signed-in person's own roles
     assert not [s for s in counter.statements if "intro_html" in s or "session_audience_teams_1" in s]
-    # the person and their roles, areas and courses for the filters, the sessions, their trainers, the person's
-    # bookings and the waiting counts
-    assert counter.count == 8, counter.statements
+    # the device session with the person and their roles (one query), areas and courses for the filters, the
+    # sessions, their trainers, the person's bookings and the waiting counts
+    assert counter.count == 7, counter.statements

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from lms.completion.rule import CourseRule, Facts, Learner, Status, decide
 from lms.courses.models import Course
-from lms.courses.progress import CourseProgress, ProgressSummary, load_progress, load_summaries
+from lms.courses.progress import NO_SUMMARY, CourseProgress, ProgressSummary, load_progress, load_summaries
 from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions.models import LIVE_STATUSES, Booking, TrainingSession
@@ -48,23 +48,23 @@ def seats_to_come(person_ids: list[int], course_ids: list[int], now: datetime,
 
 
 NOTHING_DONE = Facts()
-NO_PROGRESS = ProgressSummary()
 
 
 def facts_from(progress: CourseProgress | ProgressSummary, modules_total: int, attended_at: datetime | None,
                seat) -> Facts:
     """The rule's facts from the courses domain's progress (full or summed up), the sessions attended and a seat."""
     started = progress.modules_read or progress.attempts_used or progress.in_progress_attempt_id is not None
-    if not started and attended_at is None and seat is None:
+    if not started and attended_at is None and seat is None and progress.previous_completed_on is None:
         return NOTHING_DONE
     modules_done = progress.modules_read >= modules_total and progress.last_read_at is not None
     return Facts(
         modules_done_on=london_day(progress.last_read_at) if modules_done else None,
         quiz_passed_on=london_day(progress.last_passed_at),
         attended_on=london_day(attended_at),
-        has_started=True,
+        has_started=bool(started or attended_at or seat),
         booked_for=seat.starts_at if seat is not None and seat.status == "booked" else None,
         is_waiting=seat is not None and seat.status == "waiting",
+        previous_completed_on=progress.previous_completed_on,
     )
 
 
@@ -78,7 +78,7 @@ class Record(NamedTuple):
 
 def load_records(learners: Iterable[Learner], courses: Iterable[Course],
                  now: datetime | None = None) -> dict[tuple[int, int], Record]:
-    """Every (learner, course)'s record, with the modules read, keyed (person_id, course_id), in six queries: for a
+    """Every (learner, course)'s record, with the modules read, keyed (person_id, course_id), in seven queries: for a
     page about one officer (or a few)."""
     learners, courses = list(learners), list(courses)
     now = now or utcnow()
@@ -114,7 +114,7 @@ def cycle_collector_paused():
 
 def statuses(learners: Iterable[Learner], courses: Iterable[Course], now: datetime | None = None,
              people: sa.Select | None = None) -> dict[tuple[int, int], Status]:
-    """Bulk: every (learner, course)'s status, keyed (person_id, course_id), in five queries, for thousands of
+    """Bulk: every (learner, course)'s status, keyed (person_id, course_id), in six queries, for thousands of
     officers. `people` is the learners as a select of their ids, when the caller has one, so the database is not
     sent thousands of ids."""
     with cycle_collector_paused():
@@ -140,7 +140,7 @@ def _statuses(learners: list[Learner], courses: list[Course], now: datetime | No
         untouched: dict[tuple, Status] = {}
         for learner in learners:
             key = (learner.id, course.id)
-            facts = facts_from(summaries.get(key, NO_PROGRESS), total, attended.get(key), seats.get(key))
+            facts = facts_from(summaries.get(key, NO_SUMMARY), total, attended.get(key), seats.get(key))
             if facts is NOTHING_DONE:
                 alike = (learner.rank, learner.team_type, learner.joined_on)
                 status = untouched.get(alike) or untouched.setdefault(alike, decide(rule, learner, facts, today))

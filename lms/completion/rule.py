@@ -53,6 +53,8 @@ class Facts(NamedTuple):
     booked_for: datetime | None = None
     #: on the waiting list for a session still to come
     is_waiting: bool = False
+    #: the completion before the current cycle (a refresher or reset) began; the other facts are of this cycle
+    previous_completed_on: date | None = None
 
     def done_on(self, part: str) -> date | None:
         return self[PART_FIELDS[part]]
@@ -71,6 +73,8 @@ class Status(NamedTuple):
     due_on: date | None = None
     refresher_due_on: date | None = None
     booked_for: datetime | None = None
+    #: the completion before the current cycle began, shown beside the current one
+    previous_completed_on: date | None = None
 
     @property
     def label(self) -> str:
@@ -102,8 +106,14 @@ class Status(NamedTuple):
         return f"due {format_date(self.due_on)}" if self.due_on else ""
 
     @property
+    def earlier(self) -> str:
+        """The completion before the current cycle, in words; "" in a first cycle."""
+        return f"previously completed {format_date(self.previous_completed_on)}" if self.previous_completed_on else ""
+
+    @property
     def text(self) -> str:
-        return f"{self.label} {self.when}".strip()
+        text = f"{self.label} {self.when}".strip()
+        return f"{text} ({self.earlier})" if self.earlier else text
 
 
 @functools.lru_cache(maxsize=4096)  # a report asks for the same few hundred completion dates thousands of times
@@ -150,20 +160,27 @@ def due_on(rule: CourseRule, learner: Learner) -> date | None:
 
 def decide(rule: CourseRule, learner: Learner, facts: Facts, today: date) -> Status:
     """The status of `learner` on a course (its `rule`) on `today`. Complete means every part of the rule is done;
-    its date is when the last part was most recently done, so doing a part again renews it."""
+    its date is when the last part was most recently done, so doing a part again renews it.
+
+    The facts are of the learner's current cycle. In a refresher or after a reset (`previous_completed_on` set) the
+    course is complete again only when every part is done again; until then the refresher is due from the earlier
+    completion, and the first due date no longer makes it overdue."""
     dates = [facts[field] for field in rule.part_fields]
     completed_on = max(dates) if dates and all(dates) else None
     due = due_on(rule, learner)
-    refresher = add_months(completed_on, rule.valid_for_months) if completed_on and rule.valid_for_months else None
+    latest = completed_on or facts.previous_completed_on
+    refresher = add_months(latest, rule.valid_for_months) if latest and rule.valid_for_months else None
     booked_for = facts.booked_for if "session" in rule.parts else None
     if not rule.is_required_of(learner.rank):
         code = "not_required"
+    elif latest and refresher and today >= refresher:
+        code = "refresher_due"
     elif completed_on:
-        code = "refresher_due" if refresher and today >= refresher else "complete"
-    elif due and today > due:
+        code = "complete"
+    elif due and today > due and not facts.previous_completed_on:
         code = "overdue"
     elif booked_for:
         code = "booked"
     else:
         code = "in_progress" if facts.has_started else "not_started"
-    return Status(code, completed_on, due, refresher, booked_for)
+    return Status(code, completed_on, due, refresher, booked_for, facts.previous_completed_on)

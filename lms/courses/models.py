@@ -1,5 +1,5 @@
 """Courses, their modules and quizzes, and what officers did with them (modules read, quiz attempts)."""
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -95,6 +95,32 @@ class ModuleRead(db.Model):
     read_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
 
+class CourseCycle(db.Model):
+    """A new round of a course for one officer: a refresher they started, or a reset by a trainer or admin.
+
+    Only what is done from `started_at` on counts towards the current cycle (modules read, quiz attempts and their
+    limit, sessions attended); the earlier completion stays here, so pages and reports can show both.
+    """
+
+    __tablename__ = "course_cycles"
+    __table_args__ = (
+        # One current cycle per person per course: the progress queries join it as a single row.
+        sa.Index("uq_course_cycles_current", "person_id", "course_id", unique=True,
+                 sqlite_where=sa.text("is_current"), postgresql_where=sa.text("is_current")),
+    )
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    course_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("courses.id"), index=True)
+    #: "refresher" (the officer started it when it was due) or "reset" (a trainer or admin did, with a reason)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    reason: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    started_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    started_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
+    #: the latest completion before this cycle began; None if the course had never been completed
+    previous_completed_on: so.Mapped[date | None]
+    is_current: so.Mapped[bool] = so.mapped_column(default=True)
+
+
 class QuizVersion(db.Model):
     """One published state of a course's quiz.md. Its questions and options are never changed after import,
     so an attempt shows for ever exactly what was answered; editing the quiz publishes a new version."""
@@ -170,14 +196,20 @@ class Option(db.Model):
     question: so.Mapped[Question] = so.relationship(back_populates="options")
 
 
+#: an attempt in progress: neither submitted nor closed as abandoned
+OPEN_ATTEMPT = "submitted_at IS NULL AND abandoned_at IS NULL"
+
+
 class QuizAttempt(db.Model):
-    """One go at a course's quiz. In progress until submitted; a submitted attempt never changes."""
+    """One go at a course's quiz. In progress until submitted, or closed as abandoned when left open too long (or
+    when a new cycle of the course begins); a submitted attempt never changes. Abandoned is not failed: it is not
+    marked and does not count against the attempt limit."""
 
     __tablename__ = "quiz_attempts"
     __table_args__ = (
         # One attempt in progress per person per course: a second start resumes it, a race fails here.
         sa.Index("uq_quiz_attempts_in_progress", "person_id", "course_id", unique=True,
-                 sqlite_where=sa.text("submitted_at IS NULL"), postgresql_where=sa.text("submitted_at IS NULL")),
+                 sqlite_where=sa.text(OPEN_ATTEMPT), postgresql_where=sa.text(OPEN_ATTEMPT)),
         sa.Index("ix_quiz_attempts_person_course", "person_id", "course_id"),
         sa.Index("ix_quiz_attempts_version_score", "version_id", "score_percent", "is_passed"),
         sa.CheckConstraint("score_percent IS NULL OR score_percent BETWEEN 0 AND 100", name="score_percent"),
@@ -188,6 +220,7 @@ class QuizAttempt(db.Model):
     version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("quiz_versions.id"))
     started_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     submitted_at: so.Mapped[datetime | None]
+    abandoned_at: so.Mapped[datetime | None]
     #: marks earned: a whole mark per question, or a share of one with partial credit
     points: so.Mapped[float | None]
     #: points as a percentage of the questions asked, rounded down
@@ -206,6 +239,10 @@ class QuizAttempt(db.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+    @property
+    def is_abandoned(self) -> bool:
+        return self.abandoned_at is not None
 
 
 def option_bit(position: int) -> int:

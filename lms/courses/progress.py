@@ -1,18 +1,21 @@
 """The one rule for an officer's progress on a course: modules read, quiz passed, the parts this domain owns.
 
 Every page, report and export asks here, so progress reads the same everywhere. The bulk loader answers for
-many officers (or many courses) in four queries, whatever their number.
+many officers (or many courses) in five queries, whatever their number. Only the current cycle counts (see
+CourseCycle): a refresher or reset starts the modules, the quiz and its attempt limit afresh.
 """
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from flask import current_app
 
-from lms.courses.models import Course, Module, ModuleRead, QuizAttempt, QuizVersion
+from lms.courses.models import Course, CourseCycle, Module, ModuleRead, QuizAttempt, QuizVersion
 from lms.extensions import db
+from lms.timeutil import utcnow
 
 #: The parts of a completion rule that courses own; "session" belongs to the sessions domain.
 OWNED_PARTS = ("modules", "quiz")
@@ -35,6 +38,8 @@ class CourseProgress:
     last_read_at: datetime | None = None
     #: the latest passing attempt: a refresher is counted from it
     last_passed_at: datetime | None = None
+    #: the completion before the current cycle (a refresher or reset) began; None in a first cycle
+    previous_completed_on: date | None = None
 
     @property
     def modules_read(self) -> int:
@@ -62,6 +67,18 @@ class CourseProgress:
         return all(done[part] for part in OWNED_PARTS if course.requires(part))
 
 
+def abandon_cutoff(now: datetime | None = None) -> datetime:
+    """An attempt started before this and still unsubmitted is abandoned (QUIZ_ABANDON_AFTER_HOURS). Every read
+    treats it so at once; the row is marked at the officer's next start, or by `flask courses close-abandoned`."""
+    return (now or utcnow()) - timedelta(hours=current_app.config["QUIZ_ABANDON_AFTER_HOURS"])
+
+
+def is_open_attempt(attempt: QuizAttempt, now: datetime | None = None) -> bool:
+    """Whether the attempt is in progress: not submitted, not abandoned, and not left open too long."""
+    return (attempt.submitted_at is None and attempt.abandoned_at is None
+            and attempt.started_at >= abandon_cutoff(now))
+
+
 def rows(statement):
     """Plain rows, without the ORM's per-row work: the bulk loaders read tens of thousands of them."""
     return db.session.connection().execute(statement).all()
@@ -75,29 +92,59 @@ def _live_modules(course_ids: list[int]) -> dict[int, set[int]]:
     return modules
 
 
+def in_current_cycle(select: sa.Select, person_id, course_id, done_at) -> sa.Select:
+    """`select` kept to what was done (`done_at`) in each person's current cycle of the course: everything in a
+    first cycle, from its start in a refresher or after a reset. A join, not a query per person."""
+    cycle = sa.and_(CourseCycle.person_id == person_id, CourseCycle.course_id == course_id,
+                    CourseCycle.is_current.is_(True))
+    return select.outerjoin(CourseCycle, cycle).where(
+        sa.or_(CourseCycle.started_at.is_(None), done_at >= CourseCycle.started_at))
+
+
+def cycle_start(person_id: int, course_id: int) -> datetime | None:
+    """When the person's current cycle of the course began; None in a first cycle."""
+    return db.session.scalar(sa.select(CourseCycle.started_at).where(
+        CourseCycle.person_id == person_id, CourseCycle.course_id == course_id, CourseCycle.is_current.is_(True)))
+
+
 def _reads(people, course_ids: list[int]):
-    """A select of (person_id, course_id) for each read of a live module of these courses by these people."""
-    return (sa.select(ModuleRead.person_id, Module.course_id).join(Module)
-            .where(ModuleRead.person_id.in_(people), Module.course_id.in_(course_ids), Module.is_retired.is_(False)))
+    """A select of (person_id, course_id) for each read of a live module of these courses by these people, in
+    their current cycle."""
+    return in_current_cycle(
+        sa.select(ModuleRead.person_id, Module.course_id).join(Module)
+        .where(ModuleRead.person_id.in_(people), Module.course_id.in_(course_ids), Module.is_retired.is_(False)),
+        ModuleRead.person_id, Module.course_id, ModuleRead.read_at)
+
+
+def _previous_completions(people, course_ids: list[int]) -> dict[tuple[int, int], date]:
+    """Each (person, course)'s completion before their current cycle, where there was one, in one query."""
+    return {(person_id, course_id): day for person_id, course_id, day in rows(
+        sa.select(CourseCycle.person_id, CourseCycle.course_id, CourseCycle.previous_completed_on)
+        .where(CourseCycle.person_id.in_(people), CourseCycle.course_id.in_(course_ids),
+               CourseCycle.is_current.is_(True), CourseCycle.previous_completed_on.is_not(None)))}
 
 
 def _attempts(people, course_ids: list[int]) -> dict[tuple[int, int], sa.Row]:
-    """Each (person, course)'s attempts summed up: used, best, first and latest pass, latest, the one in progress."""
-    submitted = QuizAttempt.submitted_at.is_not(None)
+    """Each (person, course)'s attempts in their current cycle summed up: used (submitted; abandoned ones are not),
+    best, first and latest pass, latest, the one in progress."""
+    open_attempt = sa.and_(QuizAttempt.submitted_at.is_(None), QuizAttempt.abandoned_at.is_(None),
+                           QuizAttempt.started_at >= abandon_cutoff())
     passed_at = sa.case((QuizAttempt.is_passed.is_(True), QuizAttempt.submitted_at))
-    return {(row.person_id, row.course_id): row for row in rows(
+    return {(row.person_id, row.course_id): row for row in rows(in_current_cycle(
         sa.select(QuizAttempt.person_id, QuizAttempt.course_id,
                   sa.func.count(QuizAttempt.submitted_at).label("used"),
                   sa.func.max(QuizAttempt.score_percent).label("best"),
                   sa.func.min(passed_at).label("passed_at"), sa.func.max(passed_at).label("last_pass"),
                   sa.func.max(QuizAttempt.submitted_at).label("last_at"),
-                  sa.func.max(sa.case((sa.not_(submitted), QuizAttempt.id))).label("in_progress"))
-        .where(QuizAttempt.person_id.in_(people), QuizAttempt.course_id.in_(course_ids))
+                  sa.func.max(sa.case((open_attempt, QuizAttempt.id))).label("in_progress"))
+        .where(QuizAttempt.person_id.in_(people), QuizAttempt.course_id.in_(course_ids)),
+        QuizAttempt.person_id, QuizAttempt.course_id, QuizAttempt.started_at)
         .group_by(QuizAttempt.person_id, QuizAttempt.course_id))}
 
 
 def load_progress(person_ids: Iterable[int], courses: Iterable[Course]) -> dict[tuple[int, int], CourseProgress]:
-    """Progress of every (person, course) pair, keyed (person_id, course_id), in four queries."""
+    """Progress of every (person, course) pair in their current cycle, keyed (person_id, course_id), in five
+    queries."""
     person_ids, courses = sorted(set(person_ids)), list(courses)
     course_ids = [course.id for course in courses]
     if not person_ids or not course_ids:
@@ -112,6 +159,7 @@ def load_progress(person_ids: Iterable[int], courses: Iterable[Course]) -> dict[
     with_quiz = set(db.session.scalars(sa.select(QuizVersion.course_id).where(
         QuizVersion.course_id.in_(course_ids), QuizVersion.is_current.is_(True))))
     attempts = _attempts(person_ids, course_ids)
+    previous = _previous_completions(person_ids, course_ids)
     result = {}
     for person_id in person_ids:
         for course_id in course_ids:
@@ -128,6 +176,7 @@ def load_progress(person_ids: Iterable[int], courses: Iterable[Course]) -> dict[
                 in_progress_attempt_id=row.in_progress if row else None,
                 last_read_at=last_read.get(key),
                 last_passed_at=row.last_pass if row else None,
+                previous_completed_on=previous.get(key),
             )
     return result
 
@@ -140,12 +189,17 @@ class ProgressSummary(NamedTuple):
     attempts_used: int = 0
     last_passed_at: datetime | None = None
     in_progress_attempt_id: int | None = None
+    previous_completed_on: date | None = None
+
+
+NO_SUMMARY = ProgressSummary()
 
 
 def load_summaries(people: sa.Select, courses: Iterable[Course]) -> tuple[dict[int, int],
                                                                            dict[tuple[int, int], ProgressSummary]]:
     """Bulk, for reports on thousands of officers (`people` is a select of their ids): the number of live modules
-    of each course, and a summary for each (person, course) with anything done, in three queries. The database
+    of each course, and a summary for each (person, course) with anything done or an earlier completion, in four
+    queries. The database
     counts the modules read rather than listing them, by the same rules as load_progress."""
     course_ids = [course.id for course in courses]
     if not course_ids:
@@ -158,16 +212,18 @@ def load_summaries(people: sa.Select, courses: Iterable[Course]) -> tuple[dict[i
     for key, row in _attempts(people, course_ids).items():
         count, last = found.get(key, (0, None))[:2]
         found[key] = ProgressSummary(count, last, row.used, row.last_pass, row.in_progress)
+    for key, day in _previous_completions(people, course_ids).items():
+        found[key] = found.get(key, NO_SUMMARY)._replace(previous_completed_on=day)
     return totals, found
 
 
 def progress_of_people(person_ids: Iterable[int], course: Course) -> dict[int, CourseProgress]:
-    """Bulk: each officer's progress on one course, keyed by person id (four queries)."""
+    """Bulk: each officer's progress on one course, keyed by person id (five queries)."""
     return {person_id: progress for (person_id, _), progress in load_progress(person_ids, [course]).items()}
 
 
 def progress_in_courses(person_id: int, courses: Iterable[Course]) -> dict[int, CourseProgress]:
-    """One officer's progress on many courses, keyed by course id (four queries)."""
+    """One officer's progress on many courses, keyed by course id (five queries)."""
     return {course_id: progress for (_, course_id), progress in load_progress([person_id], courses).items()}
 
 

@@ -4,6 +4,7 @@ import sqlalchemy.orm as so
 from flask import abort
 
 from lms.courses.models import AttemptQuestion, Course, Module, ModuleRead, Question, QuizAttempt, QuizVersion
+from lms.courses.progress import in_current_cycle
 from lms.extensions import db
 from lms.guidance.models import GuidancePage
 from lms.people.models import Person
@@ -31,8 +32,10 @@ def module_by_slug(course: Course, slug: str) -> Module | None:
 
 
 def read_of(person_id: int, module: Module) -> ModuleRead | None:
-    return db.session.scalar(sa.select(ModuleRead).where(ModuleRead.person_id == person_id,
-                                                         ModuleRead.module_id == module.id))
+    """The person's read of the module in their current cycle of its course (one from before it does not count)."""
+    return db.session.scalar(in_current_cycle(
+        sa.select(ModuleRead).where(ModuleRead.person_id == person_id, ModuleRead.module_id == module.id),
+        ModuleRead.person_id, sa.literal(module.course_id), ModuleRead.read_at))
 
 
 def current_version_summary(course: Course) -> QuizVersion | None:

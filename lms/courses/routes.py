@@ -7,15 +7,16 @@ from lms.completion import load as completion  # a module, not names: completion
 from lms.courses import bp
 from lms.courses.analytics import quiz_versions, version_figures
 from lms.courses.analytics_csv import to_csv
+from lms.courses.cycles import CycleError, may_start_refresher, start_cycle
 from lms.courses.forms import ActionForm, AnswersForm, read_answers
-from lms.courses.progress import progress_of
+from lms.courses.progress import is_open_attempt, progress_of
 from lms.courses.queries import (attempt_history, course_by_slug, current_version_summary, get_attempt_for,
                                  guidance_titles, live_courses, live_modules, module_by_slug, read_of)
 from lms.courses.scoring import rule_text
-from lms.inputs import db_int
-from lms.courses.services import (AlreadySubmitted, AttemptNotAllowed, TamperedSubmission, UnansweredQuestions,
-                                  mark_read, quiz_state, start_attempt, submit_attempt)
+from lms.courses.services import (AlreadySubmitted, AttemptAbandoned, AttemptNotAllowed, TamperedSubmission,
+                                  UnansweredQuestions, mark_read, quiz_state, start_attempt, submit_attempt)
 from lms.extensions import db
+from lms.inputs import db_int
 from lms.timeutil import utcnow
 
 
@@ -60,7 +61,27 @@ def course(slug: str):
     now = utcnow()
     record = completion.load_records([completion.learner_of(current_user)], [found], now)[(current_user.id, found.id)]
     return render_template("courses/course.html", course=found, modules=live_modules(found), progress=record.progress,
-                           status=record.status, state=quiz_state(found, record.progress, now))
+                           status=record.status, state=quiz_state(found, record.progress, now),
+                           may_refresh=may_start_refresher(record.status), form=ActionForm())
+
+
+@bp.post("/<slug>/refresher")
+@signed_in
+def refresher(slug: str):
+    """Start the officer's refresher: the modules, quiz and session count afresh from now."""
+    found = get_course_or_abort(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        start_cycle(current_user, current_user, found, completion.status_of(current_user, found))
+    except CycleError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("courses.course", slug=slug))
+    db.session.commit()
+    flash("Your refresher has started. Read the modules again, take the quiz and book a session if the course "
+          "needs one.", "success")
+    return redirect(url_for("courses.course", slug=slug))
 
 
 @bp.get("/<slug>/modules/<module_slug>")
@@ -114,8 +135,16 @@ def start(slug: str):
     found = get_course_or_abort(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
+    progress = progress_of(current_user.id, found)
+    now = utcnow()
+    state = quiz_state(found, progress, now)
+    unread = [module for module in live_modules(found) if module.id not in progress.read_module_ids]
+    # Starting with modules unread is allowed, but said first: an attempt spent unprepared cannot be had back.
+    if state.can_start and unread and request.form.get("unread") != "confirmed":
+        return render_template("courses/start_warning.html", course=found, state=state, unread=unread,
+                               form=ActionForm())
     try:
-        attempt = start_attempt(current_user, found, progress_of(current_user.id, found))
+        attempt = start_attempt(current_user, found, progress, now=now)
     except AttemptNotAllowed as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -132,7 +161,16 @@ def attempt(slug: str, attempt_id: int):
     item = get_attempt_for(current_user, attempt_id, found)
     if item.is_submitted:
         return _result(item)
+    if item.person_id == current_user.id and not is_open_attempt(item):
+        return _abandoned(item)
     return _attempt_form(item)
+
+
+def _abandoned(item):
+    """Send the officer back to the quiz page, saying that the attempt was closed unsubmitted (every read treats it
+    so; the row is marked at their next start, or by `flask courses close-abandoned`)."""
+    flash(str(AttemptAbandoned()), "error")
+    return redirect(url_for("courses.quiz", slug=item.course.slug))
 
 
 def _attempt_form(item, unanswered=(), selected=None, problem="", status=200):
@@ -170,6 +208,9 @@ def submit(slug: str, attempt_id: int):
     except AlreadySubmitted:
         db.session.rollback()
         return render_template("courses/already_submitted.html", course=found, attempt_id=attempt_id), 400
+    except AttemptAbandoned:
+        db.session.rollback()
+        return _abandoned(item)
     except TamperedSubmission as error:
         db.session.rollback()
         current_app.logger.warning("tampered quiz submission for attempt %s by %s: %s", attempt_id,

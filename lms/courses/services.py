@@ -11,7 +11,8 @@ import sqlalchemy.orm as so
 from lms.audit.services import record
 from lms.courses.models import (AttemptQuestion, Course, Module, ModuleRead, Question, QuizAttempt, QuizVersion,
                                 option_bit)
-from lms.courses.progress import CourseProgress
+from lms.courses.cycles import abandon_open_attempts
+from lms.courses.progress import CourseProgress, abandon_cutoff, cycle_start, is_open_attempt
 from lms.courses.scoring import question_credit, score_percent
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -35,6 +36,14 @@ class AlreadySubmitted(QuizError):
     pass
 
 
+class AttemptAbandoned(QuizError):
+    """An attempt left unsubmitted too long (or open when a new cycle began): closed, unmarked, not counted."""
+
+    def __init__(self):
+        super().__init__("This attempt was closed because it was left unsubmitted for too long. It does not count "
+                         "as one of your attempts: start a new one when you are ready.")
+
+
 class UnansweredQuestions(QuizError):
     def __init__(self, positions: list[int]):
         super().__init__("Answer every question before you submit.")
@@ -42,10 +51,16 @@ class UnansweredQuestions(QuizError):
 
 
 def mark_read(person, module: Module) -> ModuleRead:
-    """Record that the person has read the module: once, however often they say so."""
+    """Record that the person has read the module: once a cycle, however often they say so. A read from before a
+    refresher or reset is moved to now (the earlier completion is kept on the cycle, not in the read)."""
     existing = db.session.scalar(sa.select(ModuleRead).where(ModuleRead.person_id == person.id,
                                                              ModuleRead.module_id == module.id))
     if existing is not None:
+        started = cycle_start(person.id, module.course_id)
+        if started is not None and existing.read_at < started:
+            existing.read_at = utcnow()
+            db.session.flush()
+            log.info("module %s read again by %s", module.id, person.id)
         return existing
     read = ModuleRead(person_id=person.id, module_id=module.id, read_at=utcnow())
     try:
@@ -120,6 +135,8 @@ def start_attempt(person, course: Course, progress: CourseProgress, *, rng: rand
         return db.session.get(QuizAttempt, state.in_progress_attempt_id)
     if not state.can_start:
         raise AttemptNotAllowed(NOT_ALLOWED[state.status])
+    # An attempt left open too long no longer counts as in progress; mark it so before this one takes its place.
+    abandon_open_attempts(now, started_before=abandon_cutoff(now), person_id=person.id, course_id=course.id)
     version = current_version(course)
     rng = rng or random.SystemRandom()
     drawn = draw_questions(version, times_asked(person.id, course.id), rng)
@@ -138,7 +155,8 @@ def start_attempt(person, course: Course, progress: CourseProgress, *, rng: rand
         # Another request started one a moment ago (the one-in-progress index): carry on with that one.
         return db.session.scalar(sa.select(QuizAttempt).where(QuizAttempt.person_id == person.id,
                                                               QuizAttempt.course_id == course.id,
-                                                              QuizAttempt.submitted_at.is_(None)))
+                                                              QuizAttempt.submitted_at.is_(None),
+                                                              QuizAttempt.abandoned_at.is_(None)))
     record(person, "quiz_attempt.started", "quiz_attempt", attempt.id,
            f"{person.name} started an attempt at the '{course.title}' quiz (version {version.number})")
     return attempt
@@ -176,6 +194,8 @@ def check_answers(attempt: QuizAttempt, shown: list[int], answers: dict[int, lis
     """
     if attempt.is_submitted:
         raise AlreadySubmitted("This attempt has already been submitted.")
+    if not is_open_attempt(attempt):
+        raise AttemptAbandoned()
     by_id = {item.id: item for item in attempt.questions}
     if len(shown) != len(set(shown)) or set(shown) != set(by_id):
         raise TamperedSubmission("The answers sent do not match the questions of this attempt.")
@@ -206,7 +226,8 @@ def submit_attempt(person, attempt: QuizAttempt, shown: list[int], answers: dict
     now = utcnow()
     # The WHERE makes submitting a race-free, one-time change: a concurrent second submit updates no row.
     done = db.session.execute(
-        sa.update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        sa.update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None),
+                                     QuizAttempt.abandoned_at.is_(None))
         .values(submitted_at=now, points=points, score_percent=percent, is_passed=percent >= attempt.pass_mark)
         .execution_options(synchronize_session=False))
     if done.rowcount != 1:

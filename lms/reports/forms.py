@@ -1,9 +1,10 @@
 """Forms for the report filters, delegations, programme targets and area leads."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.completion.rule import LABELS
+from lms.courses.cycles import REASON_MAX
 from lms.people.forms import MultiCheckboxField
 from lms.people.models import RANKS
 
@@ -41,3 +42,12 @@ class AreaLeadForm(FlaskForm):
     person = StringField("Email address or service number",
                          validators=[DataRequired("Enter their email address or service number"), Length(max=254)])
     area_id = SelectField("Area", coerce=int, validators=[InputRequired("Choose an area")])
+
+
+class ResetCourseForm(FlaskForm):
+    """A trainer or admin starts a person's course again (a new cycle), saying why."""
+
+    course = SelectField("Course", coerce=int, validators=[DataRequired("Choose the course to reset")])
+    reason = TextAreaField("Reason for the reset", validators=[
+        DataRequired("Enter the reason for the reset"),
+        Length(max=REASON_MAX, message=f"The reason must be {REASON_MAX} characters or fewer")])

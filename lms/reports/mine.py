@@ -5,6 +5,7 @@ from datetime import datetime
 from flask import url_for
 
 from lms.completion.load import Record
+from lms.courses.cycles import may_start_refresher
 from lms.courses.models import Course, Module
 from lms.courses.services import quiz_state
 from lms.timeutil import format_date, format_datetime
@@ -26,11 +27,11 @@ def next_step(course: Course, record: Record, modules: list[Module], now: dateti
     if status.code == "complete":
         later = f" Your refresher is due on {format_date(status.refresher_due_on)}." if status.refresher_due_on else ""
         return Step("Nothing to do: you have completed this course." + later)
-    if status.code == "refresher_due":
-        if course.requires("session"):
-            return Step("Your refresher is due: book a small-group session.",
-                        url_for("sessions.index", course=course.id), "Book a session")
-        return Step("Your refresher is due: speak to a trainer about retaking the course.")
+    if may_start_refresher(status):
+        return Step("Your refresher is due: start it to read the modules, take the quiz"
+                    + (" and book a session" if course.requires("session") else "") + " again.",
+                    course_url, "Start your refresher")
+    # Otherwise a refresher or reset is under way: the steps are the course's own, counted from its start.
     if course.requires("modules") and not facts.modules_done_on:
         unread = [module for module in modules if module.id not in progress.read_module_ids]
         if unread:

@@ -8,13 +8,16 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from lms.access import signed_in
-from lms.completion.load import learner_of, load_records
+from lms.access import roles_required, signed_in
+from lms.completion.load import learner_of, load_records, status_of
+from lms.courses.cycles import CycleError, start_cycle
+from lms.courses.models import Course
 from lms.courses.queries import live_courses
 from lms.extensions import db
 from lms.people.forms import ConfirmForm
 from lms.reports import bp, queries, tables, training_bp, transcript
 from lms.reports.coverage import coverage as coverage_of
+from lms.reports.forms import ResetCourseForm
 from lms.reports.dataset import by_area, filtered, load_dataset, team_tallies
 from lms.reports.exports import matrix_xlsx
 from lms.reports.mine import next_step
@@ -181,7 +184,43 @@ def _is_whole_force(dataset) -> bool:
 def person(person_id: int):
     """An officer's transcript: courses, modules read, quiz attempts and sessions; prints on A4."""
     found = get_person_for(current_user, person_id)
-    return render_template("reports/transcript.html", transcript=transcript.build(found), now=utcnow())
+    return _transcript_page(found, _reset_form(found))
+
+
+def _transcript_page(found, form, status=200):
+    return render_template("reports/transcript.html", transcript=transcript.build(found), now=utcnow(),
+                           reset_form=form), status
+
+
+def _reset_form(found) -> ResetCourseForm | None:
+    """The "reset a course" form, for trainers and admins only, listing the person's live courses."""
+    if not current_user.has_role("trainer", "admin"):
+        return None
+    form = ResetCourseForm()
+    form.course.choices = [(0, "Choose a course")] + [(course.id, course.title) for course in live_courses()]
+    return form
+
+
+@bp.post("/reports/people/<int:person_id>/reset")
+@roles_required("trainer", "admin")
+def reset_course(person_id: int):
+    """Start a person's course again, with a reason (audited): only what they do from now counts towards it, and
+    their earlier completion stays on their record."""
+    found = get_person_for(current_user, person_id)
+    form = _reset_form(found)
+    if not form.validate_on_submit():
+        return _transcript_page(found, form, 400)
+    course = db.session.get(Course, form.course.data)
+    try:
+        start_cycle(current_user, found, course, status_of(found, course), reason=form.reason.data)
+    except CycleError as error:
+        db.session.rollback()
+        form.reason.errors.append(str(error))
+        return _transcript_page(found, form, 400)
+    db.session.commit()
+    flash(f"{found.name}'s '{course.title}' course has been reset. Their earlier completion stays on the record.",
+          "success")
+    return redirect(url_for("reports.person", person_id=found.id))
 
 
 @bp.get("/reports/people/<int:person_id>.csv")

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from lms.audit.services import record
+from lms.courses.progress import cycle_start
 from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions import notices
@@ -68,6 +69,11 @@ def _is_over(booking: Booking, now: datetime) -> bool:
 
 
 def _attended(booking: Booking) -> bool:
+    """Whether the person attended the booked session in their current cycle of the course: one attended before a
+    refresher or reset leaves them free to book again."""
+    started = cycle_start(booking.person_id, booking.course_id)
+    if started is not None and booking.session.starts_at < started:
+        return False
     return db.session.scalar(sa.select(sa.func.count()).select_from(Attendance).where(
         Attendance.session_id == booking.session_id, Attendance.person_id == booking.person_id,
         Attendance.status == "attended")) > 0

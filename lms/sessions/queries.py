@@ -7,6 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from lms.courses.models import Course
+from lms.courses.progress import in_current_cycle
 from lms.extensions import db
 from lms.people.models import Person, Team
 from lms.people.queries import people_filtered
@@ -26,16 +27,18 @@ def attended_pairs(person_ids, course_ids=None) -> set[tuple[int, int]]:
 
 
 def last_attended(person_ids, course_ids=None, people: sa.Select | None = None) -> dict[tuple[int, int], datetime]:
-    """When each (person_id, course_id) pair last attended a (not cancelled) session, in one query. `people` may
+    """When each (person_id, course_id) pair last attended a (not cancelled) session in their current cycle of the
+    course (a session before a refresher or reset no longer counts), in one query. `people` may
     give the same people as a select of ids, so the database is not sent thousands of them."""
     person_ids = list(person_ids)
     if not person_ids:
         return {}
-    rows = db.session.connection().execute(
+    rows = db.session.connection().execute(in_current_cycle(
         sa.select(Attendance.person_id, TrainingSession.course_id, sa.func.max(TrainingSession.starts_at))
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .where(Attendance.status == "attended", TrainingSession.is_cancelled.is_(False),
-               Attendance.person_id.in_(person_ids if people is None else people.scalar_subquery()))
+               Attendance.person_id.in_(person_ids if people is None else people.scalar_subquery())),
+        Attendance.person_id, TrainingSession.course_id, TrainingSession.starts_at)
         .group_by(Attendance.person_id, TrainingSession.course_id))
     # The courses are picked here rather than in SQL: given thousands of people and a course filter, SQLite drives
     # the join from the sessions' course index and probes every person for every session (a second, not 10 ms).
