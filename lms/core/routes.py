@@ -3,11 +3,13 @@ import logging
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_login import current_user
 
 from lms.access import public, signed_in
 from lms.core import bp
 from lms.extensions import db
 from lms.guidance.queries import categories_with_pages
+from lms.reports.scope import teams_visible_to
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +18,8 @@ log = logging.getLogger(__name__)
 @signed_in
 def home():
     """Show the signed-in person where to go next."""
-    return render_template("core/home.html", categories=categories_with_pages())
+    return render_template("core/home.html", categories=categories_with_pages(),
+                           sees_teams=bool(teams_visible_to(current_user)))
 
 
 @bp.get("/healthz")

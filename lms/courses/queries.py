@@ -49,11 +49,14 @@ def attempt_history(person_id: int, course: Course) -> list[QuizAttempt]:
 
 
 def may_see_attempts_of(user: Person, person: Person) -> bool:
-    """Officers see their own attempts; trainers and admins everyone's; supervisors their teams' officers'."""
+    """Officers see their own attempts; trainers and admins everyone's; supervisors (acting ones and area leads
+    too) those of the officers of the teams they may see."""
     if user.id == person.id or user.has_role("trainer", "admin"):
         return True
-    return (user.has_role("supervisor") and person.team_id is not None
-            and any(team.id == person.team_id for team in user.supervised_teams))
+    # at call time: lms.reports imports its routes, which import this module (a circle until packages stop
+    # importing their routes)
+    from lms.reports.scope import teams_visible_to
+    return person.team_id is not None and person.team_id in teams_visible_to(user)
 
 
 def get_attempt_for(user: Person, attempt_id: int, course: Course | None = None) -> QuizAttempt:

@@ -18,15 +18,15 @@ def is_trainer(person: Person) -> bool:
     return person.has_role("trainer", "admin")
 
 
-def supervised_team_ids(person: Person) -> set[int]:
-    return {team.id for team in person.supervised_teams} if person.has_role("supervisor") else set()
-
-
 def may_book_for(actor: Person, person: Person) -> bool:
-    """Officers book themselves, supervisors the officers of their teams, trainers anyone."""
+    """Officers book themselves, supervisors (acting ones and area leads too) the officers of the teams they may
+    see, trainers anyone."""
     if actor.id == person.id or is_trainer(actor):
         return True
-    return person.team_id is not None and person.team_id in supervised_team_ids(actor)
+    # at call time: lms.reports imports its routes, which import this module (a circle until packages stop
+    # importing their routes)
+    from lms.reports.scope import teams_visible_to
+    return person.team_id is not None and person.team_id in teams_visible_to(actor)
 
 
 def in_audience(session: TrainingSession, person: Person) -> bool:
