@@ -93,7 +93,7 @@ def test_admin_changes_roles_team_and_supervised_teams_with_an_audit_trail(clien
         "supervises": [[], ["Northtown – Response Team B"]],
     }
     audit_page = client.get(f"/admin/audit/?object_type=person&object_id={sergeant.id}").get_data(as_text=True)
-    assert "<strong>rank</strong>: PC → PS" in audit_page
+    assert "Rank: Police Constable → Police Sergeant" in audit_page and "[&#39;officer&#39;]" not in audit_page
 
 
 def test_saving_without_changes_records_nothing(client, admin, make_person, db):
