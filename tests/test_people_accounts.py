@@ -240,7 +240,7 @@ def test_the_two_passwords_must_match(client, db, newcomer):
 def test_a_deactivated_persons_link_does_not_work(client, db, newcomer, admin):
     client.post(f"/admin/people/{newcomer.id}/invite")
     link = link_in(messages(db, "invitation")[0].body_text)
-    client.post(f"/admin/people/{newcomer.id}/active", data={"active": "0"})
+    client.post(f"/admin/people/{newcomer.id}/active", data={"active": "0", "confirmed": "1"})
     assert client.get(link).status_code == 404
     assert "deactivated" in client.post(f"/admin/people/{newcomer.id}/invite", follow_redirects=True).get_data(
         as_text=True)

@@ -119,7 +119,7 @@ def test_deactivated_person_cannot_sign_in_and_keeps_their_history(app, client, 
     history = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
                                 .where(AuditEvent.actor_id == officer.id))
     assert history == 1  # their sign-in
-    response = client.post(f"/admin/people/{officer.id}/active", data={"active": "0"}, follow_redirects=True)
+    response = client.post(f"/admin/people/{officer.id}/active", data={"active": "0", "confirmed": "1"}, follow_redirects=True)
     assert "Lee Leaver can no longer sign in." in response.get_data(as_text=True)
     assert other.get("/guidance/").status_code == 302  # their open session has ended
     refused = other.post("/login", data={"email": officer.email, "password": "correct horse battery staple"})
