@@ -62,7 +62,7 @@ def test_an_imported_officer_is_invited_by_email_sets_a_password_and_signs_in(ap
                                                                                 tmp_path, make_person, login):
     roster = tmp_path / "roster.csv"
     roster.write_text(f"{HEADER}\nMP77,Priya,Shah,priya.shah@midshire.police.uk,PC,Response Team A,Northtown,,,\n")
-    assert runner.invoke(args=["users", "import", str(roster)]).exit_code == 0
+    assert runner.invoke(args=["users", "import", str(roster), "--create-teams"]).exit_code == 0
     officer = db.session.scalar(sa.select(Person).where(Person.service_number == "MP77"))
     admin = make_person(roles=("officer", "admin"))
     login(admin)

@@ -37,7 +37,7 @@ def page(response) -> str:
 
 
 def confirm(client, preview_url: str, sha256: str | None = None):
-    return client.post(preview_url, data={"sha256": sha256 or preview_url.rsplit("/", 1)[1]})
+    return client.post(preview_url, data={"sha256": sha256 or preview_url.rsplit("/", 1)[1], "create_teams": "y"})
 
 
 def uploads(db) -> int:
