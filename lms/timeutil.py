@@ -48,3 +48,9 @@ def format_weekday(value: datetime | None) -> str:
 
 def format_time(value: datetime | None) -> str:
     return to_london(value).strftime("%H:%M") if value else ""
+
+
+def format_span(start: datetime, end: datetime) -> str:
+    """ "29 Nov 2026, 23:00 to 23:55": the date said once, and again only when the end falls on another day."""
+    same_day = to_london(start).date() == to_london(end).date()
+    return f"{format_datetime(start)} to {format_time(end) if same_day else format_datetime(end)}"
