@@ -67,3 +67,9 @@ def format_end(ends_at: datetime, starts_at: datetime) -> str:
     if days == 0:
         return format_time(ends_at)
     return f"{format_time(ends_at)} the next day" if days == 1 else format_datetime(ends_at)
+
+
+def format_span(start: datetime, end: datetime) -> str:
+    """ "29 Nov 2026, 23:00 to 23:55": the date said once, and again only when the end falls on another day."""
+    same_day = to_london(start).date() == to_london(end).date()
+    return f"{format_datetime(start)} to {format_time(end) if same_day else format_datetime(end)}"

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from lms.courses.analytics import quiz_versions, version_figures
 from lms.csvutil import cell
 from lms.courses.models import Option, QuizAttempt, QuizVersion
+from lms.timeutil import format_date, utcnow
 from tests.conftest import FIXTURE_CONTENT
 from tests.courses_support import SLUG, answers, course, sign_in_as, start, submit, take_quiz  # noqa: F401
 
@@ -106,7 +107,12 @@ def test_a_question_pools_across_versions_only_while_it_is_unchanged(client, log
     assert rows[("question", "4")]["versions_pooled"] == "2"
     old = {(row["kind"], row["question"]): row for row in csv_rows(client, "?version=1")}
     assert old[("attempts", "")]["count"] == "5" and old[("question", "4")]["out_of"] == "5"
-    assert "version 1" in client.get(ANALYTICS).get_data(as_text=True)
+    today = format_date(utcnow())
+    page = " ".join(client.get(ANALYTICS).get_data(as_text=True).split())
+    assert f"Version 2 covers 2 attempts, submitted on {today}." in page
+    assert f"version 1</a> (5 attempts, submitted on {today})" in page
+    assert f"Version 1 covers 5 attempts, submitted on {today}." in " ".join(
+        client.get(f"{ANALYTICS}?version=1").get_data(as_text=True).split())
     assert client.get(f"{ANALYTICS}?version=9").status_code == 404
 
 

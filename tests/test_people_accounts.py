@@ -62,7 +62,7 @@ def test_an_imported_officer_is_invited_by_email_sets_a_password_and_signs_in(ap
                                                                                 tmp_path, make_person, login):
     roster = tmp_path / "roster.csv"
     roster.write_text(f"{HEADER}\nMP77,Priya,Shah,priya.shah@midshire.police.uk,PC,Response Team A,Northtown,,,\n")
-    assert runner.invoke(args=["users", "import", str(roster)]).exit_code == 0
+    assert runner.invoke(args=["users", "import", str(roster), "--create-teams"]).exit_code == 0
     officer = db.session.scalar(sa.select(Person).where(Person.service_number == "MP77"))
     admin = make_person(roles=("officer", "admin"))
     login(admin)
@@ -240,7 +240,7 @@ def test_the_two_passwords_must_match(client, db, newcomer):
 def test_a_deactivated_persons_link_does_not_work(client, db, newcomer, admin):
     client.post(f"/admin/people/{newcomer.id}/invite")
     link = link_in(messages(db, "invitation")[0].body_text)
-    client.post(f"/admin/people/{newcomer.id}/active", data={"active": "0"})
+    client.post(f"/admin/people/{newcomer.id}/active", data={"active": "0", "confirmed": "1"})
     assert client.get(link).status_code == 404
     assert "deactivated" in client.post(f"/admin/people/{newcomer.id}/invite", follow_redirects=True).get_data(
         as_text=True)

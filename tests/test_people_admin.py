@@ -93,7 +93,7 @@ def test_admin_changes_roles_team_and_supervised_teams_with_an_audit_trail(clien
         "supervises": [[], ["Northtown – Response Team B"]],
     }
     audit_page = client.get(f"/admin/audit/?object_type=person&object_id={sergeant.id}").get_data(as_text=True)
-    assert "<strong>rank</strong>: PC → PS" in audit_page
+    assert "Rank: Police Constable → Police Sergeant" in audit_page and "[&#39;officer&#39;]" not in audit_page
 
 
 def test_saving_without_changes_records_nothing(client, admin, make_person, db):
@@ -119,7 +119,7 @@ def test_deactivated_person_cannot_sign_in_and_keeps_their_history(app, client, 
     history = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
                                 .where(AuditEvent.actor_id == officer.id))
     assert history == 1  # their sign-in
-    response = client.post(f"/admin/people/{officer.id}/active", data={"active": "0"}, follow_redirects=True)
+    response = client.post(f"/admin/people/{officer.id}/active", data={"active": "0", "confirmed": "1"}, follow_redirects=True)
     assert "Lee Leaver can no longer sign in." in response.get_data(as_text=True)
     assert other.get("/guidance/").status_code == 302  # their open session has ended
     refused = other.post("/login", data={"email": officer.email, "password": "correct horse battery staple"})

@@ -24,7 +24,7 @@ def import_roster(runner, tmp_path):
     def run(lines, *options, header=HEADER):
         path = tmp_path / "roster.csv"
         path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
-        return runner.invoke(args=["users", "import", str(path), *options])
+        return runner.invoke(args=["users", "import", str(path), "--create-teams", *options])
 
     return run
 
@@ -60,7 +60,7 @@ def test_roster_adds_people_teams_and_roles_and_says_so_in_one_line(import_roste
 
 
 def test_the_documented_example_roster_imports_cleanly(runner, db):
-    result = runner.invoke(args=["users", "import", str(EXAMPLE)])
+    result = runner.invoke(args=["users", "import", str(EXAMPLE), "--create-teams"])
     assert result.exit_code == 0, result.output
     assert people_count(db) == len(EXAMPLE.read_text().splitlines()) - 1
     inspector = db.session.scalar(sa.select(Person).where(Person.rank == "INSP"))
@@ -238,7 +238,7 @@ def test_a_dry_run_reports_the_changes_and_saves_nothing(import_roster, db):
 def test_a_file_saved_by_excel_with_a_byte_order_mark_imports(runner, tmp_path, db):
     path = tmp_path / "excel.csv"
     path.write_bytes(("\n".join([HEADER, *GOOD]) + "\r\n").encode("utf-8-sig"))
-    result = runner.invoke(args=["users", "import", str(path)])
+    result = runner.invoke(args=["users", "import", str(path), "--create-teams"])
     assert result.exit_code == 0, result.output
     assert people_count(db) == 3
 
@@ -246,7 +246,7 @@ def test_a_file_saved_by_excel_with_a_byte_order_mark_imports(runner, tmp_path, 
 def test_a_file_that_is_not_utf8_gets_a_clear_message(runner, tmp_path, db):
     path = tmp_path / "latin1.csv"
     path.write_bytes((HEADER + "\nMP1,Zoë,Lee,z@midshire.police.uk,PC,T,A,,,\n").encode("latin-1"))
-    result = runner.invoke(args=["users", "import", str(path)])
+    result = runner.invoke(args=["users", "import", str(path), "--create-teams"])
     assert result.exit_code == 1
     assert 'is not UTF-8 text. In Excel, save it as "CSV UTF-8"' in result.output
     assert people_count(db) == 0

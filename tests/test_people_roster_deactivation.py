@@ -17,7 +17,7 @@ def write(tmp_path, lines, name="roster.csv"):
 
 
 def run(runner, tmp_path, lines, *options):
-    return runner.invoke(args=["users", "import", write(tmp_path, lines), *options])
+    return runner.invoke(args=["users", "import", write(tmp_path, lines), "--create-teams", *options])
 
 
 def active_count(db) -> int:

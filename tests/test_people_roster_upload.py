@@ -37,7 +37,7 @@ def page(response) -> str:
 
 
 def confirm(client, preview_url: str, sha256: str | None = None):
-    return client.post(preview_url, data={"sha256": sha256 or preview_url.rsplit("/", 1)[1]})
+    return client.post(preview_url, data={"sha256": sha256 or preview_url.rsplit("/", 1)[1], "create_teams": "y"})
 
 
 def uploads(db) -> int:
@@ -138,7 +138,7 @@ def test_undo_leaves_alone_someone_reactivated_and_deactivated_again_by_an_admin
                      allow_mass_deactivation=True).location
     import_id = int(confirm(client, preview).location.rsplit("/", 1)[1])
     client.post(f"/admin/people/{leaver.id}/active", data={"active": "1"})
-    client.post(f"/admin/people/{leaver.id}/active", data={"active": "0"})
+    client.post(f"/admin/people/{leaver.id}/active", data={"active": "0", "confirmed": "1"})
     client.post(f"/admin/roster/imports/{import_id}/undo")
     assert not person(db, "MP95").is_active_account
 

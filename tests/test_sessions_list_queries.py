@@ -20,8 +20,9 @@ def test_the_sessions_list_loads_no_trainer_roles_audiences_or_course_text(clien
         page = client.get("/sessions/").get_data(as_text=True)
     assert page.count("Alex Second, Terry Trainer") == 5 and "Room 5, Area 5" in page
     assert not [s for s in counter.statements if "FROM role_grants" in s and "IN (?)" not in s
-                and "IN (%(" not in s]  # only the signed-in person's own roles
+                and "IN (%(" not in s and "supervision_delegations" not in s]  # only the person's own roles
     assert not [s for s in counter.statements if "intro_html" in s or "session_audience_teams_1" in s]
     # the device session with the person and their roles (one query), areas and courses for the filters, the
-    # sessions, their trainers, the person's bookings and the waiting counts
-    assert counter.count == 7, counter.statements
+    # sessions, their trainers, the person's bookings, the waiting counts, and the teams they may see (for the
+    # link to their team's bookings)
+    assert counter.count == 8, counter.statements

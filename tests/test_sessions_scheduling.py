@@ -276,7 +276,8 @@ def test_cancelling_a_session_ends_every_booking_and_tells_everyone(client, db, 
     login(trainer)
     refused = client.post(f"/sessions/{session.id}/cancel", data={"reason": ""})
     assert "Give a reason" in refused.get_data(as_text=True)
-    response = client.post(f"/sessions/{session.id}/cancel", data={"reason": "Trainer unwell"}, follow_redirects=True)
+    response = client.post(f"/sessions/{session.id}/cancel", data={"reason": "Trainer unwell", "confirmed": "1"},
+                           follow_redirects=True)
     assert "2 people have been told" in response.get_data(as_text=True)
     [cancelled] = _sessions(db)
     assert cancelled.is_cancelled and cancelled.cancel_reason == "Trainer unwell" and cancelled.seats_taken == 0

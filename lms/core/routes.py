@@ -3,6 +3,7 @@ import logging
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_login import current_user
 
 from lms.access import public, signed_in
 from lms.content.cache import cached, fragment
@@ -10,6 +11,7 @@ from lms.core import bp
 from lms.core.models import beat
 from lms.extensions import db, write_intent
 from lms.guidance.queries import categories_with_pages
+from lms.reports.scope import teams_visible_to
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +21,7 @@ log = logging.getLogger(__name__)
 def home():
     """Show the signed-in person where to go next."""
     topics = cached(("core.topics",), lambda: fragment("core/_topics.html", categories=categories_with_pages()))
-    return render_template("core/home.html", topics=topics)
+    return render_template("core/home.html", topics=topics, sees_teams=bool(teams_visible_to(current_user)))
 
 
 @bp.get("/healthz")

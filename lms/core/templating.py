@@ -1,7 +1,8 @@
 """Filters and globals every template can use."""
 from flask_login import current_user
 
-from lms.timeutil import format_date, format_datetime, format_end, format_time, format_weekday
+from lms.people.models import RANKS
+from lms.timeutil import format_date, format_datetime, format_end, format_span, format_time, format_weekday
 
 
 def navigation() -> list[tuple[str, str]]:
@@ -23,5 +24,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["time"] = format_time
     app.jinja_env.filters["end_time"] = format_end
     app.jinja_env.filters["weekday"] = format_weekday
+    app.jinja_env.filters["span"] = format_span
+    app.jinja_env.filters["rank"] = lambda code: RANKS.get(code, code)
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["force_name"] = app.config["FORCE_NAME"]

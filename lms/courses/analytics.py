@@ -4,6 +4,7 @@ Every figure comes from a fixed number of aggregate queries, however many attemp
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -56,6 +57,10 @@ class VersionFigures:
     pass_rate: int | None = None
     distribution: list[tuple[str, int]] = field(default_factory=list)
     questions: list[QuestionFigures] = field(default_factory=list)
+    #: per version id, the attempts submitted on it: (how many, the first, the last submitted_at); a version with
+    #: none is absent. An attempt belongs to the version it was started on, so each version's figures cover
+    #: exactly its own attempts.
+    coverage: dict[int, tuple[int, datetime, datetime]] = field(default_factory=dict)
 
     @property
     def most_missed(self) -> list[QuestionFigures]:
@@ -101,6 +106,14 @@ def _attempt_figures(figures: VersionFigures, people: sa.Select | None) -> None:
         counts[label] += count
     figures.pass_rate = share(figures.passed, figures.attempts, figures.minimum)
     figures.distribution = [(label, counts[label]) for label in bands]
+    spans = (sa.select(QuizAttempt.version_id, sa.func.count(), sa.func.min(QuizAttempt.submitted_at),
+                       sa.func.max(QuizAttempt.submitted_at))
+             .where(QuizAttempt.version_id.in_([version.id for version in figures.versions]),
+                    QuizAttempt.submitted_at.is_not(None))
+             .group_by(QuizAttempt.version_id))
+    if people is not None:
+        spans = spans.where(QuizAttempt.person_id.in_(people.scalar_subquery()))
+    figures.coverage = {version_id: (count, first, last) for version_id, count, first, last in db.session.execute(spans)}
 
 
 def _question_figures(figures: VersionFigures, questions: list[Question], course_id: int,

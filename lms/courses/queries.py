@@ -8,6 +8,7 @@ from lms.courses.progress import in_current_cycle
 from lms.extensions import db
 from lms.guidance.models import GuidancePage
 from lms.people.models import Person
+from lms.reports.scope import teams_visible_to
 
 
 def live_courses() -> list[Course]:
@@ -52,11 +53,11 @@ def attempt_history(person_id: int, course: Course) -> list[QuizAttempt]:
 
 
 def may_see_attempts_of(user: Person, person: Person) -> bool:
-    """Officers see their own attempts; trainers and admins everyone's; supervisors their teams' officers'."""
+    """Officers see their own attempts; trainers and admins everyone's; supervisors (acting ones and area leads
+    too) those of the officers of the teams they may see."""
     if user.id == person.id or user.has_role("trainer", "admin"):
         return True
-    return (user.has_role("supervisor") and person.team_id is not None
-            and any(team.id == person.team_id for team in user.supervised_teams))
+    return person.team_id is not None and person.team_id in teams_visible_to(user)
 
 
 def get_attempt_for(user: Person, attempt_id: int, course: Course | None = None) -> QuizAttempt:

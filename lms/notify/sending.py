@@ -12,6 +12,7 @@ from email.utils import formataddr
 import sqlalchemy as sa
 from flask import current_app
 
+from lms.audit.services import record
 from lms.extensions import db
 from lms.notify.models import OutboxMessage
 from lms.timeutil import utcnow
@@ -51,13 +52,14 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
-def claim_next(now: datetime) -> Claimed | None:
+def claim_next(now: datetime, message_id: int | None = None) -> Claimed | None:
     """Claim the next due message for this run and commit the claim before anything is sent.
 
     One message at a time: a run that stalls on a slow server, or dies, holds one message, never a batch that
     every other sender would have to wait out. The claim is one conditional UPDATE: a row moves from pending to
     sending for exactly one run. On PostgreSQL the candidate row is locked with SKIP LOCKED so a second sender takes
     another instead of waiting; on SQLite the write transaction (BEGIN IMMEDIATE) already serialises the two.
+    With `message_id`, only that message (an admin's retry) is claimed, and only if it is due.
     """
     token = secrets.token_hex(8)
     stale = now - timedelta(minutes=current_app.config["MAIL_CLAIM_TIMEOUT_MINUTES"])
@@ -65,6 +67,8 @@ def claim_next(now: datetime) -> Claimed | None:
         sa.and_(OutboxMessage.status == "pending", OutboxMessage.due_at <= now),
         sa.and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < stale),
     )
+    if message_id is not None:
+        claimable = sa.and_(claimable, OutboxMessage.id == message_id)
     candidate = (sa.select(OutboxMessage.id).where(claimable).order_by(OutboxMessage.id).limit(1)
                  .with_for_update(skip_locked=True).scalar_subquery())
     db.session.execute(
@@ -97,11 +101,11 @@ def _connect() -> smtplib.SMTP:
     return smtp
 
 
-def send_due(now: datetime | None = None, limit: int = 200) -> SendReport:
+def send_due(now: datetime | None = None, limit: int = 200, message_id: int | None = None) -> SendReport:
     """Send the due messages over SMTP; a failure puts the message back for a retry and is reported.
 
     Each message is marked sent in its own transaction the moment the server accepts it, before anything else is
-    done: a run that dies after that point cannot send it again.
+    done: a run that dies after that point cannot send it again. With `message_id`, only that message is sent.
     """
     now = now or utcnow()
     report = SendReport()
@@ -109,7 +113,7 @@ def send_due(now: datetime | None = None, limit: int = 200) -> SendReport:
     smtp = None
     try:
         while report.sent + len(report.failed) < limit:
-            message = claim_next(now)
+            message = claim_next(now, message_id)
             if message is None:
                 break
             try:
@@ -133,6 +137,33 @@ def send_due(now: datetime | None = None, limit: int = 200) -> SendReport:
             except (OSError, smtplib.SMTPException):
                 pass
     return report
+
+
+def has_failed(message: OutboxMessage) -> bool:
+    """Tried, refused or unreachable, and waiting for the next try."""
+    return message.status == "pending" and bool(message.last_error)
+
+
+def retry(actor, message: OutboxMessage, now: datetime | None = None) -> None:
+    """Make a failed message due at once (audited); the caller commits, then sends it if a mail server is set up."""
+    message.due_at = now or utcnow()
+    record(actor, "outbox.retried", "outbox_message", message.id,
+           f"{actor.name} retried the email \"{message.subject}\" to {message.to_address}, which had failed "
+           f"{message.attempts} time{'' if message.attempts == 1 else 's'}")
+    db.session.flush()
+
+
+def status_summary() -> dict:
+    """When mail was last sent, and how many messages wait, have failed, and the latest failure (one query)."""
+    failed = sa.and_(OutboxMessage.status == "pending", OutboxMessage.last_error != "")
+    row = db.session.execute(sa.select(
+        sa.func.max(OutboxMessage.sent_at),
+        sa.func.count().filter(OutboxMessage.status != "sent"),
+        sa.func.count().filter(failed))).one()
+    latest = (db.session.scalar(sa.select(OutboxMessage).where(failed).order_by(OutboxMessage.id.desc()).limit(1))
+              if row[2] else None)
+    return {"last_sent_at": row[0], "waiting": row[1], "failed": row[2], "latest_failure": latest,
+            "mail_server": bool(current_app.config["MAIL_SERVER"])}
 
 
 def pending_count() -> int:

@@ -76,7 +76,18 @@ def admin_person(person_id: int):
         form.team_id.data = person.team_id or 0
         form.roles.data = sorted(person.roles)
         form.supervised_team_ids.data = [team.id for team in person.supervised_teams]
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if submitted and not form.roles.data and person.roles and request.form.get("confirmed") != "1":
+        return render_template(
+            "confirm.html", heading=f"Remove every role from {person.name}?", yes="Yes, remove every role",
+            consequences=[f"{person.name} holds the roles {', '.join(sorted(person.roles))} now. With none they lose "
+                          "every page those roles open and are left out of the training reports."],
+            warning="Usually a person keeps at least the officer role.",
+            action=url_for("people.admin_person", person_id=person.id),
+            fields=[("rank", form.rank.data), ("team_id", form.team_id.data)]
+            + [("supervised_team_ids", team_id) for team_id in form.supervised_team_ids.data],
+            back=url_for("people.admin_person", person_id=person.id))
+    if submitted:
         by_id = {team.id: team for team in teams}
         try:
             changes = update_person(
@@ -117,8 +128,20 @@ def _person_action(person_id: int, action) -> Response:
 @bp.post("/admin/people/<int:person_id>/active")
 @roles_required("admin")
 def admin_set_active(person_id: int):
-    """Deactivate or reactivate an account."""
+    """Deactivate (after a confirm step) or reactivate an account."""
     active = request.form.get("active") == "1"
+    # your own account is refused at once, below: no need to confirm what cannot happen
+    if not active and request.form.get("confirmed") != "1" and person_id != current_user.id:
+        person = db.get_or_404(Person, person_id)
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        return render_template(
+            "confirm.html", heading=f"Deactivate {person.name}?", yes="Yes, deactivate the account",
+            consequences=[f"{person.name} will no longer be able to sign in, and is signed out of every device now.",
+                          "Their training record and history are kept, and you can reactivate the account later."],
+            warning="They stop receiving reminders and drop out of the reports.",
+            action=url_for("people.admin_set_active", person_id=person.id), fields=[("active", "0")],
+            back=url_for("people.admin_person", person_id=person.id))
 
     def change(person: Person) -> str:
         set_active(current_user, person, active)

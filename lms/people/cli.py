@@ -55,9 +55,12 @@ def create_command(email, name, service_number, rank, roles, password):
                    "active people.")
 @click.option("--reactivate-listed", is_flag=True,
               help="Reactivate people in the file whom an earlier import deactivated (not those an admin did).")
+@click.option("--create-teams", is_flag=True,
+              help="Create the teams and areas the file names that the site does not have yet (without it, an "
+                   "import that would create one is refused, so a misspelt name cannot make a new area).")
 @click.option("--dry-run", is_flag=True, help="Check the file and report what would change, but save nothing.")
 def import_command(file: Path, deactivate_missing: bool, allow_mass_deactivation: bool, reactivate_listed: bool,
-                   dry_run: bool) -> None:
+                   create_teams: bool, dry_run: bool) -> None:
     """Import the HR roster (CSV, see docs/ROSTER.md). A file with any bad row imports nothing and exits 1."""
     try:
         text = decode_roster(file.read_bytes(), str(file))
@@ -83,6 +86,12 @@ def import_command(file: Path, deactivate_missing: bool, allow_mass_deactivation
                     f"{'has a deactivated account and stays' if one else 'have deactivated accounts and stay'} "
                     f"deactivated ({shown}); reactivate on the People page anyone who has returned.{hint}",
                     fg="yellow")
+    if warning := plan.new_teams_warning():
+        click.secho(warning, fg="yellow" if create_teams or dry_run else "red", err=not (create_teams or dry_run))
+        if not (create_teams or dry_run):
+            click.secho(f"Nothing was imported. If the teams are really new, import {file.name} again with "
+                        f"--create-teams.", fg="red", err=True)
+            raise SystemExit(1)
     if dry_run:
         click.secho(f"Dry run, nothing saved. The import would give: {plan.summary()}.", fg="green")
         return

@@ -74,3 +74,4 @@ class RosterConfirmForm(FlaskForm):
     """Confirms the import of the upload whose SHA-256 the preview showed."""
 
     sha256 = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
+    create_teams = BooleanField("Yes, create the new teams and areas listed above")

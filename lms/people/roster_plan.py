@@ -68,6 +68,8 @@ class RosterPlan:
     problems: list[Problem] = field(default_factory=list)
     teams: dict[TeamKey, TeamInfo] = field(default_factory=dict)
     new_teams: list[TeamKey] = field(default_factory=list)
+    #: the names of the areas those teams would create, as the file spells them
+    new_areas: list[str] = field(default_factory=list)
     #: (team id, its full name, old type, new type)
     team_types: list[tuple[int, str, str, str]] = field(default_factory=list)
     added: list[PersonChange] = field(default_factory=list)
@@ -99,6 +101,19 @@ class RosterPlan:
         if self.reactivate:
             parts.append(f"{len(self.reactivate)} reactivated")
         return ", ".join(parts)
+
+
+    def new_teams_warning(self) -> str:
+        """What creating teams would do, so a misspelt area ("Nowhere") is caught before it makes a new one; an
+        import that creates teams needs an explicit yes (--create-teams, or the box on the upload preview)."""
+        if not self.new_teams:
+            return ""
+        teams, areas = len(self.new_teams), len(self.new_areas)
+        shown = ", ".join(self.teams[key].full_name for key in self.new_teams[:10]) + (" and more" if teams > 10 else "")
+        where = (f", and {areas} new area{'' if areas == 1 else 's'} ({', '.join(self.new_areas[:10])})"
+                 if areas else "")
+        return (f"This file would create {teams} new team{'' if teams == 1 else 's'} ({shown}){where}. A misspelt "
+                f"team or area name does this: check the spelling against the teams the site has.")
 
 
 @dataclass
@@ -141,6 +156,8 @@ def _plan_teams(roster: Roster, plan: RosterPlan, areas: dict[str, str]) -> None
         key = row.team_key
         team = plan.teams.get(key)
         if team is None:
+            if key[0] not in areas:
+                plan.new_areas.append(row.area)
             area = areas.setdefault(key[0], row.area)
             plan.teams[key] = TeamInfo(None, area, row.team, types.get(key) or guess_team_type(row.team))
             plan.new_teams.append(key)

@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from lms.access import roles_required
+from lms.audit.wording import say_change
 from lms.extensions import db, read_transaction
 from lms.people import bp
 from lms.people.forms import ConfirmForm, RosterConfirmForm, RosterUploadForm
@@ -51,9 +52,9 @@ def _plan_upload(sha256: str) -> tuple[str, str, RosterPlan]:
     return file_name, content, plan
 
 
-def _preview_page(sha256: str, file_name: str, plan: RosterPlan) -> str:
+def _preview_page(sha256: str, file_name: str, plan: RosterPlan, confirm: RosterConfirmForm | None = None) -> str:
     return render_template("people/admin_roster_preview.html", plan=plan, file_name=file_name, sha256=sha256,
-                           confirm=RosterConfirmForm(sha256=sha256),
+                           confirm=confirm or RosterConfirmForm(sha256=sha256), say_change=say_change,
                            limit=current_app.config["ROSTER_MAX_DEACTIVATION_PERCENT"])
 
 
@@ -75,6 +76,9 @@ def admin_roster_apply(sha256: str):
     file_name, content, plan = _plan_upload(sha256)
     if plan.problems:
         return _preview_page(sha256, file_name, plan)  # the site changed since the preview: the page says how
+    if plan.new_teams and not confirm.create_teams.data:
+        confirm.create_teams.errors = ["Tick the box to create the new teams, or correct the file's spelling"]
+        return _preview_page(sha256, file_name, plan, confirm), 400
     try:
         roster_import = apply_plan(plan, actor=current_user, file_name=file_name, content=content)
         import_id = roster_import.id if roster_import else None

@@ -4,6 +4,7 @@ import logging
 import sqlalchemy as sa
 
 from lms.audit.services import diff, record
+from lms.audit.wording import person_changed_summary
 from lms.extensions import db
 from lms.people.devices import sign_out_everywhere
 from lms.people.models import ROLES, Person, RoleGrant, RosterDeactivation, Team
@@ -61,7 +62,7 @@ def update_person(actor: Person, person: Person, *, team: Team | None, roles: se
     db.session.flush()
     changes = diff(before, person_snapshot(person))
     if changes:
-        record(actor, "person.changed", "person", person.id, f"Changed {person.name}: {', '.join(changes)}", changes)
+        record(actor, "person.changed", "person", person.id, person_changed_summary(person.name, changes), changes)
     return changes
 
 

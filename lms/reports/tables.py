@@ -9,6 +9,7 @@ from datetime import date, datetime
 from lms import csvutil
 from lms.completion.rule import Status
 from lms.courses.models import Course
+from lms.people.models import RANKS
 from lms.reports.coverage import TargetCoverage
 from lms.reports.dataset import Dataset, Row, Tally, TeamTally, total_tally
 from lms.timeutil import format_date
@@ -73,7 +74,7 @@ PERSON_HEADER = ["Officer", "Service number", "Rank", "Team", "Area"]
 
 def _person_cells(row: Row) -> list:
     member = row.member
-    return [member.name, member.service_number, member.rank, member.team_name, member.area_name]
+    return [member.name, member.service_number, RANKS.get(member.rank, member.rank), member.team_name, member.area_name]
 
 
 def matrix_block(dataset: Dataset, rows: list[Row]) -> Block:

@@ -16,7 +16,7 @@ from lms.sessions.forms import CancelSessionForm, SessionForm, VenueForm
 from lms.sessions.models import TrainingSession, Venue
 from lms.sessions.rules import SessionRuleError, needs_go_decision, promotion_cutoff, register_opens_at
 from lms.sessions.viewhelpers import commit_change, get_session_or_404
-from lms.timeutil import from_london, to_london, utcnow
+from lms.timeutil import format_datetime, from_london, to_london, utcnow
 
 TRAINERS = ("trainer", "admin")
 
@@ -141,7 +141,18 @@ def cancel_session(session_id: int):
     """Cancel a session with a reason; everyone booked or waiting is told."""
     session = get_session_or_404(session_id)
     form = CancelSessionForm()
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if submitted and request.form.get("confirmed") != "1":
+        booked, waiting = queries.roster(session)
+        return render_template(
+            "confirm.html", heading=f"Cancel {session.course.title}, {format_datetime(session.starts_at)}?",
+            yes="Yes, cancel the session",
+            consequences=[f"{len(booked)} booked and {len(waiting)} waiting will be emailed this reason: "
+                          f"\u201c{form.reason.data.strip()}\u201d"],
+            warning="A cancelled session cannot be brought back.",
+            action=url_for("sessions.cancel_session", session_id=session.id), fields=[("reason", form.reason.data)],
+            back=url_for("sessions.cancel_session", session_id=session.id))
+    if submitted:
         try:
             told = scheduling.cancel_session(current_user, session, form.reason.data)
         except SessionRuleError as error:

@@ -4,13 +4,14 @@ from flask_login import current_user
 
 from lms.access import roles_required, signed_in
 from lms.extensions import db
-from lms.people.queries import areas
+from lms.people.queries import areas, teams_by_area
 from lms.sessions import bp, booking, queries
 from lms.sessions.forms import BookForm, MoveForm, SessionFilterForm
 from lms.sessions.feeds import create_feed, revoke_feeds
-from lms.sessions.rules import is_trainer, needs_go_decision, promotion_cutoff, supervised_team_ids
+from lms.sessions.rules import is_trainer, needs_go_decision, promotion_cutoff
 from lms.sessions.viewhelpers import commit_change, get_booking_for, get_person_for_booking, get_session_or_404
 from lms.timeutil import format_datetime, utcnow
+from lms.reports.scope import sees_whole_force, teams_visible_to
 
 
 @bp.get("/")
@@ -28,7 +29,7 @@ def index():
     mine = queries.live_bookings_by_session(current_user.id, [s.id for s in sessions])
     waiting = queries.waiting_counts([s.id for s in sessions])
     return render_template("sessions/index.html", form=form, sessions=sessions, mine=mine, waiting=waiting,
-                           now=utcnow())
+                           now=utcnow(), sees_teams=bool(teams_visible_to(current_user)))
 
 
 @bp.get("/<int:session_id>")
@@ -40,7 +41,8 @@ def detail(session_id: int):
     context = {"session": session, "own": own, "form": BookForm(), "now": utcnow(),
                "position": queries.waiting_position(own) if own and own.status == "waiting" else None,
                "cutoff": promotion_cutoff(session), "needs_decision": needs_go_decision(session, utcnow())}
-    team_ids = supervised_team_ids(current_user)
+    # trainers and admins find anyone by name below; a list of the whole force would help no one
+    team_ids = frozenset() if sees_whole_force(current_user) else teams_visible_to(current_user)
     if team_ids:
         context["team_members"] = [p for p in queries.team_members(team_ids) if p.id != current_user.id]
     if is_trainer(current_user):
@@ -174,9 +176,12 @@ def feed_revoke():
 
 
 @bp.get("/team")
-@roles_required("supervisor")
+@signed_in
 def team():
-    """For supervisors: who in my teams is booked or waiting, and who missed a session."""
-    team_ids = supervised_team_ids(current_user)
+    """For supervisors, acting supervisors and area leads: who in the teams they may see is booked or waiting, and
+    who missed a session."""
+    team_ids = teams_visible_to(current_user)
+    if not team_ids and not current_user.has_role("supervisor"):
+        abort(403)  # a supervisor of no team yet is told so on the page
     return render_template("sessions/team.html", bookings=queries.team_bookings(team_ids),
-                           no_shows=queries.team_no_shows(team_ids), teams=current_user.supervised_teams)
+                           no_shows=queries.team_no_shows(team_ids), teams=[t for t in teams_by_area() if t.id in team_ids])

@@ -8,6 +8,7 @@ from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions.models import Booking, TrainingSession
 from lms.timeutil import LONDON, to_london
+from lms.reports.scope import teams_visible_to
 
 
 class SessionRuleError(Exception):
@@ -18,20 +19,17 @@ def is_trainer(person: Person) -> bool:
     return person.has_role("trainer", "admin")
 
 
-def supervised_team_ids(person: Person) -> set[int]:
-    return {team.id for team in person.supervised_teams} if person.has_role("supervisor") else set()
-
-
 def may_see_join_link(person: Person, own_booking: Booking | None) -> bool:
     """The online join link is for people with a seat and for trainers: the page, its calendar file and the feed."""
     return is_trainer(person) or (own_booking is not None and own_booking.status == "booked")
 
 
 def may_book_for(actor: Person, person: Person) -> bool:
-    """Officers book themselves, supervisors the officers of their teams, trainers anyone."""
+    """Officers book themselves, supervisors (acting ones and area leads too) the officers of the teams they may
+    see, trainers anyone."""
     if actor.id == person.id or is_trainer(actor):
         return True
-    return person.team_id is not None and person.team_id in supervised_team_ids(actor)
+    return person.team_id is not None and person.team_id in teams_visible_to(actor)
 
 
 def in_audience(session: TrainingSession, person: Person) -> bool:

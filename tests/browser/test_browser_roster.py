@@ -79,6 +79,10 @@ def test_an_admin_uploads_checks_and_confirms_the_roster_on_a_phone(page_at, db,
     db.session.rollback()  # on SQLite the test's open transaction would hold the write lock
 
     page.get_by_role("button", name="Import the roster").click()
+    expect(page.get_by_role("alert")).to_contain_text("Tick the box to create the new teams")
+    check_page(page, javascript)
+    page.get_by_label("Yes, create the new teams and areas listed above").check()
+    page.get_by_role("button", name="Import the roster").click()
     expect(page.get_by_role("alert")).to_contain_text("Roster imported from roster.csv: 3 added")
     expect(page.get_by_text("3 people this import deactivated are still deactivated")).to_be_visible()
     check_page(page, javascript)
