@@ -61,6 +61,13 @@ def test_supervisor_course_has_four_modules_and_a_bank_of_thirty_questions(libra
     assert len(_current_questions(db, "supervisor-reviews")) == 30
 
 
+def test_shipped_courses_give_due_dates_a_force_can_adopt(library, db):
+    """No fixed date that has passed by the ship date (everyone would be overdue on release): days from joining."""
+    for course in db.session.scalars(sa.select(Course)):
+        assert all(date.fromisoformat(day) > SHIP_DATE for day in course.due_dates.values()), course.slug
+        assert course.due_within_days and course.due_within_days >= 30, course.slug
+
+
 def test_every_question_cites_a_guidance_page_that_exists(library, db):
     slugs = set(db.session.scalars(sa.select(GuidancePage.slug)))
     questions = _current_questions(db, "investigation-masterclass") + _current_questions(db, "supervisor-reviews")
