@@ -74,3 +74,31 @@ def test_every_question_cites_a_guidance_page_that_exists(library, db):
     for question in questions:
         assert question.cited_path.startswith("/guidance/"), question.text
         assert question.cited_path.removeprefix("/guidance/").split("#")[0] in slugs, question.text
+
+
+def test_masterclass_distractors_are_myths_officers_hold_not_giveaways(library, db):
+    """Issue 13 item 9: no 'Nothing ...' or 'sweep the patio' options nobody would pick."""
+    for question in _current_questions(db, "investigation-masterclass"):
+        for option in question.options:
+            assert not option.text.startswith("Nothing"), option.text
+            assert "sweep the patio" not in option.text and option.text != 'The single word "reviewed"', option.text
+
+
+def test_the_review_question_is_keyed_to_qualifying_cases_only(library, db):
+    """Issue 13 item 1: withdrawn support, out-of-court disposals and other charges are outside the police scheme."""
+    [question] = [q for q in _current_questions(db, "investigation-masterclass") if "Victims' Right to Review" in q.text]
+    keyed = {option.text for option in question.options if option.is_correct}
+    assert question.is_multiple and len(keyed) == 2
+    assert not any("withdrew" in text or "community resolution" in text or "charged" in text for text in keyed)
+
+
+def test_every_cited_page_says_what_the_question_relies_on(library, db):
+    """Issue 13 item 9: questions that cited pages saying nothing on the point now cite pages that do."""
+    pages = {page.slug: page.source for page in db.session.scalars(sa.select(GuidancePage))}
+    supported = {"right first time": "golden-hour", '"no comment"': "reasonable-lines-of-enquiry",
+                 "closing rationale": "outcome-types"}
+    for question in _current_questions(db, "investigation-masterclass"):
+        for phrase, slug in supported.items():
+            if phrase in question.text:
+                assert question.cited_path == f"/guidance/{slug}", question.text
+                assert phrase.strip('"').lower() in pages[slug].lower(), slug
