@@ -78,7 +78,7 @@ def test_every_question_cites_a_guidance_page_that_exists(library, db):
 
 def test_masterclass_distractors_are_myths_officers_hold_not_giveaways(library, db):
     """Issue 13 item 9: no 'Nothing ...' or 'sweep the patio' options nobody would pick."""
-    for question in _current_questions(db, "investigation-masterclass"):
+    for question in _current_questions(db, "investigation-masterclass") + _current_questions(db, "supervisor-reviews"):
         for option in question.options:
             assert not option.text.startswith("Nothing"), option.text
             assert "sweep the patio" not in option.text and option.text != 'The single word "reviewed"', option.text
