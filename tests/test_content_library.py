@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from lms.checklists.models import Checklist
 from lms.content.sync import sync_content
 from lms.courses.models import Course, Module, Question, QuizVersion
 from lms.guidance.models import GuidanceCategory, GuidancePage
@@ -102,3 +103,37 @@ def test_every_cited_page_says_what_the_question_relies_on(library, db):
             if phrase in question.text:
                 assert question.cited_path == f"/guidance/{slug}", question.text
                 assert phrase.strip('"').lower() in pages[slug].lower(), slug
+
+
+def _checklist(db, slug: str) -> Checklist:
+    return db.session.scalar(sa.select(Checklist).where(Checklist.slug == slug))
+
+
+def test_volume_crime_checklist_has_a_short_at_the_scene_part_in_the_right_order(library, db):
+    """Issue 13 item 11: twelve steps at most at a scene; the victim is told not to clean up on arrival, and
+    witnesses are kept apart before their first accounts."""
+    sections = {section["title"]: section["steps"] for section in _checklist(db, "volume-crime").sections}
+    assert list(sections) == ["At the scene", "Before you go off duty", "Investigator and review"]
+    scene = [step["html"] for step in sections["At the scene"]]
+    assert len(scene) <= 12
+    clean_up = next(i for i, text in enumerate(scene) if "not to clean up" in text)
+    apart = next(i for i, text in enumerate(scene) if "witnesses apart" in text)
+    accounts = next(i for i, text in enumerate(scene) if "first accounts" in text.lower())
+    assert clean_up <= 2 and apart < accounts
+    everything = " ".join(step["html"] for steps in sections.values() for step in steps)
+    for missing in ("Photograph injuries", "because of who they are", "bank cards", "one officer to the victim",
+                    "handover note", "without the victim's evidence", "charging route", "outcome rationale"):
+        assert missing in everything, missing
+
+
+def test_domestic_abuse_checklist_starts_with_video_and_covers_what_was_missing(library, db):
+    """Issue 13 item 12."""
+    sections = _checklist(db, "domestic-abuse-first-response").sections
+    steps = [step["html"] for section in sections for step in section["steps"]]
+    assert "body-worn video before you reach the door" in steps[0]
+    away = next(i for i, text in enumerate(steps) if "away from the suspect" in text)
+    assert away < next(i for i, text in enumerate(steps) if "risk assessment your force uses" in text)
+    text = " ".join(steps)
+    for missing in ("strangulation or choking, get medical advice", "Operation Encompass", "Protection Notice",
+                    "firearms", "safe way to contact", "MARAC", "clothing and phone", "coercive", "stalking"):
+        assert missing in text, missing
