@@ -137,3 +137,11 @@ def test_domestic_abuse_checklist_starts_with_video_and_covers_what_was_missing(
     for missing in ("strangulation or choking, get medical advice", "Operation Encompass", "Protection Notice",
                     "firearms", "safe way to contact", "MARAC", "clothing and phone", "coercive", "stalking"):
         assert missing in text, missing
+
+
+def test_every_guidance_page_lists_its_sources_with_links(library, db):
+    """Issue 13 item 15: the reader can see what each page was checked against."""
+    for page in db.session.scalars(sa.select(GuidancePage).where(GuidancePage.is_retired.is_(False))):
+        assert "Sources" in [text for _, _, text in page.toc], f"{page.slug} lists no sources"
+        foot = page.html.split('id="sources"', 1)[1]
+        assert 'href="https://' in foot, f"{page.slug}: no source links to its text"
