@@ -1,11 +1,13 @@
 """The demo force gets a training history, so the reports and the snapshot look like a real programme."""
 import time
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from lms.completion.load import learner_of, statuses
 from lms.content.sync import sync_content
-from lms.courses.models import ModuleRead, QuizAttempt
+from lms.courses.models import Course, ModuleRead, QuizAttempt
 from lms.demo import load as demo_load
 from lms.demo.force import SUPERVISOR
 from lms.people.models import Person
@@ -52,6 +54,20 @@ def test_the_demo_force_has_a_believable_training_history(runner, db, synced_con
     client.post("/login", data={"email": SUPERVISOR.email, "password": "masterclass"})
     overdue = client.get("/reports/overdue").get_data(as_text=True)
     assert "refresher due" in overdue  # someone in the team took the pilot two years ago
+
+
+def test_the_demo_sets_its_own_past_due_date_so_some_sergeants_are_overdue(runner, db):
+    """The shipped masterclass gives days from joining, so nobody in a demo loaded today would be overdue; the demo
+    sets the sergeants' date in the past itself."""
+    assert sync_content(CONTENT).ok
+    db.session.commit()
+    assert runner.invoke(args=["demo", "load", "--areas", "1"]).exit_code == 0
+    course = db.session.scalar(sa.select(Course).where(Course.slug == "investigation-masterclass"))
+    assert date.fromisoformat(course.due_dates["PS"]) < utcnow().date() and course.due_within_days is None
+    sergeants = [learner_of(person) for person in db.session.scalars(
+        sa.select(Person).where(Person.is_demo.is_(True), Person.rank.in_(["PS", "DS"])))]
+    found = statuses(sergeants, [course])
+    assert 0 < sum(status.code == "overdue" for status in found.values()) < len(sergeants) / 5
 
 
 def test_the_full_demo_with_the_forces_courses_loads_in_under_thirty_seconds(db):

@@ -107,3 +107,34 @@ def test_admin_sees_pages_due_for_review(client, make_person, login, synced_cont
     body = client.get("/guidance/reviews").get_data(as_text=True)
     assert "Keeping victims updated" in body and "Overdue" in body
     assert "The golden hour" not in body
+
+
+def _with_sources(tmp_path, sources: str):
+    tree = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, tree)
+    page_file = tree / "guidance/first-response/golden-hour.md"
+    page_file.write_text(page_file.read_text().replace("review_due: 2027-11-20\n",
+                                                       f"review_due: 2027-11-20\nsources:\n{sources}"))
+    return tree
+
+
+def test_a_pages_sources_are_shown_at_its_foot_as_links(client, make_person, login, db, tmp_path):
+    tree = _with_sources(tmp_path, '  - "[APP: Investigation process](https://www.college.police.uk/app/investigation/'
+                                   'investigation-process)"\n  - Core Investigative Doctrine (ACPO, 2005)\n')
+    assert sync_content(tree).ok
+    db.session.commit()
+    login(make_person())
+    body = client.get("/guidance/golden-hour").get_data(as_text=True)
+    assert 'id="sources"' in body and 'href="#sources"' in body  # a heading, and in the page's contents
+    assert 'href="https://www.college.police.uk/app/investigation/investigation-process"' in body
+    assert "Core Investigative Doctrine (ACPO, 2005)" in body
+    assert body.index("Fast-track actions") < body.index("Core Investigative Doctrine")
+
+
+def test_a_source_linking_anywhere_but_the_web_is_refused_and_the_page_not_loaded(db, tmp_path):
+    tree = _with_sources(tmp_path, '  - "[Our notes](/guidance/scene-preservation)"\n')
+    report = sync_content(tree)
+    [error] = [error for error in report.errors if error.path == "guidance/first-response/golden-hour.md"]
+    assert error.line == 8
+    assert "a source's link must be a web address starting https://" in error.message
+    assert db.session.scalar(sa.select(GuidancePage).where(GuidancePage.slug == "golden-hour")) is None

@@ -31,6 +31,10 @@ from lms.timeutil import from_london, to_london, utcnow
 
 #: the programme started this long ago; sergeants went first
 PROGRAMME_DAYS = 400
+#: the demo programme's own due dates, in days from today, for courses with a session: sergeants went first and
+#: their date has passed, so the reports show overdue people; the shipped content only gives days from joining,
+#: which would make nobody in a freshly loaded demo overdue
+DEMO_DUE_DAYS = {"PS": -30, "DS": -30, "default": 120}
 #: officers who took the pilot two years ago: their refresher is now due
 PILOT_SIZE = 12
 GROUP = 7  # officers per small-group session (capacity 8)
@@ -150,6 +154,10 @@ class History:
         return shares[-1][0]
 
     def _course(self, course: Course) -> None:
+        if course.requires("session"):
+            today = self.now.date()
+            course.due_dates = {key: (today + timedelta(days=days)).isoformat() for key, days in DEMO_DUE_DAYS.items()}
+            course.due_within_days = None
         states = self._states(course)
         if course == self.courses[0]:
             self._story(states)

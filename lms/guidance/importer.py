@@ -2,6 +2,7 @@
 import datetime as dt
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,8 @@ PAGE_FIELDS = {
     "review_due": Field(dt.date),
     "related": Field(list, required=False, default=[]),
     "category": Field(str, required=False),
+    #: where the page's facts come from: each a markdown link to a web address, or plain text
+    "sources": Field(list, required=False, default=[]),
 }
 CATEGORY_FIELDS = {"title": Field(str), "summary": Field(str, required=False, default=""),
                    "order": Field(int, required=False, default=100)}
@@ -131,7 +134,7 @@ class GuidanceImporter:
             raise ContentProblem(message, line)
         if not doc.body.strip():
             raise ContentProblem("the page has no text after the front matter", doc.body_line)
-        rendered = render_markdown(doc.body)
+        rendered = render_markdown(doc.body + sources_section(doc, meta["sources"]))
         digest = hashlib.sha256((category.slug + "\n" + text).encode()).hexdigest()
         return PageData(slug, category, meta, doc.body, rendered.html, [list(entry) for entry in rendered.toc],
                         rendered.text, digest, doc.body_line)
@@ -191,6 +194,21 @@ class GuidanceImporter:
         index_document("guidance", page.slug, title=page.title, url=f"/guidance/{page.slug}", body=data.text,
                        summary=page.summary, context=category.title)
         record(None, f"guidance.{kind}", "guidance", page.slug, f"Guidance '{page.title}': {summary}")
+
+
+SOURCE_LINK_RE = re.compile(r"\]\(([^)]*)\)")
+
+
+def sources_section(doc, sources: list[str]) -> str:
+    """The page's `sources` as a "Sources" section at its foot; each link must go to a web address."""
+    for source in sources:
+        for address in SOURCE_LINK_RE.findall(source):
+            if not address.startswith(("https://", "http://")):
+                raise ContentProblem(f"a source's link must be a web address starting https://, not '{address}'",
+                                     doc.key_lines.get("sources", 2))
+    if not sources:
+        return ""
+    return "\n\n## Sources\n\n" + "\n".join(f"- {source}" for source in sources) + "\n"
 
 
 def describe_change(page: GuidancePage, data: PageData) -> tuple[str, str]:
