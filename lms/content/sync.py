@@ -78,8 +78,9 @@ def registered_importers() -> list[Importer]:
     from lms.checklists.importer import ChecklistImporter
     from lms.courses.importer import CourseImporter
     from lms.guidance.importer import GuidanceImporter
+    from lms.search.glossary import GlossaryImporter
 
-    return [GuidanceImporter(), CourseImporter(), ChecklistImporter()]
+    return [GlossaryImporter(), GuidanceImporter(), CourseImporter(), ChecklistImporter()]
 
 
 def check_links(item: ParsedItem, targets: set[str]) -> list[ContentError]:
@@ -126,6 +127,10 @@ def sync_content(root: Path, importers: list[Importer] | None = None) -> SyncRep
         kind_report = report.kinds.setdefault(importer.kind, KindReport())
         kind_report.failed = sorted(path for path in failed_paths if _belongs(path, importer.kind))
         importer.apply(parsed[importer.kind], kind_report, failed_paths)
+    if any(kind.added or kind.changed or kind.removed for kind in report.kinds.values()):
+        from lms.search.vocabulary import rebuild_vocabulary
+
+        rebuild_vocabulary()
     return report
 
 
@@ -170,7 +175,8 @@ def live_slugs(model, failed_paths: set[str]) -> list[str]:
 
 
 def _belongs(path: str, kind: str) -> bool:
-    folder = {"guidance": "guidance/", "course": "courses/", "checklist": "checklists/"}.get(kind, kind + "/")
+    folder = {"guidance": "guidance/", "course": "courses/", "checklist": "checklists/",
+              "glossary": "glossary.md"}.get(kind, kind + "/")
     return path.startswith(folder)
 
 

@@ -15,6 +15,7 @@ from lms.content.render import callout_problems, internal_links, render_markdown
 from lms.content.sync import KindReport, ParsedItem, change_kind, live_slugs, read_text
 from lms.extensions import db
 from lms.guidance.models import GuidanceCategory, GuidancePage, GuidanceRevision
+from lms.search.glossary import glossary_digest, link_first_uses, read_glossary
 from lms.search.index import index_document, remove_document
 from lms.timeutil import utcnow
 
@@ -57,6 +58,7 @@ class PageData:
 
 class GuidanceImporter:
     kind = "guidance"
+    glossary: list = []
 
     def parse(self, root: Path) -> tuple[list[ParsedItem], list[ContentError]]:
         folder = root / "guidance"
@@ -64,6 +66,8 @@ class GuidanceImporter:
         if not folder.is_dir():
             return items, errors
         seen: dict[str, str] = {}
+        # The glossary's own errors are reported by its importer; pages link whatever entries are valid.
+        self.glossary = read_glossary(root)[0]
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(root).as_posix()
             if path.is_dir() or path.name.startswith("_") and path.name != "_category.yml" or path.name.startswith("."):
@@ -132,8 +136,9 @@ class GuidanceImporter:
         if not doc.body.strip():
             raise ContentProblem("the page has no text after the front matter", doc.body_line)
         rendered = render_markdown(doc.body)
-        digest = hashlib.sha256((category.slug + "\n" + text).encode()).hexdigest()
-        return PageData(slug, category, meta, doc.body, rendered.html, [list(entry) for entry in rendered.toc],
+        html = link_first_uses(rendered.html, self.glossary)
+        digest = hashlib.sha256((category.slug + "\n" + glossary_digest(self.glossary) + "\n" + text).encode()).hexdigest()
+        return PageData(slug, category, meta, doc.body, html, [list(entry) for entry in rendered.toc],
                         rendered.text, digest, doc.body_line)
 
     def kept_paths(self, failed_paths: set[str]) -> set[str]:
