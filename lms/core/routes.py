@@ -3,11 +3,13 @@ import logging
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_login import current_user
 
 from lms.access import public, signed_in
 from lms.core import bp
+from lms.core.home import home_page
 from lms.extensions import db
-from lms.guidance.queries import categories_with_pages
+from lms.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -15,8 +17,8 @@ log = logging.getLogger(__name__)
 @bp.get("/")
 @signed_in
 def home():
-    """Show the signed-in person where to go next."""
-    return render_template("core/home.html", categories=categories_with_pages())
+    """What is the signed-in person's first: their courses, bookings and offers, sessions and teams."""
+    return render_template("core/home.html", home=home_page(current_user, utcnow()))
 
 
 @bp.get("/healthz")
