@@ -66,8 +66,11 @@ def nearest_word(word: str) -> str | None:
                       sa.func.substr(SearchWord.word, 2, 1) == word[0]))
         .order_by(SearchWord.documents.desc()).limit(MAX_CANDIDATES)
     ).all()
-    best = None
+    best, letters = None, set(word)
     for candidate, documents in rows:
+        # Each edit adds or takes away at most two distinct letters: a cheap test that rules out most candidates.
+        if len(letters ^ set(candidate)) > 2 * limit:
+            continue
         distance = edit_distance(word, candidate, limit)
         if distance <= limit and (best is None or (distance, -documents) < best[0]):
             best = ((distance, -documents), candidate)
