@@ -4,7 +4,6 @@ import re
 import textwrap
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from lms.content.sync import sync_content
@@ -12,15 +11,7 @@ from lms.guidance.models import GuidancePage
 from lms.search.models import GlossaryTerm, SearchWord
 from lms.search.vocabulary import edit_distance
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
-
-
-@pytest.fixture
-def library(db):
-    report = sync_content(CONTENT)
-    db.session.commit()
-    assert report.ok, [str(error) for error in report.errors]
-    return report
+from tests.courses_support import library  # noqa: F401  (the force's own content, synced)
 
 
 def search(client, q):
