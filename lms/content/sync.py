@@ -10,7 +10,7 @@ from lms.content.errors import ContentError, ContentProblem
 from lms.extensions import db
 
 #: Site pages that exist whatever the content, so authors may link to them.
-SITE_PATHS = {"/", "/guidance/", "/courses/", "/sessions/", "/checklist/", "/search", "/reports/"}
+SITE_PATHS = {"/", "/guidance/", "/courses/", "/sessions/", "/checklist/", "/search", "/reports/", "/glossary"}
 
 
 @dataclass

@@ -58,6 +58,7 @@ class PageData:
 
 class GuidanceImporter:
     kind = "guidance"
+    #: the glossary's valid entries, read at the start of each parse, for linking first uses
     glossary: list = []
 
     def parse(self, root: Path) -> tuple[list[ParsedItem], list[ContentError]]:

@@ -171,13 +171,13 @@ class GlossaryImporter:
     def parse(self, root: Path) -> tuple[list[ParsedItem], list[ContentError]]:
         entries, errors = read_glossary(root)
         items = [ParsedItem(path=GLOSSARY_FILE, key=entry.slug, data=entry,
-                            links=internal_links(entry.definition_source, entry.line), provides={GLOSSARY_PATH})
+                            links=internal_links(entry.definition_source, entry.line))
                  for entry in entries]
         return items, errors
 
     def kept_paths(self, failed_paths: set[str]) -> set[str]:
-        # The glossary page exists whatever its entries; a broken entry keeps its last good version.
-        return {GLOSSARY_PATH}
+        # The glossary page is a site path whatever its entries (SITE_PATHS); its anchors are not checked.
+        return set()
 
     def apply(self, items: list[ParsedItem], report: KindReport, failed_paths: set[str]) -> None:
         stored = {term.slug: term for term in db.session.scalars(sa.select(GlossaryTerm))}
