@@ -154,6 +154,8 @@ def sentence_snippet(body: str, engine_snippet: str) -> Markup:
                          + r")(?!\w)", re.IGNORECASE)
     fallback = None
     for line in body.split("\n"):
+        if not pattern.search(line):
+            continue  # most blocks of a long page hold no match: skip them before splitting into sentences
         for sentence in SENTENCE_END_RE.split(line):
             if pattern.search(sentence):
                 if _is_prose(sentence):
@@ -167,7 +169,8 @@ def _trim(sentence: str, pattern: re.Pattern) -> str:
     words = sentence.split()
     if len(words) <= SNIPPET_WORDS:
         return sentence
-    first = next(index for index, word in enumerate(words) if pattern.search(word) or index == len(words) - 1)
+    match = pattern.search(sentence)
+    first = len(sentence[:match.start()].split()) if match else 0
     start = max(0, min(first - SNIPPET_WORDS // 3, len(words) - SNIPPET_WORDS))
     window = " ".join(words[start:start + SNIPPET_WORDS])
     return ("… " if start else "") + window + (" …" if start + SNIPPET_WORDS < len(words) else "")
