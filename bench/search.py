@@ -12,12 +12,16 @@ from pathlib import Path
 
 from config import Config
 from lms import create_app
+from lms.content.sync import sync_content
 from lms.extensions import db
+from lms.search.glossary import GlossaryImporter
 from lms.search.index import index_document
 from lms.search.query import search
 
 QUERIES = ["investigation", "golden hour", '"scene preservation"', "victim update code", "cctv overwritten",
-           "outcome 16 evidential difficulties", "bail conditions", "zebra crossing"]
+           "outcome 16 evidential difficulties", "bail conditions", "zebra crossing",
+           # forgiving: a misspelling (suggestion, then a second search) and an abbreviation (glossary expansion)
+           "dislcosure", "h2h", "golden huor"]
 
 
 def corpus_words() -> list[str]:
@@ -51,6 +55,8 @@ def main() -> None:
             body = " ".join(rng.choice(words) for _ in range(rng.randint(400, 1200)))
             index_document("guidance", f"page-{number}", title=" ".join(rng.sample(words, 5)).capitalize(),
                            url=f"/guidance/page-{number}", body=body, context="Bench")
+        # The glossary, for abbreviations; the sync also builds the vocabulary for spelling suggestions.
+        sync_content(Path(__file__).resolve().parent.parent / "content", [GlossaryImporter()])
         db.session.commit()
         print(f"database: {db.engine.dialect.name}; indexed {args.pages} pages in {time.perf_counter() - started:.1f} s")
         for query in QUERIES:

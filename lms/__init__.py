@@ -150,8 +150,10 @@ def register_content_importers(app: Flask) -> None:
     from lms.content.sync import register_importer
     from lms.courses.importer import CourseImporter
     from lms.guidance.importer import GuidanceImporter
+    from lms.search.glossary import GlossaryImporter
 
-    for importer in (GuidanceImporter(), CourseImporter(), ChecklistImporter()):
+    # The glossary first: guidance pages link the first use of each of its terms.
+    for importer in (GlossaryImporter(), GuidanceImporter(), CourseImporter(), ChecklistImporter()):
         register_importer(app, importer)
 
 

@@ -11,5 +11,5 @@ from lms.people.models import (Area, DeviceSession, LoginCounter, PasswordToken,
                                RecoveryCode, ResetRequest, RoleGrant, RosterDeactivation, RosterImport,
                                RosterUpload, Team)
 from lms.reports.models import Delegation, Nudge, ProgrammeTarget, area_leads  # noqa: F401
-from lms.search.models import SearchDocument  # noqa: F401
+from lms.search.models import GlossaryTerm, SearchDocument, SearchWord  # noqa: F401
 from lms.sessions.models import Attendance, Booking, CalendarFeed, TrainingSession, Venue  # noqa: F401

@@ -76,7 +76,7 @@ def render_markdown(source: str) -> Rendered:
             walk(token["children"])
 
     walk(converter.toc_tokens)
-    return Rendered(html=html, toc=toc, text=plain_text(html))
+    return Rendered(html=html, toc=toc, text=plain_text(html, blocks=True))
 
 
 def render_inline(source: str) -> str:
@@ -90,10 +90,18 @@ def render_inline(source: str) -> str:
 INLINE_TAG_RE = re.compile(r"</?(?:a|abbr|code|del|em|i|mark|s|span|strong|sub|sup)\b[^>]*>")
 
 
-def plain_text(html: str) -> str:
-    """Words without markup: inline tags vanish (no stray space before a full stop), blocks become spaces."""
-    text = re.sub(r"<[^>]+>", " ", INLINE_TAG_RE.sub("", html))
-    return re.sub(r"\s+", " ", unescape(text)).strip()
+#: Marks a block boundary while whitespace is folded (a private-use character: never in authored text).
+BLOCK_MARK = "\ue000"
+
+
+def plain_text(html: str, *, blocks: bool = False) -> str:
+    """Words without markup: inline tags vanish (no stray space before a full stop), blocks become spaces, or
+    with `blocks` line breaks, so search can show the sentence around a match rather than a run-in heading."""
+    text = re.sub(r"<[^>]+>", BLOCK_MARK if blocks else " ", INLINE_TAG_RE.sub("", html))
+    text = re.sub(r"\s+", " ", unescape(text))
+    if not blocks:
+        return text.strip()
+    return "\n".join(line.strip() for line in text.split(BLOCK_MARK) if line.strip())
 
 
 def internal_links(source: str, first_line: int = 1) -> list[tuple[int, str]]:

@@ -11,7 +11,7 @@ from lms.content.importing import Importer, KindReport, ParsedItem
 from lms.extensions import db
 
 #: Site pages that exist whatever the content, so authors may link to them.
-SITE_PATHS = {"/", "/guidance/", "/courses/", "/sessions/", "/checklist/", "/search", "/reports/"}
+SITE_PATHS = {"/", "/guidance/", "/courses/", "/sessions/", "/checklist/", "/search", "/reports/", "/glossary"}
 
 
 @dataclass
@@ -77,6 +77,10 @@ def sync_content(root: Path, importers: list[Importer] | None = None) -> SyncRep
         kind_report = report.kinds.setdefault(importer.kind, KindReport())
         kind_report.failed = sorted(path for path in failed_paths if _belongs(path, importer.kind))
         importer.apply(parsed[importer.kind], kind_report, failed_paths)
+    if any(kind.added or kind.changed or kind.removed for kind in report.kinds.values()):
+        from lms.search.vocabulary import rebuild_vocabulary
+
+        rebuild_vocabulary()
     return report
 
 
@@ -114,5 +118,6 @@ def wait_for_other_syncs() -> None:
 
 
 def _belongs(path: str, kind: str) -> bool:
-    folder = {"guidance": "guidance/", "course": "courses/", "checklist": "checklists/"}.get(kind, kind + "/")
+    folder = {"guidance": "guidance/", "course": "courses/", "checklist": "checklists/",
+              "glossary": "glossary.md"}.get(kind, kind + "/")
     return path.startswith(folder)

@@ -8,10 +8,11 @@ from flask_login import current_user
 from lms.access import public, signed_in
 from lms.content.cache import cached, fragment
 from lms.core import bp
+from lms.core.home import home_page
 from lms.core.models import beat
 from lms.extensions import db, write_intent
 from lms.guidance.queries import categories_with_pages
-from lms.reports.scope import teams_visible_to
+from lms.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +20,9 @@ log = logging.getLogger(__name__)
 @bp.get("/")
 @signed_in
 def home():
-    """Show the signed-in person where to go next."""
+    """What is the signed-in person's first: their courses, bookings and offers, sessions and teams; then the topics."""
     topics = cached(("core.topics",), lambda: fragment("core/_topics.html", categories=categories_with_pages()))
-    return render_template("core/home.html", topics=topics, sees_teams=bool(teams_visible_to(current_user)))
+    return render_template("core/home.html", home=home_page(current_user, utcnow()), topics=topics)
 
 
 @bp.get("/healthz")

@@ -16,6 +16,7 @@ from lms.content.importing import KindReport, ParsedItem, change_kind, live_slug
 from lms.content.render import callout_problems, internal_links, render_markdown
 from lms.extensions import db
 from lms.guidance.models import GuidanceCategory, GuidancePage, GuidanceRevision
+from lms.search.glossary import glossary_digest, link_first_uses, read_glossary
 from lms.search.index import index_document, remove_document
 from lms.timeutil import utcnow
 
@@ -60,6 +61,8 @@ class PageData:
 
 class GuidanceImporter:
     kind = "guidance"
+    #: the glossary's valid entries, read at the start of each parse, for linking first uses
+    glossary: list = []
 
     def parse(self, root: Path) -> tuple[list[ParsedItem], list[ContentError]]:
         folder = root / "guidance"
@@ -67,6 +70,8 @@ class GuidanceImporter:
         if not folder.is_dir():
             return items, errors
         seen: dict[str, str] = {}
+        # The glossary's own errors are reported by its importer; pages link whatever entries are valid.
+        self.glossary = read_glossary(root)[0]
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(root).as_posix()
             if path.is_dir() or path.name.startswith("_") and path.name != "_category.yml" or path.name.startswith("."):
@@ -135,8 +140,9 @@ class GuidanceImporter:
         if not doc.body.strip():
             raise ContentProblem("the page has no text after the front matter", doc.body_line)
         rendered = render_markdown(doc.body + sources_section(doc, meta["sources"]))
-        digest = hashlib.sha256((category.slug + "\n" + text).encode()).hexdigest()
-        return PageData(slug, category, meta, doc.body, rendered.html, [list(entry) for entry in rendered.toc],
+        html = link_first_uses(rendered.html, self.glossary)
+        digest = hashlib.sha256("\n".join((category.slug, glossary_digest(self.glossary), text)).encode()).hexdigest()
+        return PageData(slug, category, meta, doc.body, html, [list(entry) for entry in rendered.toc],
                         rendered.text, digest, doc.body_line)
 
     def kept_paths(self, failed_paths: set[str]) -> set[str]:

@@ -1,9 +1,12 @@
-"""The search page."""
+"""The search page and the glossary."""
+import sqlalchemy as sa
 from flask import current_app, render_template, request
 
 from lms.access import signed_in
+from lms.extensions import db
 from lms.inputs import db_int
 from lms.search import bp
+from lms.search.models import GlossaryTerm
 from lms.search.query import search as run_search
 
 
@@ -17,3 +20,11 @@ def search():
     results = run_search(query, limit=per_page, offset=(page - 1) * per_page) if query else None
     pages = -(-results.total // per_page) if results else 0
     return render_template("search/results.html", query=query, results=results, page=page, pages=pages)
+
+
+@bp.get("/glossary")
+@signed_in
+def glossary():
+    """Police abbreviations and terms, A to Z, each with an anchor that guidance pages link to."""
+    terms = db.session.scalars(sa.select(GlossaryTerm).order_by(sa.func.lower(GlossaryTerm.term))).all()
+    return render_template("search/glossary.html", terms=terms)
