@@ -9,7 +9,7 @@ from lms.people.queries import areas
 from lms.sessions import bp, booking, queries
 from lms.sessions.forms import BookForm, MoveForm, SessionFilterForm
 from lms.sessions.models import CalendarFeed
-from lms.sessions.rules import is_trainer, needs_go_decision, promotion_cutoff, supervised_team_ids
+from lms.sessions.rules import cancel_refusal, is_trainer, needs_go_decision, promotion_cutoff, supervised_team_ids
 from lms.sessions.viewhelpers import commit_change, get_booking_for, get_person_for_booking, get_session_or_404
 from lms.timeutil import format_datetime, utcnow
 
@@ -38,7 +38,10 @@ def detail(session_id: int):
     """One session: its details and the person's booking; supervisors book their team, trainers see the roster."""
     session = get_session_or_404(session_id)
     own = queries.live_bookings_by_session(current_user.id, [session.id]).get(session.id)
-    context = {"session": session, "own": own, "form": BookForm(), "now": utcnow(),
+    now = utcnow()
+    mark = booking.register_mark(own) if own else None
+    context = {"session": session, "own": own, "form": BookForm(), "now": now, "own_mark": mark,
+               "may_cancel": own is not None and cancel_refusal(current_user, own, now, mark) is None,
                "position": queries.waiting_position(own) if own and own.status == "waiting" else None,
                "cutoff": promotion_cutoff(session), "needs_decision": needs_go_decision(session, utcnow())}
     team_ids = supervised_team_ids(current_user)
@@ -96,7 +99,12 @@ def cancel(booking_id: int):
                                position=queries.waiting_position(found) if found.status == "waiting" else None)
     if not form.validate_on_submit():
         abort(400)
-    commit_change(lambda: booking.cancel(current_user, found), "The booking is cancelled.")
+    yours = found.person_id == current_user.id
+    if found.status == "waiting":
+        said = "You have left the waiting list." if yours else f"{found.person.name} is off the waiting list."
+    else:
+        said = "The booking is cancelled."
+    commit_change(lambda: booking.cancel(current_user, found), said)
     return redirect(back_url)
 
 
@@ -136,10 +144,8 @@ def move(booking_id: int):
 def mine():
     """My sessions: what I am booked on or waiting for, what I attended, and my calendar feed."""
     upcoming, past = queries.sessions_with_person(current_user)
-    attendance = queries.attendance_by_session(current_user.id, [b.session_id for b in past])
     feed = queries.live_feed(current_user.id)
-    return render_template("sessions/mine.html", upcoming=upcoming, past=past, attendance=attendance, feed=feed,
-                           form=BookForm(), now=utcnow())
+    return render_template("sessions/mine.html", upcoming=upcoming, past=past, feed=feed, form=BookForm())
 
 
 @bp.post("/mine/calendar-feed")

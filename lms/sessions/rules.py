@@ -7,7 +7,7 @@ from flask import current_app
 from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions.models import TrainingSession
-from lms.timeutil import LONDON, to_london
+from lms.timeutil import LONDON, format_datetime, to_london
 
 
 class SessionRuleError(Exception):
@@ -37,6 +37,23 @@ def in_audience(session: TrainingSession, person: Person) -> bool:
         return False
     return (person.team_id in {team.id for team in session.audience_teams}
             or person.team.area_id in {area.id for area in session.audience_areas})
+
+
+def cancel_refusal(actor: Person, booking, now: datetime, mark: str | None) -> str | None:
+    """Why `actor` may not cancel `booking` now, or None. Someone on the register keeps their booking, so that no
+    page can say both "attended" and "cancelled"; once the session has started only a trainer may cancel."""
+    session = booking.session
+    if mark is not None:
+        who = "You are" if actor.id == booking.person_id else f"{booking.person.name} is"
+        fix = " Change the register instead." if is_trainer(actor) else ""
+        return f"{who} marked {mark} on the register, so the booking can no longer be cancelled.{fix}"
+    if is_trainer(actor):
+        return None
+    if now >= session.starts_at:
+        return "This session has started, so the booking can no longer be cancelled. Tell the trainer instead."
+    if now > session.deadline:
+        return f"Cancelling closed at {format_datetime(session.deadline)}. Ask the trainer if you cannot come."
+    return None
 
 
 def promotion_cutoff(session: TrainingSession) -> datetime:
