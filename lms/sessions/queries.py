@@ -325,7 +325,8 @@ def other_sessions_of_course(session: TrainingSession, now: datetime | None = No
         sa.select(TrainingSession).where(TrainingSession.course_id == session.course_id,
                                          TrainingSession.id != session.id, TrainingSession.is_cancelled.is_(False),
                                          TrainingSession.starts_at > (now or utcnow()))
-        .options(so.joinedload(TrainingSession.venue)).order_by(TrainingSession.starts_at).limit(50)))
+        .options(so.joinedload(TrainingSession.venue).joinedload(Venue.area))
+        .order_by(TrainingSession.starts_at, TrainingSession.id).limit(50)))
 
 
 def find_people(query: str, limit: int = 20) -> list[Person]:

@@ -49,10 +49,7 @@ def detail(session_id: int):
         context["team_members"] = [p for p in queries.team_members(team_ids) if p.id != current_user.id]
     if is_trainer(current_user):
         context["booked"], context["waiting"] = queries.roster(session)
-        context["move_form"] = MoveForm()
-        context["move_form"].target_id.choices = [(s.id, f"{format_datetime(s.starts_at)}, "
-                                                          f"{s.venue.name if s.venue else 'online'}")
-                                                  for s in queries.other_sessions_of_course(session)]
+        context["move_choices"] = [(s.id, _move_label(s)) for s in queries.other_sessions_of_course(session)]
         query = request.args.get("q", "").strip()[:100]
         context["query"] = query
         context["found"] = queries.find_people(query)
@@ -121,22 +118,38 @@ def take_seat(booking_id: int):
     return redirect(url_for("sessions.detail", session_id=found.session_id))
 
 
-@bp.post("/bookings/<int:booking_id>/move")
+def _move_label(session) -> str:
+    """How a session is named in a "Move to" list: when, where, which area and how many seats are left."""
+    area = session.venue.area.name if session.venue and session.venue.area else "no area"
+    seats = (f"{session.seats_left} seat{'' if session.seats_left == 1 else 's'} left" if session.seats_left
+             else "full: waiting list")
+    place = session.venue.name if session.venue else "online"
+    return f"{format_datetime(session.starts_at)}, {place} ({area}), {seats}"
+
+
+@bp.route("/bookings/<int:booking_id>/move", methods=["GET", "POST"])
 @roles_required("trainer", "admin")
 def move(booking_id: int):
-    """Move someone to another session of the same course."""
+    """Ask, then move someone to a session of the same course still to come; they are emailed about both."""
     found = get_booking_for(current_user, booking_id)
-    session_id = found.session_id
-    form = MoveForm()
-    form.target_id.choices = [(s.id, "") for s in queries.other_sessions_of_course(found.session)]
-    if not form.validate_on_submit():
+    back_url = url_for("sessions.detail", session_id=found.session_id) + "#roster"
+    form = MoveForm(request.values, meta={"csrf": False} if request.method == "GET" else {})
+    targets = {s.id: s for s in queries.other_sessions_of_course(found.session)}
+    form.target_id.choices = [(session_id, "") for session_id in targets]
+    if not found.is_live:
+        flash("That booking has already been cancelled.", "error")
+        return redirect(back_url)
+    if not form.validate():
         flash("Choose a session to move them to.", "error")
-        return redirect(url_for("sessions.detail", session_id=session_id))
-    target = get_session_or_404(form.target_id.data)
+        return redirect(back_url)
+    target = targets[form.target_id.data]
+    if request.method == "GET":
+        return render_template("sessions/move_booking.html", booking=found, session=target, form=MoveForm(),
+                               target_label=_move_label(target), back_url=back_url)
     commit_change(lambda: booking.move(current_user, found, target),
                   lambda moved: f"{moved.person.name} moved to {format_datetime(target.starts_at)} "
-                                f"({'booked' if moved.status == 'booked' else 'waiting list'}).")
-    return redirect(url_for("sessions.detail", session_id=session_id))
+                                f"({'booked' if moved.status == 'booked' else 'waiting list'}). We have emailed them.")
+    return redirect(back_url)
 
 
 @bp.get("/mine")
