@@ -92,8 +92,8 @@ def bookable_sessions(person: Person, filters: SessionFilters, now: datetime | N
                               session_audience_teams.c.team_id == team.id),
             sa.exists().where(session_audience_areas.c.session_id == TrainingSession.id,
                               session_audience_areas.c.area_id == team.area_id)))
-    if filters.area_id:
-        stmt = stmt.where(Venue.area_id == filters.area_id)
+    if filters.area_id:  # a session held online is as near to one area as to any other
+        stmt = stmt.where(sa.or_(Venue.area_id == filters.area_id, TrainingSession.venue_id.is_(None)))
     if filters.course_id:
         stmt = stmt.where(TrainingSession.course_id == filters.course_id)
     if filters.on_or_after:
@@ -284,7 +284,7 @@ def team_bookings(team_ids, now: datetime | None = None) -> list[Booking]:
     return list(db.session.scalars(
         sa.select(Booking).join(Booking.session).join(Booking.person)
         .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
-                 so.contains_eager(Booking.person).joinedload(Person.team))
+                 so.contains_eager(Booking.person).joinedload(Person.team).joinedload(Team.area))
         .where(Person.team_id.in_(team_ids), Booking.status.in_(LIVE_STATUSES),
                TrainingSession.ends_at > (now or utcnow()))
         .order_by(TrainingSession.starts_at, Person.family_name).limit(500)))
@@ -299,7 +299,7 @@ def team_no_shows(team_ids, days: int = 180) -> list[Attendance]:
     return list(db.session.scalars(
         sa.select(Attendance).join(Attendance.session).join(Attendance.person)
         .options(so.contains_eager(Attendance.session).joinedload(TrainingSession.course),
-                 so.contains_eager(Attendance.person).joinedload(Person.team))
+                 so.contains_eager(Attendance.person).joinedload(Person.team).joinedload(Team.area))
         .where(Person.team_id.in_(team_ids), Attendance.status.in_(("absent", "excused")),
                TrainingSession.starts_at > since)
         .order_by(TrainingSession.starts_at.desc(), Person.family_name).limit(500)))

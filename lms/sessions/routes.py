@@ -18,8 +18,12 @@ from lms.timeutil import format_datetime, utcnow
 @signed_in
 def index():
     """List the upcoming sessions this officer may book, with seats left, filtered by area, course and date."""
-    form = SessionFilterForm(request.args)
-    form.area.choices = [(0, "Any area")] + [(area.id, area.name) for area in areas()]
+    args = request.args.copy()
+    own_area = current_user.team.area_id if current_user.team else None
+    if "area" not in args and own_area:
+        args["area"] = str(own_area)  # opens on the officer's own area; "All areas" is a link away
+    form = SessionFilterForm(args)
+    form.area.choices = [(0, "All areas")] + [(area.id, area.name) for area in areas()]
     courses = queries.courses_with_sessions()
     form.course.choices = [(0, "Any course")] + [(course.id, course.title) for course in courses]
     form.validate()
@@ -28,8 +32,10 @@ def index():
     sessions = queries.bookable_sessions(current_user, filters)
     mine = queries.live_bookings_by_session(current_user.id, [s.id for s in sessions])
     waiting = queries.waiting_counts([s.id for s in sessions])
+    area_name = dict(form.area.choices).get(filters.area_id) if filters.area_id else None
     return render_template("sessions/index.html", form=form, sessions=sessions, mine=mine, waiting=waiting,
-                           now=utcnow())
+                           now=utcnow(), area_name=area_name,
+                           everywhere=url_for("sessions.index", **{**request.args.to_dict(), "area": 0}))
 
 
 @bp.get("/<int:session_id>")
@@ -158,7 +164,11 @@ def mine():
     """My sessions: what I am booked on or waiting for, what I attended, and my calendar feed."""
     upcoming, past = queries.sessions_with_person(current_user)
     feed = queries.live_feed(current_user.id)
-    return render_template("sessions/mine.html", upcoming=upcoming, past=past, feed=feed, form=BookForm())
+    feed_url = url_for("sessions.feed", token=feed.token, _external=True) if feed else None
+    # webcal: is the same address; phones and desktop calendars open it as a subscription in one tap
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1] if feed_url else None
+    return render_template("sessions/mine.html", upcoming=upcoming, past=past, feed_url=feed_url,
+                           webcal_url=webcal_url, form=BookForm())
 
 
 @bp.post("/mine/calendar-feed")
