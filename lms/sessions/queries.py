@@ -158,10 +158,13 @@ def live_bookings_by_session(person_id: int, session_ids) -> dict[int, Booking]:
     return {booking.session_id: booking for booking in bookings}
 
 
-def trainer_sessions(*, upcoming: bool, now: datetime | None = None, limit: int = 100) -> list[TrainingSession]:
-    """Sessions for the trainers' list: upcoming soonest first, or past latest first."""
+def trainer_sessions(*, upcoming: bool, now: datetime | None = None, limit: int = 100, offset: int = 0,
+                     trainer_id: int | None = None) -> list[TrainingSession]:
+    """Sessions for the trainers' list, all or one trainer's: upcoming soonest first, or past latest first."""
     now = now or utcnow()
-    stmt = sa.select(TrainingSession).options(*_session_options()).limit(limit)
+    stmt = sa.select(TrainingSession).options(*_session_options()).limit(limit).offset(offset)
+    if trainer_id is not None:
+        stmt = stmt.where(TrainingSession.trainers.any(Person.id == trainer_id))
     if upcoming:
         stmt = stmt.where(TrainingSession.ends_at > now).order_by(TrainingSession.starts_at, TrainingSession.id)
     else:

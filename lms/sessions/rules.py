@@ -62,8 +62,10 @@ def promotion_cutoff(session: TrainingSession) -> datetime:
 
 
 def needs_go_decision(session: TrainingSession, now: datetime) -> bool:
-    """Below its minimum numbers, not yet decided, and still to come."""
-    return (not session.is_cancelled and not session.is_go_confirmed and now < session.starts_at
+    """Below its minimum numbers, not yet decided, still to come, and close enough to its booking deadline
+    (SESSION_MINIMUM_CHECK_DAYS) that people have had their chance to book: a session just scheduled is empty."""
+    flag_from = session.deadline - timedelta(days=current_app.config["SESSION_MINIMUM_CHECK_DAYS"])
+    return (not session.is_cancelled and not session.is_go_confirmed and flag_from <= now < session.starts_at
             and session.seats_taken < session.min_attendees)
 
 
