@@ -34,9 +34,12 @@
     if (!fresh.getElementById(rowId)) {
       throw new Error("row not found");
     }
+    const top = document.getElementById(rowId).getBoundingClientRect().top;
     showBanners(fresh);
     replaceFrom(fresh, "register-count");
     const row = replaceFrom(fresh, rowId);
+    // The message banner above pushes the list down: scroll by as much, so the row stays under the finger.
+    window.scrollBy(0, row.getBoundingClientRect().top - top);
     const again = button && row.querySelector(`button[name="${button.name}"][value="${button.value}"]`);
     if (again) {
       again.focus({preventScroll: true});
