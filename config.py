@@ -131,6 +131,9 @@ class Config:
     #: until this many hours before the start a freed seat goes to the first person waiting; after it, the seat is
     #: offered to everyone waiting and the first to accept it gets it
     SESSION_PROMOTION_CUTOFF_HOURS = _int("SESSION_PROMOTION_CUTOFF_HOURS", 24)
+    #: a session below its minimum numbers is flagged to its trainers from this many days before its booking
+    #: deadline, not the moment it is scheduled (when nobody has had the chance to book)
+    SESSION_MINIMUM_CHECK_DAYS = _int("SESSION_MINIMUM_CHECK_DAYS", 7)
     #: the register can be changed by trainers for this many days after the session; after that only by an admin
     REGISTER_LOCK_DAYS = _int("REGISTER_LOCK_DAYS", 7)
     #: self check-in is open from this many minutes before the start until this many after it

@@ -10,11 +10,12 @@ from lms.content.sync import sync_content
 from lms.courses.models import Course, ModuleRead, QuizAttempt
 from lms.demo import load as demo_load
 from lms.demo.force import SUPERVISOR
+from lms.demo.holidays import bank_holidays, is_working_day
 from lms.people.models import Person
 from lms.reports.models import Delegation, ProgrammeTarget, area_leads
 from lms.reports.scope import teams_visible_to
 from lms.sessions.models import Attendance, Booking, TrainingSession
-from lms.timeutil import today_london, utcnow
+from lms.timeutil import to_london, today_london, utcnow
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 
@@ -46,6 +47,8 @@ def test_the_demo_force_has_a_believable_training_history(runner, db, synced_con
     future = count(db, Booking, Booking.session_id.in_(sa.select(TrainingSession.id)
                                                          .where(TrainingSession.starts_at > now)))
     assert future >= 1
+    days = {to_london(at).date() for at in db.session.scalars(sa.select(TrainingSession.starts_at))}
+    assert days and all(is_working_day(day) for day in days)  # never at a weekend or on a bank holiday
     assert count(db, ProgrammeTarget) >= 2 and count(db, area_leads) == 1
     sergeant = db.session.scalar(sa.select(Person).where(Person.email == SUPERVISOR.email))
     [delegation] = db.session.scalars(sa.select(Delegation)).all()
@@ -81,3 +84,14 @@ def test_the_full_demo_with_the_forces_courses_loads_in_under_thirty_seconds(db)
     assert "Training history:" in lines[-1]
     assert count(db, QuizAttempt) > 1000
     assert elapsed < 30, f"took {elapsed:.1f} s"
+
+
+def test_bank_holidays_match_the_published_england_and_wales_lists():
+    published = {  # gov.uk/bank-holidays, substitute days included
+        2022: "01-03 04-15 04-18 05-02 06-02 06-03 08-29 09-19 12-26 12-27",
+        2025: "01-01 04-18 04-21 05-05 05-26 08-25 12-25 12-26",
+        2026: "01-01 04-03 04-06 05-04 05-25 08-31 12-25 12-28",
+        2027: "01-01 03-26 03-29 05-03 05-31 08-30 12-27 12-28",
+    }
+    for year, days in published.items():
+        assert sorted(f"{day:%m-%d}" for day in bank_holidays(year)) == days.split(), year

@@ -21,6 +21,7 @@ from lms.courses.queries import live_courses
 from lms.courses.scoring import question_credit, score_percent
 from lms.demo.context import DemoContext
 from lms.demo.force import ADMIN, SUPERVISOR, TRAINER, TRAINING_TEAM
+from lms.demo.holidays import is_working_day
 from lms.demo.names import LOCAL_POLICING_AREAS
 from lms.extensions import db
 from lms.people.models import CONSTABLE_RANKS, SERGEANT_RANKS, Area, Person, RoleGrant, Team
@@ -298,7 +299,7 @@ class History:
     def _session(self, course: Course, starts: datetime, area_id: int, seats: int) -> TrainingSession:
         venue = self.venues.get(area_id) or self.rng.choice(list(self.venues.values()))
         day = to_london(starts).date()
-        while day.weekday() >= 5:
+        while not is_working_day(day):  # no sessions at weekends or on bank holidays
             day -= timedelta(days=1)
         starts_at = from_london(day, time(9, 30) if self.rng.random() < 0.6 else time(14, 0))
         session = TrainingSession(course_id=course.id, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3),

@@ -12,8 +12,8 @@ from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions import notices
 from lms.sessions.models import LIVE_STATUSES, Attendance, Booking, TrainingSession
-from lms.sessions.rules import (SessionRuleError, in_audience, is_trainer, lock_rows, may_book_for,
-                                promotion_cutoff)
+from lms.sessions.rules import (SessionRuleError, cancel_refusal, in_audience, is_trainer, lock_rows,
+                                may_book_for, promotion_cutoff)
 from lms.timeutil import format_date, format_datetime, utcnow
 
 log = logging.getLogger(__name__)
@@ -68,15 +68,19 @@ def _is_over(booking: Booking, now: datetime) -> bool:
     return now >= (session.ends_at if booking.status == "booked" else session.starts_at)
 
 
+def register_mark(booking: Booking) -> str | None:
+    """How the register marks the booking's person on its session (attended, absent, excused), or None."""
+    return db.session.scalar(sa.select(Attendance.status).where(
+        Attendance.session_id == booking.session_id, Attendance.person_id == booking.person_id))
+
+
 def _attended(booking: Booking) -> bool:
     """Whether the person attended the booked session in their current cycle of the course: one attended before a
     refresher or reset leaves them free to book again."""
     started = cycle_start(booking.person_id, booking.course_id)
     if started is not None and booking.session.starts_at < started:
         return False
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Attendance).where(
-        Attendance.session_id == booking.session_id, Attendance.person_id == booking.person_id,
-        Attendance.status == "attended")) > 0
+    return register_mark(booking) == "attended"
 
 
 def _supersede(actor: Person, finished: Booking, now: datetime) -> None:
@@ -123,7 +127,8 @@ def check_bookable(actor: Person, session: TrainingSession, person: Person, now:
         state = "a place on" if existing.status == "booked" else "a place on the waiting list for"
         raise SessionRuleError(f"{who} {state} the session on {format_datetime(existing.session.starts_at)} "
                                "for this course. Cancel that booking first.")
-    if existing is not None and existing.status == "booked" and not is_trainer(actor) and _attended(existing):
+    if (existing is not None and existing.status == "booked" and not is_trainer(actor)
+            and _attended(existing)):
         raise SessionRuleError(f"{'You' if you else person.name} attended this course's session on "
                                f"{format_date(existing.session.starts_at)}, so there is no need to book another.")
     clash = _overlapping_booking(person.id, session)
@@ -162,9 +167,9 @@ def cancel(actor: Person, booking: Booking, now: datetime | None = None, *, reas
     """Cancel a booking; a freed seat goes on to the waiting list in the same transaction. Returns who moved up."""
     now = now or utcnow()
     session = booking.session
-    if not is_trainer(actor) and now > session.deadline:
-        raise SessionRuleError(f"Cancelling closed at {format_datetime(session.deadline)}. "
-                               "Ask the trainer if you cannot come.")
+    refusal = cancel_refusal(actor, booking, now, register_mark(booking))
+    if refusal:
+        raise SessionRuleError(refusal)
     values = {"cancelled_at": now, "cancel_reason": reason}
     if _set_status(booking, "booked", "cancelled", **values):
         _release_seat(session.id)

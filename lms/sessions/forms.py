@@ -75,5 +75,7 @@ class MarkForm(FlaskForm):
 
 
 class CheckInForm(FlaskForm):
+    # A code, not a word: a phone must not capitalise the first letter or "correct" it into a word.
     code = StringField("Check-in code", validators=[DataRequired("Enter the code on the trainer's screen"),
-                                                    Length(max=20)])
+                                                    Length(max=20)],
+                       render_kw={"autocapitalize": "off", "autocorrect": "off", "spellcheck": "false"})

@@ -19,6 +19,8 @@ from lms.sessions.viewhelpers import commit_change, get_session_or_404
 from lms.timeutil import format_datetime, from_london, to_london, utcnow
 
 TRAINERS = ("trainer", "admin")
+#: past sessions on one page of the trainers' list
+PAST_PAGE_SIZE = 20
 
 
 @bp.get("/manage")
@@ -26,14 +28,24 @@ TRAINERS = ("trainer", "admin")
 def manage():
     """Upcoming and past sessions with seats taken and waiting; those below their minimum are flagged."""
     now = utcnow()
-    upcoming = queries.trainer_sessions(upcoming=True, now=now)
-    past = queries.trainer_sessions(upcoming=False, now=now, limit=50)
+    # A trainer starts on the sessions they run; "all" shows every trainer's (an admin who trains no one sees all).
+    everyone = request.args.get("who") == "all" or not current_user.has_role("trainer")
+    trainer_id = None if everyone else current_user.id
+    past_page = request.args.get("past", 1, type=int)
+    past_page = past_page if 1 <= past_page <= 10_000 else 1
+    upcoming = queries.trainer_sessions(upcoming=True, now=now, trainer_id=trainer_id)
+    # one more than a page, to know whether there is an older page
+    past = queries.trainer_sessions(upcoming=False, now=now, limit=PAST_PAGE_SIZE + 1,
+                                    offset=(past_page - 1) * PAST_PAGE_SIZE, trainer_id=trainer_id)
+    has_older, past = len(past) > PAST_PAGE_SIZE, past[:PAST_PAGE_SIZE]
     waiting = queries.waiting_counts([s.id for s in upcoming + past])
-    flagged = {s.id for s in upcoming if needs_go_decision(s, now)}
+    flagged = [s for s in upcoming if needs_go_decision(s, now)]
     cutoffs = {s.id: promotion_cutoff(s) for s in upcoming}
     on_the_day = {s.id for s in upcoming if not s.is_cancelled and now >= register_opens_at(s)}
     return render_template("sessions/manage.html", upcoming=upcoming, past=past, waiting=waiting, flagged=flagged,
-                           cutoffs=cutoffs, on_the_day=on_the_day, now=now, confirm=ConfirmForm())
+                           flagged_ids={s.id for s in flagged}, cutoffs=cutoffs, on_the_day=on_the_day, now=now,
+                           confirm=ConfirmForm(), everyone=everyone, past_page=past_page, has_older=has_older,
+                           who="all" if everyone else None)
 
 
 def _session_form(session: TrainingSession | None) -> SessionForm:

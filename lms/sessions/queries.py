@@ -13,6 +13,8 @@ from lms.people.models import Person, Team
 from lms.people.queries import people_filtered
 from lms.sessions.models import (LIVE_STATUSES, Attendance, Booking, CalendarFeed, TrainingSession, Venue,
                                  session_audience_areas, session_audience_teams)
+from lms.sessions.rules import cancel_refusal
+from lms.sessions.state import booking_state
 from lms.timeutil import LONDON, utcnow
 
 
@@ -102,8 +104,9 @@ def bookable_sessions(person: Person, filters: SessionFilters, now: datetime | N
                               session_audience_teams.c.team_id == person.team_id),
             sa.exists().where(session_audience_areas.c.session_id == TrainingSession.id,
                               session_audience_areas.c.area_id == area_id)))
-    if filters.area_id:
-        stmt = stmt.where(TrainingSession.venue_id.in_(sa.select(Venue.id).where(Venue.area_id == filters.area_id)))
+    if filters.area_id:  # a session held online is as near to one area as to any other
+        stmt = stmt.where(sa.or_(TrainingSession.venue_id.is_(None), TrainingSession.venue_id.in_(
+            sa.select(Venue.id).where(Venue.area_id == filters.area_id))))
     if filters.course_id:
         stmt = stmt.where(TrainingSession.course_id == filters.course_id)
     if filters.on_or_after:
@@ -119,6 +122,10 @@ class CoursePlan:
     now: datetime
     #: a seat or waiting-list place on a session still to come
     booking: Booking | None = None
+    #: the person's state on `booking`'s session (lms.sessions.state): the register may have marked them already
+    state: str | None = None
+    #: whether they may still cancel `booking` themselves
+    may_cancel: bool = False
     #: 1 for the first person waiting, when `booking` is a waiting-list place
     position: int | None = None
     #: the latest session of the course they attended, when they have no booking to come
@@ -138,7 +145,10 @@ def course_plan(person: Person, course: Course, now: datetime | None = None, lim
                TrainingSession.is_cancelled.is_(False), TrainingSession.ends_at > now)
         .order_by(TrainingSession.starts_at).limit(1))
     if booking is not None:
-        return CoursePlan(now, booking=booking,
+        mark = db.session.scalar(sa.select(Attendance).where(Attendance.session_id == booking.session_id,
+                                                             Attendance.person_id == person.id))
+        return CoursePlan(now, booking=booking, state=booking_state(booking, mark),
+                          may_cancel=cancel_refusal(person, booking, now, mark and mark.status) is None,
                           position=waiting_position(booking) if booking.status == "waiting" else None)
     attended = db.session.scalar(
         sa.select(TrainingSession).join(Attendance, Attendance.session_id == TrainingSession.id)
@@ -162,10 +172,13 @@ def live_bookings_by_session(person_id: int, session_ids) -> dict[int, Booking]:
     return {booking.session_id: booking for booking in bookings}
 
 
-def trainer_sessions(*, upcoming: bool, now: datetime | None = None, limit: int = 100) -> list[TrainingSession]:
-    """Sessions for the trainers' list: upcoming soonest first, or past latest first."""
+def trainer_sessions(*, upcoming: bool, now: datetime | None = None, limit: int = 100, offset: int = 0,
+                     trainer_id: int | None = None) -> list[TrainingSession]:
+    """Sessions for the trainers' list, all or one trainer's: upcoming soonest first, or past latest first."""
     now = now or utcnow()
-    stmt = sa.select(TrainingSession).options(*_session_options()).limit(limit)
+    stmt = sa.select(TrainingSession).options(*_session_options()).limit(limit).offset(offset)
+    if trainer_id is not None:
+        stmt = stmt.where(TrainingSession.trainers.any(Person.id == trainer_id))
     if upcoming:
         stmt = stmt.where(TrainingSession.ends_at > now).order_by(TrainingSession.starts_at, TrainingSession.id)
     else:
@@ -210,28 +223,48 @@ def register_rows(session: TrainingSession) -> list[RegisterRow]:
     return sorted(rows, key=lambda row: (row.person.family_name, row.person.given_name, row.person.id))
 
 
-def sessions_with_person(person: Person) -> tuple[list[Booking], list[Booking]]:
-    """A person's live bookings still to come, and their past bookings (latest first)."""
-    now = utcnow()
+@dataclass
+class SessionOutcome:
+    """One line of My sessions: a session, the person's booking on it (None for a walk-in), their state on it
+    (lms.sessions.state) and whether they may still cancel."""
+
+    session: TrainingSession
+    booking: Booking | None
+    state: str
+    may_cancel: bool
+
+
+def sessions_with_person(person: Person, now: datetime | None = None) -> tuple[list[SessionOutcome],
+                                                                                list[SessionOutcome]]:
+    """A person's sessions still to come (soonest first) and their past ones with the outcome (latest first): seats,
+    waiting-list places and bookings on cancelled sessions, and any session the register has them on (a walk-in
+    too). Three queries."""
+    now = now or utcnow()
+    options = (so.joinedload(TrainingSession.course), so.joinedload(TrainingSession.venue))
     bookings = db.session.scalars(
         sa.select(Booking).join(Booking.session)
-        .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
-                 so.contains_eager(Booking.session).joinedload(TrainingSession.venue))
+        .options(*(so.contains_eager(Booking.session).options(option) for option in options))
         .where(Booking.person_id == person.id, sa.or_(Booking.status.in_(LIVE_STATUSES),
                                                       TrainingSession.is_cancelled.is_(True)))
-        .order_by(TrainingSession.starts_at)).all()
-    upcoming = [b for b in bookings if b.session.ends_at > now]
-    past = [b for b in reversed(bookings) if b.session.ends_at <= now and b.status == "booked"]
-    return upcoming, past
-
-
-def attendance_by_session(person_id: int, session_ids) -> dict[int, Attendance]:
-    session_ids = list(session_ids)
-    if not session_ids:
-        return {}
-    rows = db.session.scalars(sa.select(Attendance).where(Attendance.person_id == person_id,
-                                                          Attendance.session_id.in_(session_ids)))
-    return {attendance.session_id: attendance for attendance in rows}
+        .order_by(Booking.id)).all()
+    marks = db.session.scalars(
+        sa.select(Attendance).where(Attendance.person_id == person.id)
+        .options(so.joinedload(Attendance.session).options(*options))).all()
+    by_session = {booking.session_id: booking for booking in bookings}  # the newest booking on each session wins
+    by_mark = {mark.session_id: mark for mark in marks}
+    rows = []
+    for session_id in by_session.keys() | by_mark.keys():
+        found, mark = by_session.get(session_id), by_mark.get(session_id)
+        session = found.session if found else mark.session
+        current = booking_state(found, mark)
+        if session.ends_at <= now and current == "waiting":
+            continue  # a place in a queue that never reached them is not a session they had
+        may_cancel = (current in LIVE_STATUSES and not session.is_cancelled
+                      and cancel_refusal(person, found, now, None) is None)
+        rows.append(SessionOutcome(session, found, current, may_cancel))
+    rows.sort(key=lambda row: (row.session.starts_at, row.session.id))
+    return ([row for row in rows if row.session.ends_at > now],
+            [row for row in reversed(rows) if row.session.ends_at <= now])
 
 
 def feed_bookings(person_id: int, now: datetime | None = None) -> list[Booking]:
@@ -263,7 +296,7 @@ def team_bookings(team_ids, now: datetime | None = None) -> list[Booking]:
     return list(db.session.scalars(
         sa.select(Booking).join(Booking.session).join(Booking.person)
         .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
-                 so.contains_eager(Booking.person).joinedload(Person.team))
+                 so.contains_eager(Booking.person).joinedload(Person.team).joinedload(Team.area))
         .where(Person.team_id.in_(team_ids), Booking.status.in_(LIVE_STATUSES),
                TrainingSession.ends_at > (now or utcnow()))
         .order_by(TrainingSession.starts_at, Person.family_name).limit(500)))
@@ -278,7 +311,7 @@ def team_no_shows(team_ids, days: int = 180) -> list[Attendance]:
     return list(db.session.scalars(
         sa.select(Attendance).join(Attendance.session).join(Attendance.person)
         .options(so.contains_eager(Attendance.session).joinedload(TrainingSession.course),
-                 so.contains_eager(Attendance.person).joinedload(Person.team))
+                 so.contains_eager(Attendance.person).joinedload(Person.team).joinedload(Team.area))
         .where(Person.team_id.in_(team_ids), Attendance.status.in_(("absent", "excused")),
                TrainingSession.starts_at > since)
         .order_by(TrainingSession.starts_at.desc(), Person.family_name).limit(500)))
@@ -305,7 +338,8 @@ def other_sessions_of_course(session: TrainingSession, now: datetime | None = No
         sa.select(TrainingSession).where(TrainingSession.course_id == session.course_id,
                                          TrainingSession.id != session.id, TrainingSession.is_cancelled.is_(False),
                                          TrainingSession.starts_at > (now or utcnow()))
-        .options(so.joinedload(TrainingSession.venue)).order_by(TrainingSession.starts_at).limit(50)))
+        .options(so.joinedload(TrainingSession.venue).joinedload(Venue.area))
+        .order_by(TrainingSession.starts_at, TrainingSession.id).limit(50)))
 
 
 def find_people(query: str, limit: int = 20) -> list[Person]:

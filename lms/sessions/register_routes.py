@@ -36,8 +36,10 @@ def register_page(session_id: int):
         locks_at=register_locks_at(session))
 
 
-def _back(session_id: int):
-    return redirect(url_for("sessions.register_page", session_id=session_id) + "#register")
+def _back(session_id: int, person_id: int | None = None):
+    """Back to the register at the row just marked, so a trainer on a tablet keeps their place without JavaScript."""
+    anchor = f"#person-{person_id}" if person_id else "#register"
+    return redirect(url_for("sessions.register_page", session_id=session_id) + anchor)
 
 
 @bp.post("/<int:session_id>/register/mark")
@@ -52,7 +54,7 @@ def register_mark(session_id: int):
     status = form.status.data
     commit_change(lambda: register.mark(current_user, session, person, status, reason=form.reason.data or ""),
                   f"{person.name}: {ATTENDANCE_STATUSES.get(status, status).lower()}.")
-    return _back(session.id)
+    return _back(session.id, person.id)
 
 
 @bp.post("/<int:session_id>/register/all")
@@ -78,7 +80,7 @@ def register_walk_in(session_id: int):
     person = get_person_on_register(current_user, form.person_id.data)
     commit_change(lambda: register.add_walk_in(current_user, session, person, reason=form.reason.data or ""),
                   f"Added {person.name} as a walk-in, attended.")
-    return _back(session.id)
+    return _back(session.id, person.id)
 
 
 @bp.route("/<int:session_id>/check-in-code", methods=["GET", "POST"])

@@ -4,22 +4,27 @@ from flask_login import current_user
 
 from lms.access import roles_required, signed_in
 from lms.extensions import db
+from lms.inputs import link_args
 from lms.people.queries import areas, teams_by_area
+from lms.reports.scope import sees_whole_force, teams_visible_to
 from lms.sessions import bp, booking, queries
 from lms.sessions.forms import BookForm, MoveForm, SessionFilterForm
 from lms.sessions.feeds import create_feed, revoke_feeds
-from lms.sessions.rules import is_trainer, needs_go_decision, promotion_cutoff
+from lms.sessions.rules import cancel_refusal, is_trainer, needs_go_decision, promotion_cutoff
 from lms.sessions.viewhelpers import commit_change, get_booking_for, get_person_for_booking, get_session_or_404
 from lms.timeutil import format_datetime, utcnow
-from lms.reports.scope import sees_whole_force, teams_visible_to
 
 
 @bp.get("/")
 @signed_in
 def index():
     """List the upcoming sessions this officer may book, with seats left, filtered by area, course and date."""
-    form = SessionFilterForm(request.args)
-    form.area.choices = [(0, "Any area")] + [(area.id, area.name) for area in areas()]
+    args = request.args.copy()
+    own_area = current_user.team.area_id if current_user.team else None
+    if "area" not in args and own_area:
+        args["area"] = str(own_area)  # opens on the officer's own area; "All areas" is a link away
+    form = SessionFilterForm(args)
+    form.area.choices = [(0, "All areas")] + [(area.id, area.name) for area in areas()]
     courses = queries.courses_with_sessions()
     form.course.choices = [(0, "Any course")] + [(course.id, course.title) for course in courses]
     form.validate()
@@ -28,8 +33,10 @@ def index():
     sessions = queries.bookable_sessions(current_user, filters)
     mine = queries.live_bookings_by_session(current_user.id, [s.id for s in sessions])
     waiting = queries.waiting_counts([s.id for s in sessions])
+    area_name = dict(form.area.choices).get(filters.area_id) if filters.area_id else None
     return render_template("sessions/index.html", form=form, sessions=sessions, mine=mine, waiting=waiting,
-                           now=utcnow(), sees_teams=bool(teams_visible_to(current_user)))
+                           now=utcnow(), sees_teams=bool(teams_visible_to(current_user)), area_name=area_name,
+                           everywhere=url_for("sessions.index", **{**link_args(("course", "date")), "area": 0}))
 
 
 @bp.get("/<int:session_id>")
@@ -38,7 +45,10 @@ def detail(session_id: int):
     """One session: its details and the person's booking; supervisors book their team, trainers see the roster."""
     session = get_session_or_404(session_id)
     own = queries.live_bookings_by_session(current_user.id, [session.id]).get(session.id)
-    context = {"session": session, "own": own, "form": BookForm(), "now": utcnow(),
+    now = utcnow()
+    mark = booking.register_mark(own) if own else None
+    context = {"session": session, "own": own, "form": BookForm(), "now": now, "own_mark": mark,
+               "may_cancel": own is not None and cancel_refusal(current_user, own, now, mark) is None,
                "position": queries.waiting_position(own) if own and own.status == "waiting" else None,
                "cutoff": promotion_cutoff(session), "needs_decision": needs_go_decision(session, utcnow())}
     # trainers and admins find anyone by name below; a list of the whole force would help no one
@@ -47,10 +57,7 @@ def detail(session_id: int):
         context["team_members"] = [p for p in queries.team_members(team_ids) if p.id != current_user.id]
     if is_trainer(current_user):
         context["booked"], context["waiting"] = queries.roster(session)
-        context["move_form"] = MoveForm()
-        context["move_form"].target_id.choices = [(s.id, f"{format_datetime(s.starts_at)}, "
-                                                          f"{s.venue.name if s.venue else 'online'}")
-                                                  for s in queries.other_sessions_of_course(session)]
+        context["move_choices"] = [(s.id, _move_label(s)) for s in queries.other_sessions_of_course(session)]
         query = request.args.get("q", "").strip()[:100]
         context["query"] = query
         context["found"] = queries.find_people(query)
@@ -97,7 +104,12 @@ def cancel(booking_id: int):
                                position=queries.waiting_position(found) if found.status == "waiting" else None)
     if not form.validate_on_submit():
         abort(400)
-    commit_change(lambda: booking.cancel(current_user, found), "The booking is cancelled.")
+    yours = found.person_id == current_user.id
+    if found.status == "waiting":
+        said = "You have left the waiting list." if yours else f"{found.person.name} is off the waiting list."
+    else:
+        said = "The booking is cancelled."
+    commit_change(lambda: booking.cancel(current_user, found), said)
     return redirect(back_url)
 
 
@@ -114,22 +126,38 @@ def take_seat(booking_id: int):
     return redirect(url_for("sessions.detail", session_id=found.session_id))
 
 
-@bp.post("/bookings/<int:booking_id>/move")
+def _move_label(session) -> str:
+    """How a session is named in a "Move to" list: when, where, which area and how many seats are left."""
+    area = session.venue.area.name if session.venue and session.venue.area else "no area"
+    seats = (f"{session.seats_left} seat{'' if session.seats_left == 1 else 's'} left" if session.seats_left
+             else "full: waiting list")
+    place = session.venue.name if session.venue else "online"
+    return f"{format_datetime(session.starts_at)}, {place} ({area}), {seats}"
+
+
+@bp.route("/bookings/<int:booking_id>/move", methods=["GET", "POST"])
 @roles_required("trainer", "admin")
 def move(booking_id: int):
-    """Move someone to another session of the same course."""
+    """Ask, then move someone to a session of the same course still to come; they are emailed about both."""
     found = get_booking_for(current_user, booking_id)
-    session_id = found.session_id
-    form = MoveForm()
-    form.target_id.choices = [(s.id, "") for s in queries.other_sessions_of_course(found.session)]
-    if not form.validate_on_submit():
+    back_url = url_for("sessions.detail", session_id=found.session_id) + "#roster"
+    form = MoveForm(request.values, meta={"csrf": False} if request.method == "GET" else {})
+    targets = {s.id: s for s in queries.other_sessions_of_course(found.session)}
+    form.target_id.choices = [(session_id, "") for session_id in targets]
+    if not found.is_live:
+        flash("That booking has already been cancelled.", "error")
+        return redirect(back_url)
+    if not form.validate():
         flash("Choose a session to move them to.", "error")
-        return redirect(url_for("sessions.detail", session_id=session_id))
-    target = get_session_or_404(form.target_id.data)
+        return redirect(back_url)
+    target = targets[form.target_id.data]
+    if request.method == "GET":
+        return render_template("sessions/move_booking.html", booking=found, session=target, form=MoveForm(),
+                               target_label=_move_label(target), back_url=back_url)
     commit_change(lambda: booking.move(current_user, found, target),
                   lambda moved: f"{moved.person.name} moved to {format_datetime(target.starts_at)} "
-                                f"({'booked' if moved.status == 'booked' else 'waiting list'}).")
-    return redirect(url_for("sessions.detail", session_id=session_id))
+                                f"({'booked' if moved.status == 'booked' else 'waiting list'}). We have emailed them.")
+    return redirect(back_url)
 
 
 @bp.get("/mine")
@@ -141,10 +169,10 @@ def mine():
 
 def _mine_page(new_feed_url: str | None = None):
     upcoming, past = queries.sessions_with_person(current_user)
-    attendance = queries.attendance_by_session(current_user.id, [b.session_id for b in past])
-    return render_template("sessions/mine.html", upcoming=upcoming, past=past, attendance=attendance,
-                           feed=queries.live_feed(current_user.id), new_feed_url=new_feed_url, form=BookForm(),
-                           now=utcnow())
+    # webcal: is the same address; phones and desktop calendars open it as a subscription in one tap
+    webcal_url = "webcal://" + new_feed_url.split("://", 1)[1] if new_feed_url else None
+    return render_template("sessions/mine.html", upcoming=upcoming, past=past, feed=queries.live_feed(current_user.id),
+                           new_feed_url=new_feed_url, webcal_url=webcal_url, form=BookForm())
 
 
 @bp.post("/mine/calendar-feed")

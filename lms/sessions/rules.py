@@ -6,9 +6,9 @@ from flask import current_app
 
 from lms.extensions import db
 from lms.people.models import Person
-from lms.sessions.models import Booking, TrainingSession
-from lms.timeutil import LONDON, to_london
 from lms.reports.scope import teams_visible_to
+from lms.sessions.models import Booking, TrainingSession
+from lms.timeutil import LONDON, format_datetime, to_london
 
 
 class SessionRuleError(Exception):
@@ -42,14 +42,33 @@ def in_audience(session: TrainingSession, person: Person) -> bool:
             or person.team.area_id in {area.id for area in session.audience_areas})
 
 
+def cancel_refusal(actor: Person, booking, now: datetime, mark: str | None) -> str | None:
+    """Why `actor` may not cancel `booking` now, or None. Someone on the register keeps their booking, so that no
+    page can say both "attended" and "cancelled"; once the session has started only a trainer may cancel."""
+    session = booking.session
+    if mark is not None:
+        who = "You are" if actor.id == booking.person_id else f"{booking.person.name} is"
+        fix = " Change the register instead." if is_trainer(actor) else ""
+        return f"{who} marked {mark} on the register, so the booking can no longer be cancelled.{fix}"
+    if is_trainer(actor):
+        return None
+    if now >= session.starts_at:
+        return "This session has started, so the booking can no longer be cancelled. Tell the trainer instead."
+    if now > session.deadline:
+        return f"Cancelling closed at {format_datetime(session.deadline)}. Ask the trainer if you cannot come."
+    return None
+
+
 def promotion_cutoff(session: TrainingSession) -> datetime:
     """Before this, a freed seat goes to the first person waiting; after it, to whoever accepts first."""
     return session.starts_at - timedelta(hours=current_app.config["SESSION_PROMOTION_CUTOFF_HOURS"])
 
 
 def needs_go_decision(session: TrainingSession, now: datetime) -> bool:
-    """Below its minimum numbers, not yet decided, and still to come."""
-    return (not session.is_cancelled and not session.is_go_confirmed and now < session.starts_at
+    """Below its minimum numbers, not yet decided, still to come, and close enough to its booking deadline
+    (SESSION_MINIMUM_CHECK_DAYS) that people have had their chance to book: a session just scheduled is empty."""
+    flag_from = session.deadline - timedelta(days=current_app.config["SESSION_MINIMUM_CHECK_DAYS"])
+    return (not session.is_cancelled and not session.is_go_confirmed and flag_from <= now < session.starts_at
             and session.seats_taken < session.min_attendees)
 
 
