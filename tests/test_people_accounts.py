@@ -9,7 +9,7 @@ import lms.courses  # noqa: F401  (first: importing lms.sessions first trips the
 from lms.audit.models import AuditEvent
 from lms.notify.models import OutboxMessage
 from lms.extensions import db as _db
-from lms.people.devices import hash_token
+from lms.tokens import hash_token
 from lms.people.models import DeviceSession, PasswordToken, Person, ResetRequest
 from lms.people.password_links import send_reset_links
 from lms.timeutil import utcnow

@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from lms.audit.models import AuditEvent
-from lms.people.devices import hash_token
+from lms.tokens import hash_token
 from lms.people.models import DeviceSession, LoginCounter
 
 

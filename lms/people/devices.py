@@ -1,8 +1,6 @@
 """Server-side sessions, one per device: open, load, list and end them. They flush; the caller commits."""
-import hashlib
 import logging
 import re
-import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -13,6 +11,7 @@ from lms.extensions import db, write_intent
 from lms.people.models import DeviceSession, Person
 from lms.sessions.feeds import revoke_feeds
 from lms.timeutil import utcnow
+from lms.tokens import hash_token, new_token
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +25,6 @@ SYSTEMS = (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iPhone"),
 #: the ways of signing in a device session records, and how "Your devices" names them
 METHODS = {"password": "password", "password+app": "password and app code",
            "password+recovery": "password and recovery code", "oidc": "single sign-on"}
-
-
-def hash_token(token: str) -> str:
-    """A random id of 256 bits needs no slow hash: SHA-256 keeps a copied table from signing anyone in."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def describe_browser(user_agent: str) -> str:
@@ -49,7 +43,7 @@ def open_session(person: Person, method: str, *, browser: str, address: str) -> 
     db.session.execute(sa.delete(DeviceSession).where(
         DeviceSession.person_id == person.id,
         sa.or_(DeviceSession.last_seen_at < idle_since, DeviceSession.created_at < started_before)))
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     device = DeviceSession(person_id=person.id, token_hash=hash_token(token), method=method, browser=browser[:80],
                            address=address[:64])
     db.session.add(device)

@@ -3,7 +3,6 @@
 They flush; the caller commits.
 """
 import logging
-import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -12,9 +11,10 @@ from flask import current_app, url_for
 from lms.audit.services import record
 from lms.extensions import db
 from lms.notify.services import queue
-from lms.people.devices import hash_token, sign_out_everywhere
+from lms.people.devices import sign_out_everywhere
 from lms.people.models import PasswordToken, Person, ResetRequest, RoleGrant
 from lms.timeutil import utcnow
+from lms.tokens import hash_token, new_token
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def _void_links(person_ids: list[int], purpose: str) -> None:
 
 def _issue(person: Person, purpose: str) -> None:
     """Email the person a new link of this kind (the caller has voided the old ones)."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     hours = current_app.config[PURPOSES[purpose]]
     db.session.add(PasswordToken(person_id=person.id, purpose=purpose, token_hash=hash_token(token),
                                  expires_at=utcnow() + timedelta(hours=hours)))

@@ -1,6 +1,4 @@
 """Personal calendar feeds: a secret address shown once, stored only as a hash, revoked with the person's sessions."""
-import hashlib
-import secrets
 
 import sqlalchemy as sa
 
@@ -9,20 +7,16 @@ from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions.models import CalendarFeed
 from lms.timeutil import utcnow
+from lms.tokens import hash_token, new_token
 
 #: a token is 43 URL-safe characters; anything longer is not one of ours and is refused before hashing
 TOKEN_MAX_LENGTH = 64
 
 
-def hash_token(token: str) -> str:
-    """The stored form of a feed token: a leaked database gives no working address (like an API key)."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_feed(person: Person) -> str:
     """Replace the person's calendar address with a new one and return its token: the only time it is seen."""
     revoke_feeds(person, person)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     feed = CalendarFeed(person_id=person.id, token_hash=hash_token(token))
     db.session.add(feed)
     db.session.flush()
