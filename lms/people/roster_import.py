@@ -12,12 +12,11 @@ import sqlalchemy as sa
 
 from lms.audit.services import event_values, record, record_many
 from lms.extensions import db
-from lms.people.models import (Area, DeviceSession, Person, RoleGrant, RosterDeactivation, RosterImport, Team, person_name,
+from lms.people.devices import sign_out_many_everywhere
+from lms.people.models import (Area, Person, RoleGrant, RosterDeactivation, RosterImport, Team, person_name,
                                team_supervisors)
 from lms.people.roster import RosterRow, name_key
 from lms.people.roster_plan import RosterPlan, Someone, TeamKey
-from lms.sessions.models import CalendarFeed
-from lms.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -112,12 +111,7 @@ def deactivate_many(people: list[Someone], roster_import: RosterImport) -> None:
     if not people:
         return
     _update_people([{"person_id": someone.id, "is_active_account": False} for someone in people])
-    ids = [{"p": someone.id} for someone in people]
-    sessions, feeds = DeviceSession.__table__, CalendarFeed.__table__
-    db.session.execute(sessions.delete().where(sessions.c.person_id == sa.bindparam("p")), ids)
-    # A revoked calendar address never works again, so reactivating these people brings none back.
-    db.session.execute(feeds.update().where(feeds.c.person_id == sa.bindparam("p"), feeds.c.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()), ids)
+    sign_out_many_everywhere([someone.id for someone in people])
     db.session.execute(sa.insert(RosterDeactivation.__table__),
                        [{"import_id": roster_import.id, "person_id": someone.id} for someone in people])
     record_many([event_values(None, "person.deactivated", "person", someone.id,

@@ -36,6 +36,13 @@ def revoke_feeds(person: Person, actor: Person | None) -> None:
         record(actor, "calendar_feed.revoked", "calendar_feed", feed_id, f"Calendar address of {person.name} revoked")
 
 
+def revoke_feeds_of(person_ids: list[int]) -> None:
+    """Revoke the calendar addresses of many people at once (a roster import's deactivations), for good."""
+    feeds = CalendarFeed.__table__
+    db.session.execute(feeds.update().where(feeds.c.person_id == sa.bindparam("p"), feeds.c.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()), [{"p": person_id} for person_id in person_ids])
+
+
 def feed_by_token(token: str) -> CalendarFeed | None:
     if len(token) > TOKEN_MAX_LENGTH:
         return None
