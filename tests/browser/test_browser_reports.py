@@ -81,3 +81,49 @@ def test_the_reports_work_without_javascript(page_at, team):
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_role("link", name="Amy Able")).to_be_visible()
     expect(page.get_by_role("link", name="Carol Complete")).to_have_count(0)
+
+
+def test_on_a_phone_the_matrix_sorts_with_a_form_that_keeps_the_filters(page_at, team):
+    """At 360 px the column headings are gone (each row is a card), so the sort is a form; no JavaScript needed."""
+    page = page_at(PHONE, java_script_enabled=False)
+    sign_in(page, team["sergeant"], PASSWORD)
+    page.goto("/reports/matrix")
+    expect(page.get_by_role("columnheader")).to_have_count(0)
+    page.get_by_label("Status").select_option("overdue")
+    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_label("Sort by").select_option(label="Officer name")
+    page.get_by_label("Order").select_option(label="Descending")
+    page.get_by_role("button", name="Sort", exact=True).click()
+    officers = page.get_by_role("rowheader").all_inner_texts()
+    assert officers == ["Sarah Sergeant", "Harry Halfway", "Amy Able"]  # the overdue only, Z to A
+    expect(page.get_by_label("Order")).to_have_value("desc")
+
+
+#: where keyboard focus is, and whether a person can see it there: rendered, not transparent, and what is painted
+#: at the middle of its first box is the element itself (a clipped or covered element fails that)
+FOCUS_SEEN = """() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return null;
+    const box = element.getClientRects()[0];
+    const hit = box && document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return {what: element.outerHTML.slice(0, 120),
+            seen: element.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}) && !!box
+                  && box.width >= 2 && box.height >= 2 && !!hit && element.contains(hit)};
+}"""
+
+
+def test_tabbing_through_the_matrix_on_a_phone_never_lands_on_something_unseen(page_at, team):
+    page = page_at(PHONE)
+    sign_in(page, team["sergeant"], PASSWORD)
+    page.goto("/reports/matrix")
+    assert_accessible(page)
+    stops = []
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS_SEEN)
+        if focus is None or (stops and focus["what"] == stops[0]["what"]):
+            break  # back to the start: every stop visited
+        stops.append(focus)
+    assert [stop["what"] for stop in stops if not stop["seen"]] == []
+    visited = " ".join(stop["what"] for stop in stops)
+    assert 'id="sort"' in visited and 'id="dir"' in visited and "Amy Able" in visited  # the walk crossed the matrix
