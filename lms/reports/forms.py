@@ -1,6 +1,6 @@
 """Forms for the report filters, delegations, programme targets and area leads."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.completion.rule import LABELS
@@ -58,9 +58,8 @@ class SortForm(FlaskForm):
 
 
 class DelegationForm(FlaskForm):
-    acting = StringField("Acting supervisor's email address or service number",
-                         validators=[DataRequired("Enter the acting supervisor's email address or service number"),
-                                     Length(max=254)])
+    #: the person chosen from the people search (lms.reports.admin_routes.delegations), not typed
+    acting_id = HiddenField()
     starts_on = DateField("First day", validators=[InputRequired("Enter the first day")])
     ends_on = DateField("Last day", validators=[InputRequired("Enter the last day")])
     reason = StringField("Reason (optional)", validators=[Optional(), Length(max=200)])

@@ -4,7 +4,8 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from lms.notify.models import OutboxMessage
-from lms.reports.models import ProgrammeTarget
+from lms.reports.models import Delegation, ProgrammeTarget
+from lms.timeutil import today_london
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, assert_no_horizontal_scroll, sign_in
 from tests.conftest import PASSWORD
 from tests.reports_support import attempt, book, complete, course, force, read_modules, set_due  # noqa: F401
@@ -127,3 +128,35 @@ def test_tabbing_through_the_matrix_on_a_phone_never_lands_on_something_unseen(p
     assert [stop["what"] for stop in stops if not stop["seen"]] == []
     visited = " ".join(stop["what"] for stop in stops)
     assert 'id="sort"' in visited and 'id="dir"' in visited and "Amy Able" in visited  # the walk crossed the matrix
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_supervisor_chooses_an_acting_supervisor_by_name_without_javascript(page_at, db, team, viewport):
+    page = page_at(viewport, java_script_enabled=False)
+    sign_in(page, team["sergeant"], PASSWORD)
+    page.goto("/reports/delegations")
+    page.get_by_label("Name, email or service number").fill("baker")
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("link", name="Choose Bob Baker").click()
+    expect(page.locator("#acting")).to_contain_text("Acting supervisor: Bob Baker, Police Constable")
+    today = today_london()
+    page.get_by_label("First day").fill(today.isoformat())
+    page.get_by_label("Last day").fill(today.isoformat())
+    page.get_by_role("button", name="Delegate my teams to Bob Baker").click()
+    expect(page.get_by_role("alert")).to_contain_text("Bob Baker will see your teams")
+    db.session.rollback()
+    assert db.session.scalar(sa.select(Delegation)).to_person.name == "Bob Baker"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_delegation_search_and_choice_pass_axe(page_at, team, viewport):
+    page = page_at(viewport)
+    sign_in(page, team["sergeant"], PASSWORD)
+    page.goto("/reports/delegations?q=e#delegate")
+    expect(page.get_by_role("link", name="Choose Bob Baker")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Choose Bob Baker").click()
+    expect(page.get_by_role("button", name="Delegate my teams to Bob Baker")).to_be_visible()
+    assert_accessible(page)
+    if viewport == PHONE:
+        assert_no_horizontal_scroll(page)
