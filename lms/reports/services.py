@@ -124,7 +124,7 @@ def _is_area_lead(person: Person, area: Area) -> bool:
 def add_area_lead(actor: Person, person: Person | None, area: Area) -> None:
     """Make a supervisor (an inspector or above, usually) the lead of an area: they see all its teams."""
     if person is None:
-        raise ReportRuleError("Choose the acting supervisor: find them by name, then choose them from the list.")
+        raise ReportRuleError("No one has that email address or service number.")
     if not person.has_role("supervisor"):
         raise ReportRuleError(f"{person.name} does not hold the supervisor role. Give them the role first.")
     if _is_area_lead(person, area):
