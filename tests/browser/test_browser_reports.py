@@ -113,8 +113,9 @@ FOCUS_SEEN = """() => {
 }"""
 
 
-def test_tabbing_through_the_matrix_on_a_phone_never_lands_on_something_unseen(page_at, team):
-    page = page_at(PHONE)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_tabbing_through_the_matrix_never_lands_on_something_unseen(page_at, team, viewport):
+    page = page_at(viewport)
     sign_in(page, team["sergeant"], PASSWORD)
     page.goto("/reports/matrix")
     assert_accessible(page)
@@ -127,7 +128,9 @@ def test_tabbing_through_the_matrix_on_a_phone_never_lands_on_something_unseen(p
         stops.append(focus)
     assert [stop["what"] for stop in stops if not stop["seen"]] == []
     visited = " ".join(stop["what"] for stop in stops)
-    assert 'id="sort"' in visited and 'id="dir"' in visited and "Amy Able" in visited  # the walk crossed the matrix
+    assert "Amy Able" in visited  # the walk crossed the matrix
+    # a phone sorts with the form, a desktop with the column headings: each has one way, and it can be reached
+    assert ('id="sort"' in visited, "lms-sort" in visited) == ((True, False) if viewport == PHONE else (False, True))
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
