@@ -3,7 +3,10 @@ import sqlalchemy as sa
 
 from lms.audit.models import AuditEvent
 from lms.people.models import DeviceSession, Person, RosterDeactivation, RosterImport
+from lms.sessions.feeds import create_feed
+from lms.sessions.models import CalendarFeed
 from tests.test_people_roster import HEADER, events, person
+from tests.test_sessions_calendar import CalendarClient
 
 FORCE = [f"MP{n},Given{n},Family{n},officer{n}@midshire.police.uk,PC,Response Team A,Northtown,no,,"
          for n in range(100, 120)]
@@ -87,3 +90,25 @@ def test_a_mass_deactivation_allowed_by_mistake_is_undone_by_importing_again_wit
     assert len(reactivated) == 20 and reactivated[0].changes == {"active": [False, True]}
     assert "listed again in roster import" in reactivated[0].summary
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RosterDeactivation)) == 0
+
+
+def test_a_deactivation_by_import_stops_the_persons_calendar_address_for_good(app, runner, tmp_path, db):
+    """A leaver's calendar app stops getting their sessions, and the address stays dead if the roster brings them
+    back (revoked, not just hidden while the account is deactivated); someone still listed keeps theirs."""
+    run(runner, tmp_path, [ADMIN, *FORCE])
+    leaver, stayer = person(db, "MP100"), person(db, "MP101")
+    urls = {someone.service_number: f"/sessions/feed/{create_feed(someone)}.ics" for someone in (leaver, stayer)}
+    db.session.commit()
+    calendar_app = CalendarClient(app)
+    assert [calendar_app.get(url).status_code for url in urls.values()] == [200, 200]
+
+    result = run(runner, tmp_path, [ADMIN, *FORCE[1:]], "--deactivate-missing")
+    assert "1 deactivated" in result.output, result.output
+    assert calendar_app.get(urls["MP100"]).status_code == 404
+    assert calendar_app.get(urls["MP101"]).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(CalendarFeed.revoked_at).where(CalendarFeed.person_id == leaver.id))
+
+    result = run(runner, tmp_path, [ADMIN, *FORCE], "--reactivate-listed")
+    assert "1 reactivated" in result.output, result.output
+    assert calendar_app.get(urls["MP100"]).status_code == 404

@@ -3,11 +3,13 @@ queries whatever the number of officers."""
 import io
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from lms.reports.models import ProgrammeTarget
+from lms.timeutil import format_date
 from tests.reports_support import (ago, attempt, attend, book, complete, course, csv_rows, force,  # noqa: F401
                                    page_tables, read_modules, set_due)
 
@@ -70,8 +72,14 @@ def test_the_matrix_pages_but_its_downloads_hold_everyone(app, client, login, fo
     shown = [row for page in (first, second) for _, table in page_tables(page) for row in table[1:]]
     assert len(shown) == 6 and "Page 1 of 2" in first
     download = csv_rows(client.get("/reports/matrix.csv").get_data(as_text=True))
-    assert download[1:] == shown  # the same cells, in the same order, across both pages
-    assert download[0] == ["Officer", "Service number", "Rank", "Team", "Area", "Witness basics"]
+    assert download[0] == ["Officer", "Service number", "Rank", "Team", "Area", "Witness basics",
+                           "Witness basics: date", "Witness basics: previously completed"]
+    assert len(download) == 1 + len(shown)
+    for on_page, row in zip(shown, download[1:]):  # the same officers, in the same order, across both pages
+        status, day, _ = row[5:]
+        # the page shows the status and its date together ("Overdue due 31 January 2026"); the download apart
+        assert row[:5] == on_page[:5] and on_page[5].startswith(status)
+        assert not day or format_date(date.fromisoformat(day)) in on_page[5]
 
 
 def _same_as_page(client, path, csv_path, first_column=None):

@@ -149,7 +149,7 @@ def test_an_acting_supervisor_uses_the_reports_while_it_applies_and_loses_them_w
     today = today_london()
     login(force.sergeant_a)
     response = client.post("/reports/delegations", data={
-        "acting": force.officer_b.service_number, "starts_on": today.isoformat(),
+        "acting_id": force.officer_b.id, "starts_on": today.isoformat(),
         "ends_on": (today + timedelta(days=6)).isoformat(), "reason": "Annual leave"})
     assert response.status_code == 302
     made = db.session.scalar(sa.select(Delegation))
@@ -175,18 +175,18 @@ def test_an_acting_supervisor_uses_the_reports_while_it_applies_and_loses_them_w
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"acting": "nobody@example.police.uk"}, "No one has that email address or service number."),
-    ({"acting": "SELF"}, "You cannot delegate your teams to yourself."),
+    ({"acting_id": "999999"}, "Choose the acting supervisor: find them by name, then choose them from the list."),
+    ({"acting_id": "SELF"}, "You cannot delegate your teams to yourself."),
     ({"starts_on": "2020-01-01"}, "The first day cannot be in the past."),
     ({"ends_on": "START-1"}, "The last day must be the same as or after the first day."),
     ({"ends_on": "START+400"}, "A delegation can last at most 366 days."),
 ])
 def test_a_delegation_that_breaks_a_rule_is_refused_with_a_reason(client, login, db, force, change, message):
     today = today_london()
-    form = {"acting": force.officer_b.email, "starts_on": today.isoformat(),
+    form = {"acting_id": force.officer_b.id, "starts_on": today.isoformat(),
             "ends_on": (today + timedelta(days=3)).isoformat()}
     form.update(change)
-    form["acting"] = force.sergeant_a.email if form["acting"] == "SELF" else form["acting"]
+    form["acting_id"] = force.sergeant_a.id if form["acting_id"] == "SELF" else form["acting_id"]
     if form["ends_on"].startswith("START"):
         form["ends_on"] = (today + timedelta(days=int(form["ends_on"][5:]))).isoformat()
     login(force.sergeant_a)

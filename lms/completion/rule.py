@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from lms.courses.models import Course
-from lms.timeutil import format_date
+from lms.timeutil import format_date, to_london
 
 LABELS = {
     "overdue": "Overdue",
@@ -24,6 +24,8 @@ LABELS = {
 SEVERITY = {code: place for place, code in enumerate(LABELS)}
 TAG_COLOURS = {"overdue": "red", "refresher_due": "orange", "not_started": "grey", "in_progress": "light-blue",
                "booked": "blue", "complete": "green", "not_required": "grey"}
+#: the words before a status's date in a matrix cell; "due " for the statuses not listed ("due 31 January 2026")
+WHEN_WORDS = {"complete": "", "not_required": "", "booked": "", "refresher_due": "since "}
 #: the statuses that count as having the training, for percentages and targets
 DONE = frozenset({"complete"})
 
@@ -93,17 +95,22 @@ class Status(NamedTuple):
         return self.code != "not_required"
 
     @property
-    def when(self) -> str:
-        """The date that goes with the status, in words: what a matrix cell and a CSV cell show after the label."""
+    def day(self) -> date | None:
+        """The date that goes with the status (completed, due, refresher due, or the booked session's London date):
+        what a download writes in the column beside the status."""
         if self.code in ("complete", "not_required"):
-            return format_date(self.completed_on) if self.completed_on else ""
+            return self.completed_on
         if self.code == "refresher_due":
-            return f"since {format_date(self.refresher_due_on)}"
-        if self.code == "overdue":
-            return f"due {format_date(self.due_on)}"
+            return self.refresher_due_on
         if self.code == "booked":
-            return format_date(self.booked_for)
-        return f"due {format_date(self.due_on)}" if self.due_on else ""
+            return to_london(self.booked_for).date() if self.booked_for else None
+        return self.due_on
+
+    @property
+    def when(self) -> str:
+        """The date that goes with the status, in words: what a matrix cell shows after the label."""
+        words = WHEN_WORDS.get(self.code, "due ")
+        return f"{words}{format_date(self.day)}" if self.day else ""
 
     @property
     def earlier(self) -> str:

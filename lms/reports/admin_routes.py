@@ -1,16 +1,18 @@
 """Delegations (supervisors), programme targets and area leads (admins)."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lms.access import roles_required
 from lms.courses.queries import live_courses
 from lms.extensions import db
+from lms.inputs import db_int
 from lms.people.forms import ConfirmForm
 from lms.people.models import Area, Person
 from lms.people.queries import areas
 from lms.reports import bp, queries, services
 from lms.reports.forms import AreaLeadForm, DelegationForm, TargetForm
 from lms.reports.models import Delegation, ProgrammeTarget
+from lms.sessions.queries import find_people
 from lms.timeutil import today_london
 
 
@@ -26,14 +28,21 @@ def _apply(change, success: str) -> str | None:
     return None
 
 
+#: people found by a delegation search, at most (a longer list means the name needs more letters)
+ACTING_CHOICES = 20
+
+
 @bp.route("/reports/delegations", methods=["GET", "POST"])
 @roles_required("supervisor", "admin")
 def delegations():
-    """Lend my teams to an acting supervisor for a date range; see the delegations I gave or was given."""
+    """Lend my teams to an acting supervisor for a date range: find them by name (the people search the register
+    uses for walk-ins), choose one, then see who was chosen while giving the dates. No JavaScript needed."""
     form = DelegationForm()
     today = today_london()
+    if request.method == "GET":
+        form.acting_id.data = request.args.get("acting", "")
+    acting = _chosen(form.acting_id.data)
     if form.validate_on_submit():
-        acting = queries.person_by_identifier(form.acting.data)
         problem = _apply(lambda: services.delegate(current_user, acting, form.starts_on.data, form.ends_on.data,
                                                    form.reason.data or "", today),
                          f"{acting.name if acting else ''} will see your teams from "
@@ -41,10 +50,22 @@ def delegations():
         if problem is None:
             return redirect(url_for("reports.delegations"))
         form.form_errors.append(problem)
+    query = request.args.get("q", "").strip()[:100]
+    found = [person for person in find_people(query, limit=ACTING_CHOICES + 1) if person.id != current_user.id]
     shown = (queries.all_current_delegations(today) if current_user.has_role("admin")
              else queries.delegations_involving(current_user, today))
     return render_template("reports/delegations.html", form=form, delegations=shown, today=today,
-                           action=ConfirmForm()), 400 if form.errors or form.form_errors else 200
+                           action=ConfirmForm(), query=query, found=found[:ACTING_CHOICES],
+                           more=len(found) > ACTING_CHOICES, acting=acting), \
+        400 if form.errors or form.form_errors else 200
+
+
+def _chosen(person_id: str | None) -> Person | None:
+    """The person chosen from the search (the rules on who may act are lms.reports.services.delegate's)."""
+    try:
+        return db.session.get(Person, db_int(person_id or ""))
+    except ValueError:
+        return None
 
 
 @bp.post("/reports/delegations/<int:delegation_id>/cancel")

@@ -138,17 +138,30 @@ class Filters:
     #: "name", "rank", "team" or "course-<id>"
     sort: str = "name"
     descending: bool = False
+    #: completed on or after / on or before these days; with course_id, that course, otherwise any course
+    completed_from: date | None = None
+    completed_to: date | None = None
+    #: overdue since on or after / on or before these days (the overdue list)
+    overdue_from: date | None = None
+    overdue_to: date | None = None
+
+
+def in_range(day: date | None, first: date | None, last: date | None) -> bool:
+    """Whether `day` falls between `first` and `last` (both included, either open); no day never does."""
+    return day is not None and (first is None or day >= first) and (last is None or day <= last)
 
 
 def filtered(dataset: Dataset, filters: Filters, *, with_status: bool = True) -> list[Row]:
-    """The rows that pass the filters (the status filter only `with_status`), sorted as asked (the dataset is in
-    name order already)."""
+    """The rows that pass the filters (those on status and completion date only `with_status`: a team's progress
+    counts the whole team), sorted as asked (the dataset is in name order already)."""
     index = dataset.course_index(filters.course_id)
+    dated = filters.completed_from is not None or filters.completed_to is not None
     rows = [row for row in dataset.rows
             if (not filters.area_id or row.member.area_id == filters.area_id)
             and (not filters.team_id or row.member.team_id == filters.team_id)
             and (not filters.rank or row.member.rank == filters.rank)
-            and (not with_status or not filters.status or _has_status(row, filters.status, index))]
+            and (not with_status or not filters.status or _has_status(row, filters.status, index))
+            and (not with_status or not dated or _completed_between(row, filters, index))]
     key = _sort_key(dataset, filters.sort)
     if key is None:
         return rows[::-1] if filters.descending else rows
@@ -159,6 +172,11 @@ def _has_status(row: Row, code: str, index: int | None) -> bool:
     if index is not None:
         return row.statuses[index].code == code
     return any(status.code == code for status in row.statuses)
+
+
+def _completed_between(row: Row, filters: Filters, index: int | None) -> bool:
+    statuses = row.statuses if index is None else [row.statuses[index]]
+    return any(in_range(status.completed_on, filters.completed_from, filters.completed_to) for status in statuses)
 
 
 COURSE_SORT = re.compile(r"course-([0-9]{1,9})")

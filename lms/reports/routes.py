@@ -18,12 +18,12 @@ from lms.people.forms import ConfirmForm
 from lms.reports import bp, queries, tables, training_bp, transcript
 from lms.reports.coverage import coverage as coverage_of
 from lms.reports.forms import ResetCourseForm
-from lms.reports.dataset import by_area, filtered, load_dataset, team_tallies
+from lms.reports.dataset import by_area, filtered, in_range, load_dataset, team_tallies
 from lms.reports.exports import matrix_xlsx
 from lms.reports.mine import next_step
 from lms.reports.scope import delegations_to, get_person_for, require_scope, sees_whole_force
 from lms.reports.services import ReportRuleError, next_nudge_at, nudge
-from lms.reports.viewhelpers import download, filter_args, paged, read_filters
+from lms.reports.viewhelpers import download, filter_args, paged, read_filters, sort_form
 from lms.timeutil import format_datetime, today_london, utcnow
 
 
@@ -80,7 +80,8 @@ def matrix():
     in_view = filtered(dataset, filters, with_status=False)
     teams = team_tallies(dataset, in_view, areas=by_area(in_view))
     return render_template("reports/matrix.html", form=form, filters=filters, dataset=dataset, page=page,
-                           block=tables.matrix_block(dataset, page.items), teams=teams, args=filter_args())
+                           block=tables.matrix_block(dataset, page.items), teams=teams, args=filter_args(),
+                           sort_form=sort_form(dataset, filters))
 
 
 @bp.get("/reports/matrix.csv")
@@ -110,7 +111,8 @@ def _overdue():
     rows = filtered(dataset, filters)
     since = now - timedelta(days=current_app.config["NUDGE_INTERVAL_DAYS"])
     nudged = queries.last_nudges([row.member.id for row in rows], since)
-    return form, dataset, tables.overdue_lines(dataset, rows, today_london(), nudged)
+    lines = tables.overdue_lines(dataset, rows, today_london(), nudged)
+    return form, dataset, [line for line in lines if in_range(line.since, filters.overdue_from, filters.overdue_to)]
 
 
 @bp.get("/reports/overdue")

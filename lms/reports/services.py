@@ -58,7 +58,7 @@ def delegate(actor: Person, to_person: Person | None, starts_on: date, ends_on: 
     """Lend the actor's teams to an acting supervisor from `starts_on` to `ends_on` (both included)."""
     longest = current_app.config["DELEGATION_MAX_DAYS"]
     if to_person is None:
-        raise ReportRuleError("No one has that email address or service number.")
+        raise ReportRuleError("Choose the acting supervisor: find them by name, then choose them from the list.")
     if to_person.id == actor.id:
         raise ReportRuleError("You cannot delegate your teams to yourself.")
     if not to_person.is_active_account:

@@ -1,7 +1,7 @@
 """The tables each report shows, as plain rows: the page renders them and the CSV writes them, so they agree.
 
-A Block is one table: a title, a header and rows of plain values (text and whole numbers). The page shows every
-cell as it is here; the download writes the same cells.
+A Block is one table: a title, a header and rows of plain values (text, whole numbers and, in the matrix's download,
+dates). The page shows every cell as it is here; the download writes the same cells.
 """
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -77,9 +77,19 @@ def _person_cells(row: Row) -> list:
     return [member.name, member.service_number, RANKS.get(member.rank, member.rank), member.team_name, member.area_name]
 
 
+#: the columns the download gives each course: the status, its date, and the completion before the current cycle
+MATRIX_COURSE_COLUMNS = ("{}", "{}: date", "{}: previously completed")
+
+
 def matrix_block(dataset: Dataset, rows: list[Row]) -> Block:
-    return Block("Team matrix", PERSON_HEADER + [course.title for course in dataset.courses],
-                 [_person_cells(row) + [status.text for status in row.statuses] for row in rows])
+    """The matrix as the downloads write it: each course's status and dates in columns of their own, the dates as
+    dates, so a spreadsheet sorts and filters them (the page shows the status and date together)."""
+    header = PERSON_HEADER + [column.format(course.title) for course in dataset.courses
+                              for column in MATRIX_COURSE_COLUMNS]
+    return Block("Team matrix", header,
+                 [_person_cells(row) + [cell for status in row.statuses
+                                        for cell in (status.label, status.day, status.previous_completed_on)]
+                  for row in rows])
 
 
 @dataclass

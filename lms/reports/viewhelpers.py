@@ -9,8 +9,8 @@ from lms.completion.rule import LABELS
 from lms.courses.models import Course
 from lms.inputs import db_int, link_args
 from lms.people.models import Team
-from lms.reports.dataset import SORTS, Filters, course_sort_id
-from lms.reports.forms import ReportFilterForm
+from lms.reports.dataset import SORTS, Dataset, Filters, course_sort_id
+from lms.reports.forms import ReportFilterForm, SortForm
 
 
 @dataclass
@@ -82,18 +82,31 @@ def read_filters(teams: list[Team], courses: list[Course]) -> tuple[ReportFilter
         sort = "name"
     status = request.args.get("status", "")
     course_id = request.args.get("course", 0, type=db_int)
+    completed = form.date_range(form.completed_from, form.completed_to)
+    overdue = form.date_range(form.overdue_from, form.overdue_to)
     filters = Filters(area_id=area_id or None, team_id=team_id or None,
                       rank=form.rank.data if not form.rank.errors and form.rank.data else None,
                       status=status if status in LABELS else None,
                       course_id=course_id if course_id in {course.id for course in courses} else None,
-                      sort=sort, descending=request.args.get("dir") == "desc")
+                      sort=sort, descending=request.args.get("dir") == "desc",
+                      completed_from=completed[0], completed_to=completed[1],
+                      overdue_from=overdue[0], overdue_to=overdue[1])
     chosen = frozenset(team.id for team in teams if (not team_id or team.id == team_id)
                        and (not area_id or team.area_id == area_id))
     return form, filters, chosen
 
 
 #: the query arguments that build a report's links and downloads (lms.inputs.link_args: never the whole query)
-FILTER_KEYS = ("area", "team", "rank", "course", "status", "sort", "dir")
+FILTER_KEYS = ("area", "team", "rank", "course", "status", "completed_from", "completed_to", "overdue_from",
+               "overdue_to", "sort", "dir")
+
+
+def sort_form(dataset: Dataset, filters: Filters) -> SortForm:
+    """The matrix's sort as a form (a phone shows no column headings to sort by), set to the sort in force."""
+    form = SortForm(formdata=None, sort=filters.sort, dir="desc" if filters.descending else "asc")
+    form.sort.choices = [("name", "Officer name"), ("rank", "Rank"), ("team", "Team")] + [
+        (f"course-{course.id}", course.title) for course in dataset.courses]
+    return form
 
 
 def filter_args() -> dict:

@@ -4,7 +4,8 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from lms.notify.models import OutboxMessage
-from lms.reports.models import ProgrammeTarget
+from lms.reports.models import Delegation, ProgrammeTarget
+from lms.timeutil import today_london
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, assert_no_horizontal_scroll, sign_in
 from tests.conftest import PASSWORD
 from tests.reports_support import attempt, book, complete, course, force, read_modules, set_due  # noqa: F401
@@ -81,3 +82,84 @@ def test_the_reports_work_without_javascript(page_at, team):
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_role("link", name="Amy Able")).to_be_visible()
     expect(page.get_by_role("link", name="Carol Complete")).to_have_count(0)
+
+
+def test_on_a_phone_the_matrix_sorts_with_a_form_that_keeps_the_filters(page_at, team):
+    """At 360 px the column headings are gone (each row is a card), so the sort is a form; no JavaScript needed."""
+    page = page_at(PHONE, java_script_enabled=False)
+    sign_in(page, team["sergeant"], PASSWORD)
+    page.goto("/reports/matrix")
+    expect(page.get_by_role("columnheader")).to_have_count(0)
+    page.get_by_label("Status").select_option("overdue")
+    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_label("Sort by").select_option(label="Officer name")
+    page.get_by_label("Order").select_option(label="Descending")
+    page.get_by_role("button", name="Sort", exact=True).click()
+    officers = page.get_by_role("rowheader").all_inner_texts()
+    assert officers == ["Sarah Sergeant", "Harry Halfway", "Amy Able"]  # the overdue only, Z to A
+    expect(page.get_by_label("Order")).to_have_value("desc")
+
+
+#: where keyboard focus is, and whether a person can see it there: rendered, not transparent, and what is painted
+#: at the middle of its first box is the element itself (a clipped or covered element fails that)
+FOCUS_SEEN = """() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return null;
+    const box = element.getClientRects()[0];
+    const hit = box && document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return {what: element.outerHTML.slice(0, 120),
+            seen: element.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}) && !!box
+                  && box.width >= 2 && box.height >= 2 && !!hit && element.contains(hit)};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_tabbing_through_the_matrix_never_lands_on_something_unseen(page_at, team, viewport):
+    page = page_at(viewport)
+    sign_in(page, team["sergeant"], PASSWORD)
+    page.goto("/reports/matrix")
+    assert_accessible(page)
+    stops = []
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS_SEEN)
+        if focus is None or (stops and focus["what"] == stops[0]["what"]):
+            break  # back to the start: every stop visited
+        stops.append(focus)
+    assert [stop["what"] for stop in stops if not stop["seen"]] == []
+    visited = " ".join(stop["what"] for stop in stops)
+    assert "Amy Able" in visited  # the walk crossed the matrix
+    # a phone sorts with the form, a desktop with the column headings: each has one way, and it can be reached
+    assert ('id="sort"' in visited, "lms-sort" in visited) == ((True, False) if viewport == PHONE else (False, True))
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_supervisor_chooses_an_acting_supervisor_by_name_without_javascript(page_at, db, team, viewport):
+    page = page_at(viewport, java_script_enabled=False)
+    sign_in(page, team["sergeant"], PASSWORD)
+    page.goto("/reports/delegations")
+    page.get_by_label("Name, email or service number").fill("baker")
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("link", name="Choose Bob Baker").click()
+    expect(page.locator("#acting")).to_contain_text("Acting supervisor: Bob Baker, Police Constable")
+    today = today_london()
+    page.get_by_label("First day").fill(today.isoformat())
+    page.get_by_label("Last day").fill(today.isoformat())
+    page.get_by_role("button", name="Delegate my teams to Bob Baker").click()
+    expect(page.get_by_role("alert")).to_contain_text("Bob Baker will see your teams")
+    db.session.rollback()
+    assert db.session.scalar(sa.select(Delegation)).to_person.name == "Bob Baker"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_delegation_search_and_choice_pass_axe(page_at, team, viewport):
+    page = page_at(viewport)
+    sign_in(page, team["sergeant"], PASSWORD)
+    page.goto("/reports/delegations?q=e#delegate")
+    expect(page.get_by_role("link", name="Choose Bob Baker")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Choose Bob Baker").click()
+    expect(page.get_by_role("button", name="Delegate my teams to Bob Baker")).to_be_visible()
+    assert_accessible(page)
+    if viewport == PHONE:
+        assert_no_horizontal_scroll(page)
