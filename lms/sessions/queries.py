@@ -342,6 +342,26 @@ def other_sessions_of_course(session: TrainingSession, now: datetime | None = No
         .order_by(TrainingSession.starts_at, TrainingSession.id).limit(50)))
 
 
+def open_sessions_of_course(course_id: int, now: datetime | None = None, limit: int = 50) -> list[TrainingSession]:
+    """The course's sessions still open for booking (not cancelled, before their deadline), soonest first: what a
+    supervisor books a team onto."""
+    now = now or utcnow()
+    return list(db.session.scalars(
+        sa.select(TrainingSession).where(
+            TrainingSession.course_id == course_id, TrainingSession.is_cancelled.is_(False),
+            TrainingSession.starts_at > now,
+            sa.func.coalesce(TrainingSession.booking_deadline_at, TrainingSession.starts_at) >= now)
+        .options(so.joinedload(TrainingSession.venue).joinedload(Venue.area))
+        .order_by(TrainingSession.starts_at, TrainingSession.id).limit(limit)))
+
+
+def next_with_seats(sessions: list[TrainingSession], area_ids) -> TrainingSession | None:
+    """The soonest of `sessions` with a seat left, held in one of these areas or online (as near to one area as to
+    any other, as the sessions list's area filter has it)."""
+    return next((session for session in sessions if session.seats_left > 0
+                 and (session.venue is None or session.venue.area_id in area_ids)), None)
+
+
 def find_people(query: str, limit: int = 20) -> list[Person]:
     """Active people matching a name, email or service number: for booking someone in or adding a walk-in."""
     if not query:
