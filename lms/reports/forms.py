@@ -1,6 +1,6 @@
 """Forms for the report filters, delegations, programme targets and area leads."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.completion.rule import LABELS
@@ -60,3 +60,7 @@ class BookTeamForm(FlaskForm):
                                     validators=[DataRequired("Choose at least one officer to book")])
     #: a session's id, or "next": the next session with seats in the supervisor's area, settled before confirming
     session = RadioField("Session", validators=[DataRequired("Choose a session")])
+
+
+class DigestForm(FlaskForm):
+    is_on = BooleanField("Email me the weekly digest of my teams")
