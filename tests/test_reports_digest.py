@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from lms.extensions import db as _db
 from lms.reports import digest
+from lms.reports.models import Delegation
 from lms.timeutil import from_london, today_london
 from tests.reports_support import ago, attend, book, course, flash_text, force, set_due  # noqa: F401
 from tests.sessions_fixtures import outbox
@@ -142,3 +143,14 @@ def test_the_digest_takes_the_same_queries_however_many_officers(db, clock, forc
         db.session.commit()
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_an_acting_supervisor_gets_the_digest_of_the_teams_lent_to_them(runner, db, force, course, week):
+    acting = force.officer(team=force.team_b, given_name="Alex", family_name="Acting")
+    today = today_london()
+    db.session.add(Delegation(from_person_id=force.sergeant_a.id, to_person_id=acting.id, starts_on=today,
+                              ends_on=today + timedelta(days=14), created_at=MONDAY))
+    db.session.commit()
+    _send(runner)
+    [theirs] = _digests(db, acting)
+    assert "- Amy Able (Response Team A)" in theirs.body_text and "Bob Baker" not in theirs.body_text
