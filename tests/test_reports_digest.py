@@ -52,7 +52,8 @@ def test_a_supervisor_gets_a_weekly_digest_of_their_teams(runner, db, force, cou
     body = mine.body_text
     assert "- Amy Able (Response Team A): Witness basics, was due by" in body
     assert "- Sarah Sergeant (Response Team A): Witness basics" in body
-    assert "Did not attend a session they were booked on (1):\n- Dan Missed (Response Team A): Witness basics on" in body
+    assert ("Did not attend a session they were booked on (1):\n"
+            "- Dan Missed (Response Team A): Witness basics on") in body
     assert "Booked on a session in the week ahead (1):\n- Eve Booked (Response Team A): Witness basics on" in body
     assert "Bob Baker" not in body  # another team's
     assert "Fay Late" not in body  # overdue, but not newly
