@@ -7,9 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from lms.people.models import Area
+from lms.reports.models import Delegation
 from lms.extensions import db
 from lms.sessions.models import Booking, TrainingSession, Venue
-from lms.timeutil import utcnow
+from lms.timeutil import today_london, utcnow
 from tests.courses_support import csrf_client_signed_in
 from tests.reports_support import book, complete, course, flash_text, force  # noqa: F401
 from tests.sessions_fixtures import outbox
@@ -149,3 +150,18 @@ def test_the_booking_page_takes_the_same_queries_however_many_officers(client, l
             assert client.get("/reports/book").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_an_acting_supervisor_books_in_the_team_lent_to_them(client, login, db, force, course, team):
+    acting = force.officer(team=force.team_b, given_name="Alex", family_name="Acting")
+    today = today_london()
+    db.session.add(Delegation(from_person_id=force.sergeant_a.id, to_person_id=acting.id, starts_on=today,
+                              ends_on=today + timedelta(days=7)))
+    db.session.commit()
+    session = _session(course, 10)
+    login(acting)
+    assert "Cath Able" in client.get("/reports/book").get_data(as_text=True)
+    done = client.post("/reports/book", data={"person_ids": [team[0].id], "session": str(session.id),
+                                              "confirmed": "1"})
+    assert "Got a seat (1) Cath Able" in flash_text(done.get_data(as_text=True))
+    assert _live(session) == [("Cath Able", "booked")]
