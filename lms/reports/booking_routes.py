@@ -94,9 +94,11 @@ def book_team():
     if request.form.get("confirmed") != "1":
         return _confirm(found.course, session, people)
     result = book_many(current_user, session, people)
-    db.session.commit()
-    return render_template("reports/book_team_done.html", result=result, course=found.course,
+    # drawn before the commit, which expires every person and session loaded (a query each to read them again)
+    page = render_template("reports/book_team_done.html", result=result, course=found.course,
                            label=session_label(session), args=filter_args())
+    db.session.commit()
+    return page
 
 
 def _people(person_ids: list[int]) -> list[Person]:
