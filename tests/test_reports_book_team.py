@@ -165,3 +165,13 @@ def test_an_acting_supervisor_books_in_the_team_lent_to_them(client, login, db, 
                                               "confirmed": "1"})
     assert "Got a seat (1) Cath Able" in flash_text(done.get_data(as_text=True))
     assert _live(session) == [("Cath Able", "booked")]
+
+
+def test_the_matrixs_filters_carry_over_to_the_officers_offered(client, login, db, force, course, team):
+    _session(course, 10)
+    force.officer(given_name="Dora", family_name="Detective", rank="DC")
+    login(force.sergeant_a)
+    matrix = client.get("/reports/matrix?rank=DC").get_data(as_text=True)
+    assert "/reports/book?rank=DC" in matrix
+    page = client.get("/reports/book?rank=DC").get_data(as_text=True)
+    assert "Dora Detective" in page and "Cath Able" not in page

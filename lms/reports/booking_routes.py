@@ -13,7 +13,7 @@ from lms.courses.queries import live_courses
 from lms.extensions import db
 from lms.people.models import Person, Team
 from lms.reports import bp, queries
-from lms.reports.dataset import Dataset, Row, load_dataset
+from lms.reports.dataset import Dataset, Row, filtered, load_dataset
 from lms.reports.forms import BookTeamForm, ReportFilterForm
 from lms.reports.scope import require_scope
 from lms.reports.viewhelpers import filter_args, read_filters
@@ -63,7 +63,8 @@ def _choices() -> tuple[BookTeamForm, ReportFilterForm, Choices]:
     now = utcnow()
     dataset = load_dataset(chosen, now, [course])
     seats = seats_to_come([row.member.id for row in dataset.rows], [course.id], now, queries.population(chosen))
-    unbooked = [row for row in dataset.rows
+    # the matrix's filters (rank, status) and sort carry over, so "overdue constables" there are the ones offered here
+    unbooked = [row for row in filtered(dataset, filters)
                 if (row.member.id, course.id) not in seats and row.statuses[0].code not in SETTLED]
     sessions = open_sessions_of_course(course.id, now)
     found = Choices(course, dataset, unbooked, sessions, next_with_seats(sessions, _my_areas(teams)))
