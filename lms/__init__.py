@@ -117,7 +117,7 @@ def import_views() -> None:
     from lms.people import account_routes, device_routes, roster_routes, second_factor_routes  # noqa: F401
     from lms.people import admin_routes as people_admin_routes, routes as people_routes  # noqa: F401
     from lms.reports import admin_routes as reports_admin_routes, routes as reports_routes  # noqa: F401
-    from lms.reports import snapshot_routes  # noqa: F401
+    from lms.reports import booking_routes, digest_routes, snapshot_routes  # noqa: F401
     from lms.search import routes as search_routes  # noqa: F401
     from lms.sessions import calendar_routes, manage_routes, register_routes  # noqa: F401
     from lms.sessions import routes as sessions_routes, templating as sessions_templating  # noqa: F401

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: proof to a fraction of the suite's time.)
 TIME_DEPENDENT = ["test_sessions_scheduling.py", "test_sessions_booking.py", "test_sessions_register.py",
                   "test_sessions_calendar.py", "test_sessions_course_page.py", "test_notify_outbox.py",
-                  "test_reports_nudge.py"]
+                  "test_reports_nudge.py", "test_reports_agree.py"]
 
 
 def test_the_clock_moves_and_keeps_ticking(clock):

@@ -156,9 +156,9 @@ def test_the_snapshot_draws_charts_with_tables_and_downloads_the_same_figures(ap
     page = client.get("/reports/snapshot").get_data(as_text=True)
     assert page.count('<svg class="lms-chart"') == 5 and page.count('role="img"') == 5 and "<script" not in page
     tables = dict(page_tables(page))
-    assert tables["Completion by team against the force average"][1] == ["Response Team A, Northtown", "6", "1",
+    assert tables["Complete now, by team, against the force average"][1] == ["Response Team A, Northtown", "6", "1",
                                                                          "17%"]
-    assert tables["Completion by team against the force average"][-1] == ["Force average", "8", "1", "12%"]
+    assert tables["Complete now, by team, against the force average"][-1] == ["Force average", "8", "1", "12%"]
     assert tables["Quiz attempts and first-attempt pass rate"][2] == [
         "Officers who passed at their first attempt", "2", "3", "67%"]
     assert tables["Session registers since " + page.split("Session registers since ")[1].split("<")[0]][1:] == [

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from lms.completion.rule import CourseRule, Facts, Learner, Status, decide
-from lms.courses.models import Course
+from lms.courses.models import Course, CourseCycle
 from lms.courses.progress import NO_SUMMARY, CourseProgress, ProgressSummary, load_progress, load_summaries
 from lms.extensions import db
 from lms.people.models import Person
@@ -153,3 +153,12 @@ def _statuses(learners: list[Learner], courses: list[Course], now: datetime | No
 def status_of(person: Person, course: Course, now: datetime | None = None) -> Status:
     """One officer's status on one course."""
     return load_records([learner_of(person)], [course], now)[(person.id, course.id)].status
+
+
+def cycles_started(people: sa.Select, course: Course) -> dict[int, date]:
+    """The London day each of these people (a select of ids) began their current cycle of `course`, for those in a
+    refresher or after a reset: the day their earlier completion stopped counting. One query."""
+    rows = db.session.execute(sa.select(CourseCycle.person_id, CourseCycle.started_at).where(
+        CourseCycle.person_id.in_(people.scalar_subquery()), CourseCycle.course_id == course.id,
+        CourseCycle.is_current.is_(True)))
+    return {person_id: london_day(started_at) for person_id, started_at in rows}

@@ -191,3 +191,24 @@ def decide(rule: CourseRule, learner: Learner, facts: Facts, today: date) -> Sta
     else:
         code = "in_progress" if facts.has_started else "not_started"
     return Status(code, completed_on, due, refresher, booked_for, facts.previous_completed_on)
+
+
+def was_complete_on(rule: CourseRule, status: Status, day: date, cycle_started_on: date | None = None) -> bool:
+    """Whether the officer whose status today is `status` was complete on `day` (today or earlier), by the rule that
+    decided it: a completion on or before `day` whose refresher was not yet due; for the completion before the
+    current cycle (`cycle_started_on`), also a day before that cycle began. On today this agrees with
+    `status.is_done`, so a chart over time ends at the figure every other page shows.
+
+    Only the latest completion of each cycle is known: someone who did a part again counts from the renewal."""
+    if not status.is_required:
+        return False
+
+    def held(done_on: date | None, ends_on: date | None) -> bool:
+        return done_on is not None and done_on <= day and (ends_on is None or day < ends_on)
+
+    def lapses(done_on: date | None) -> date | None:
+        return add_months(done_on, rule.valid_for_months) if done_on and rule.valid_for_months else None
+
+    previous = status.previous_completed_on
+    ends = min((end for end in (lapses(previous), cycle_started_on) if end is not None), default=None)
+    return held(status.completed_on, lapses(status.completed_on)) or held(previous, ends)

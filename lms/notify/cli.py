@@ -1,4 +1,5 @@
-"""`flask notify send`: queue the reminders and password reset links that are due, then send what is due."""
+"""`flask notify send`: queue the reminders, weekly digests and password reset links that are due, then send what is
+due."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -6,6 +7,7 @@ from flask.cli import AppGroup
 from lms.extensions import db
 from lms.notify.sending import pending_count, send_due
 from lms.people.password_links import send_reset_links
+from lms.reports.digest import queue_weekly_digests
 from lms.sessions.notices import queue_due_reminders
 
 notify_cli = AppGroup("notify", help="Send email from the outbox.")
@@ -19,6 +21,10 @@ def send_command(limit: int) -> None:
     db.session.commit()
     if reminders:
         click.echo(f"Queued {reminders} reminder{'' if reminders == 1 else 's'}.")
+    digests = queue_weekly_digests()
+    db.session.commit()
+    if digests:
+        click.echo(f"Queued {digests} weekly digest{'' if digests == 1 else 's'}.")
     links = send_reset_links()
     db.session.commit()
     if links:

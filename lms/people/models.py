@@ -137,6 +137,8 @@ class Person(UserMixin, db.Model):
     oidc_subject: so.Mapped[str | None] = so.mapped_column(sa.String(255), unique=True)
     is_demo: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: whether a supervisor gets the weekly digest of their teams by email (lms.reports.digest); theirs to turn off
+    is_weekly_digest_on: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
 
     team: so.Mapped[Team | None] = so.relationship(foreign_keys=[team_id])
     role_grants: so.Mapped[list[RoleGrant]] = so.relationship(cascade="all, delete-orphan", lazy="selectin")

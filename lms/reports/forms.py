@@ -1,6 +1,15 @@
 """Forms for the report filters, delegations, programme targets and area leads."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.completion.rule import LABELS
@@ -87,3 +96,16 @@ class ResetCourseForm(FlaskForm):
     reason = TextAreaField("Reason for the reset", validators=[
         DataRequired("Enter the reason for the reset"),
         Length(max=REASON_MAX, message=f"The reason must be {REASON_MAX} characters or fewer")])
+
+
+class BookTeamForm(FlaskForm):
+    """A supervisor books several of their officers onto one session (or the next with seats in their area)."""
+
+    person_ids = MultiCheckboxField("Officers to book", coerce=int,
+                                    validators=[DataRequired("Choose at least one officer to book")])
+    #: a session's id, or "next": the next session with seats in the supervisor's area, settled before confirming
+    session = RadioField("Session", validators=[DataRequired("Choose a session")])
+
+
+class DigestForm(FlaskForm):
+    is_on = BooleanField("Email me the weekly digest of my teams")

@@ -3,9 +3,8 @@
 Every view asks lms.reports.scope for the teams the caller may see; a team, area or person outside them is a 404,
 and someone who may see no team at all gets a 403.
 """
-from datetime import timedelta
-
-from flask import abort, current_app, flash, redirect, render_template, url_for
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lms.access import roles_required, signed_in
@@ -15,6 +14,7 @@ from lms.courses.models import Course
 from lms.courses.queries import live_courses
 from lms.extensions import db
 from lms.people.forms import ConfirmForm
+from lms.people.models import Person
 from lms.reports import bp, queries, tables, training_bp, transcript
 from lms.reports.coverage import coverage as coverage_of
 from lms.reports.forms import ResetCourseForm
@@ -22,7 +22,7 @@ from lms.reports.dataset import by_area, filtered, in_range, load_dataset, team_
 from lms.reports.exports import matrix_xlsx
 from lms.reports.mine import next_step
 from lms.reports.scope import delegations_to, get_person_for, require_scope, sees_whole_force
-from lms.reports.services import ReportRuleError, next_nudge_at, nudge
+from lms.reports.services import ReportRuleError, next_nudge_at, nudge, nudge_all, nudged_since
 from lms.reports.viewhelpers import download, filter_args, paged, read_filters, sort_form
 from lms.timeutil import format_datetime, today_london, utcnow
 
@@ -107,10 +107,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _overdue():
     form, filters, dataset = _scope_dataset()
-    now = utcnow()
     rows = filtered(dataset, filters)
-    since = now - timedelta(days=current_app.config["NUDGE_INTERVAL_DAYS"])
-    nudged = queries.last_nudges([row.member.id for row in rows], since)
+    nudged = nudged_since([row.member.id for row in rows], utcnow())
     lines = tables.overdue_lines(dataset, rows, today_london(), nudged)
     return form, dataset, [line for line in lines if in_range(line.since, filters.overdue_from, filters.overdue_to)]
 
@@ -153,6 +151,38 @@ def nudge_person(person_id: int):
     else:
         db.session.commit()
         flash(f"{person.name} has been sent a reminder.", "success")
+    return redirect(url_for("reports.overdue", **filter_args()))
+
+
+@bp.post("/reports/overdue/nudge-all")
+@signed_in
+def nudge_everyone():
+    """Remind everyone on the overdue list (as filtered) in one go, after a confirm step, by the same once-per-interval
+    rule as one reminder; then say how many were reminded, and who was not and why."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    _, _, lines = _overdue()
+    ids = [line.row.member.id for line in lines]
+    people = {person.id: person for person in db.session.scalars(sa.select(Person).where(Person.id.in_(ids)))}
+    overdue = [(people[line.row.member.id], line.items) for line in lines]
+    if request.form.get("confirmed") != "1":
+        due = sum(1 for line in lines if line.can_nudge and line.row.member.id != current_user.id)
+        return render_template(
+            "confirm.html", heading=f"Remind {due} overdue officer{'' if due == 1 else 's'}?",
+            yes="Yes, remind them", back=url_for("reports.overdue", **filter_args()),
+            consequences=[f"{due} of the {len(lines)} officers on this list will be emailed what they have overdue.",
+                          f"Anyone reminded in the last {current_app.config['NUDGE_INTERVAL_DAYS']} days is left "
+                          "out, whoever reminded them."],
+            warning="Reminders cannot be taken back once they are sent.",
+            action=url_for("reports.nudge_everyone", **filter_args()), fields=[])
+    done = nudge_all(current_user, overdue)
+    count = len(done.reminded)
+    # said before the commit, which expires every person loaded
+    left_out = " ".join(f"{person.name} {reason}" for person, reason in done.not_reminded)
+    db.session.commit()
+    flash(f"{count} officer{' has' if count == 1 else 's have'} been sent a reminder.", "success")
+    if left_out:
+        flash(f"{len(done.not_reminded)} not reminded: {left_out}", "info")
     return redirect(url_for("reports.overdue", **filter_args()))
 
 

@@ -1,6 +1,7 @@
 """Operations of the reports domain: nudge an overdue officer, delegate teams, set targets and area leads.
 They flush and never commit; a broken rule raises ReportRuleError with a message for the person."""
 import logging
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from lms.courses.models import Course
 from lms.extensions import db
 from lms.notify.services import queue
 from lms.people.models import Area, Person
+from lms.reports import queries
 from lms.reports.models import Delegation, Nudge, ProgrammeTarget, area_leads
 from lms.reports.scope import own_teams
 from lms.sessions.rules import lock_rows
@@ -28,6 +30,16 @@ def next_nudge_at(last_sent_at: datetime) -> datetime:
     return last_sent_at + timedelta(days=current_app.config["NUDGE_INTERVAL_DAYS"])
 
 
+def nudged_since(person_ids: list[int], now: datetime) -> dict[int, datetime]:
+    """Who of these people was reminded within NUDGE_INTERVAL_DAYS of `now`, and when (one query): the once-per-
+    interval rule, for one reminder or a round of them."""
+    return queries.last_nudges(person_ids, now - timedelta(days=current_app.config["NUDGE_INTERVAL_DAYS"]))
+
+
+def reminded_recently(last: datetime) -> str:
+    return f"was reminded on {format_date(last)}. You can remind them again from {format_date(next_nudge_at(last))}."
+
+
 def nudge(actor: Person, person: Person, items: list[tuple[Course, Status]], now: datetime | None = None) -> Nudge:
     """Email `person` a reminder of what is overdue, through the outbox: at most once in NUDGE_INTERVAL_DAYS,
     whoever sends it (the person's row is locked so two supervisors at once cannot both send one)."""
@@ -35,12 +47,46 @@ def nudge(actor: Person, person: Person, items: list[tuple[Course, Status]], now
     if not items:
         raise ReportRuleError(f"{person.name} has nothing overdue.")
     lock_rows(Person, [person.id])
-    since = now - timedelta(days=current_app.config["NUDGE_INTERVAL_DAYS"])
-    last = db.session.scalar(sa.select(sa.func.max(Nudge.sent_at)).where(Nudge.person_id == person.id,
-                                                                         Nudge.sent_at > since))
+    last = nudged_since([person.id], now).get(person.id)
     if last is not None:
-        raise ReportRuleError(f"{person.name} was reminded on {format_date(last)}. You can remind them again "
-                              f"from {format_date(next_nudge_at(last))}.")
+        raise ReportRuleError(f"{person.name} {reminded_recently(last)}")
+    return _send_nudge(actor, person, items, now)
+
+
+#: why the sender is left out of their own round of reminders, after their name
+SELF = "is you: the reminders go to the officers you supervise."
+
+
+@dataclass
+class NudgeRound:
+    """What "remind everyone overdue" came to."""
+
+    reminded: list[Person] = field(default_factory=list)
+    #: (person, why not)
+    not_reminded: list[tuple[Person, str]] = field(default_factory=list)
+
+
+def nudge_all(actor: Person, overdue: list[tuple[Person, list[tuple[Course, Status]]]],
+              now: datetime | None = None) -> NudgeRound:
+    """Remind everyone in `overdue` (each with what they have overdue) by the same rule as one reminder: anyone
+    reminded within NUDGE_INTERVAL_DAYS, whoever sent it, is left out and said why, as is the sender. The rows are
+    locked together (in id order) so a reminder sent meanwhile by someone else is seen."""
+    now = now or utcnow()
+    lock_rows(Person, [person.id for person, _ in overdue])
+    last = nudged_since([person.id for person, _ in overdue], now)
+    done = NudgeRound()
+    for person, items in overdue:
+        if person.id == actor.id:
+            done.not_reminded.append((person, SELF))
+        elif person.id in last:
+            done.not_reminded.append((person, reminded_recently(last[person.id])))
+        else:
+            _send_nudge(actor, person, items, now)
+            done.reminded.append(person)
+    return done
+
+
+def _send_nudge(actor: Person, person: Person, items: list[tuple[Course, Status]], now: datetime) -> Nudge:
     sent = Nudge(person_id=person.id, sent_by_id=actor.id, sent_at=now, courses=[course.slug for course, _ in items])
     db.session.add(sent)
     db.session.flush()

@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from flask import current_app
 
-from lms.completion.load import london_day
+from lms.completion.load import cycles_started, london_day
+from lms.completion.rule import CourseRule, was_complete_on
 from lms.courses.analytics import BANDS, quiz_versions, share, version_figures
 from lms.courses.models import Course
 from lms.reports import queries
@@ -49,8 +50,8 @@ def build(course: Course, team_ids: frozenset[int], all_team_ids: frozenset[int]
     snapshot.headline["percent"] = _percent_text(scope_tally.percent)
     snapshot.headline["force"] = _percent_text(force_tally.percent)
     _by_team(snapshot, scope, force_tally)
-    _over_time(snapshot, scope, london_day(now))
     people = queries.population(team_ids)
+    _over_time(snapshot, scope, london_day(now), cycles_started(people, course))
     _scores(snapshot, course, people)
     _sessions(snapshot, course, team_ids, queries.year_ago(now))
     _most_missed(snapshot, course, people)
@@ -64,7 +65,7 @@ def _by_team(snapshot: Snapshot, scope: Dataset, force: Tally) -> None:
     unit = "Area" if areas else "Team"
     rows = [[name, tally.required, tally.done, _percent_text(tally.percent)] for name, tally in groups.items()]
     rows.append(["Force average", force.required, force.done, _percent_text(force.percent)])
-    snapshot.blocks["by_team"] = Block(f"Completion by {unit.lower()} against the force average",
+    snapshot.blocks["by_team"] = Block(f"Complete now, by {unit.lower()}, against the force average",
                                        [unit, "Officers required", "Complete", "Percent complete"], rows)
     items = [(name, tally.percent or 0, _percent_text(tally.percent)) for name, tally in groups.items()]
     marker = (force.percent, f"Force {_percent_text(force.percent)}") if force.percent is not None else None
@@ -81,17 +82,21 @@ def month_ends(today: date, count: int = MONTHS) -> list[date]:
     return ends[::-1]
 
 
-def _over_time(snapshot: Snapshot, scope: Dataset, today: date) -> None:
-    """How many of the officers required now had completed by the end of each month (by their completion date)."""
-    required = [row.statuses[0] for row in scope.rows if row.statuses[0].is_required]
+def _over_time(snapshot: Snapshot, scope: Dataset, today: date, started: dict[int, date]) -> None:
+    """How many of the officers required now were complete on the last day of each month, by the completion rule
+    (lms.completion.rule.was_complete_on): this month's column is today, so it is the headline's figure."""
+    rule = CourseRule.of(snapshot.course)
+    required = [(row.member.id, row.statuses[0]) for row in scope.rows if row.statuses[0].is_required]
     rows, items = [], []
     for end in month_ends(today):
-        done = sum(1 for status in required if status.completed_on and status.completed_on <= end)
+        done = sum(1 for person_id, status in required
+                   if was_complete_on(rule, status, end, started.get(person_id)))
         percent = share(done, len(required), 1)
-        rows.append([end.strftime("%B %Y"), len(required), done, _percent_text(percent)])
-        items.append((end.strftime("%b"), percent or 0, _percent_text(percent)))
-    snapshot.blocks["over_time"] = Block("Completion over the last 12 months",
-                                         ["Month", "Officers required now", "Complete by the month's end",
+        when = f"{end.strftime('%B %Y')} (today)" if end == today else end.strftime("%B %Y")
+        rows.append([when, len(required), done, _percent_text(percent)])
+        items.append(("Now" if end == today else end.strftime("%b"), percent or 0, _percent_text(percent)))
+    snapshot.blocks["over_time"] = Block("Complete on the last day of each month, over the last 12 months",
+                                         ["Month", "Officers required now", "Complete on the month's last day",
                                           "Percent complete"], rows)
     snapshot.charts["over_time"] = columns(items, 100)
 

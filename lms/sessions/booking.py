@@ -1,6 +1,7 @@
 """Book, cancel, move and promote: every seat changes hands through a conditional UPDATE, so no race can
 overfill a session (ENGINEERING.md). These operations flush and never commit."""
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -160,6 +161,37 @@ def book(actor: Person, session: TrainingSession, person: Person, now: datetime 
     log.info("booking %s (%s) of %s on session %s by %s", booking.id, booking.status, person.id, session.id, actor.id)
     (notices.booking_confirmed if booking.status == "booked" else notices.waiting_list_place)(booking)
     return booking
+
+
+@dataclass
+class ManyBooked:
+    """What booking several people on one session came to, person by person."""
+
+    session: TrainingSession
+    booked: list[Person] = field(default_factory=list)
+    waiting: list[Person] = field(default_factory=list)
+    #: (person, why not), in the words book() refused them in
+    refused: list[tuple[Person, str]] = field(default_factory=list)
+
+
+def book_many(actor: Person, session: TrainingSession, people: list[Person], now: datetime | None = None) -> ManyBooked:
+    """Book each of `people` on `session` as book() books one (a seat while seats last, then the waiting list, each
+    emailed): someone a rule refuses is left out with the reason and the others are booked all the same, each in
+    a savepoint so a refusal undoes only their own half-made booking."""
+    now = now or utcnow()
+    result = ManyBooked(session)
+    for person in people:
+        try:
+            with db.session.begin_nested():
+                made = book(actor, session, person, now)
+        except SessionRuleError as error:
+            result.refused.append((person, str(error)))
+        except sa.exc.IntegrityError:  # booked for the course at the same moment by someone else
+            result.refused.append((person, f"{person.name} already has a booking for this course."))
+        else:
+            (result.booked if made.status == "booked" else result.waiting).append(person)
+    _refresh(session)
+    return result
 
 
 def cancel(actor: Person, booking: Booking, now: datetime | None = None, *, reason: str = "cancelled",

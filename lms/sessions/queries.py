@@ -288,22 +288,27 @@ def live_feed(person_id: int) -> CalendarFeed | None:
 
 
 
-def team_bookings(team_ids, now: datetime | None = None) -> list[Booking]:
-    """Live bookings of the people in these teams, for sessions still to come."""
+def team_bookings(team_ids, now: datetime | None = None, *, until: datetime | None = None,
+                  limit: int | None = 500) -> list[Booking]:
+    """Live bookings of the people in these teams, for sessions still to come (starting before `until`, if given)."""
     team_ids = list(team_ids)
     if not team_ids:
         return []
-    return list(db.session.scalars(
-        sa.select(Booking).join(Booking.session).join(Booking.person)
-        .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
-                 so.contains_eager(Booking.person).joinedload(Person.team).joinedload(Team.area))
-        .where(Person.team_id.in_(team_ids), Booking.status.in_(LIVE_STATUSES),
-               TrainingSession.ends_at > (now or utcnow()))
-        .order_by(TrainingSession.starts_at, Person.family_name).limit(500)))
+    stmt = (sa.select(Booking).join(Booking.session).join(Booking.person)
+            .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
+                     so.contains_eager(Booking.person).joinedload(Person.team).joinedload(Team.area))
+            .where(Person.team_id.in_(team_ids), Booking.status.in_(LIVE_STATUSES),
+                   TrainingSession.ends_at > (now or utcnow()))
+            .order_by(TrainingSession.starts_at, Person.family_name).limit(limit))
+    if until is not None:
+        stmt = stmt.where(TrainingSession.starts_at < until)
+    return list(db.session.scalars(stmt))
 
 
-def team_no_shows(team_ids, days: int = 180) -> list[Attendance]:
-    """Absences (excused or not) of people in these teams over the last `days` days, latest first."""
+def team_no_shows(team_ids, days: int = 180, *, statuses: tuple[str, ...] = ("absent", "excused"),
+                  limit: int | None = 500) -> list[Attendance]:
+    """Absences (excused or not, or those of `statuses`) of people in these teams over the last `days` days, latest
+    first."""
     team_ids = list(team_ids)
     if not team_ids:
         return []
@@ -312,9 +317,9 @@ def team_no_shows(team_ids, days: int = 180) -> list[Attendance]:
         sa.select(Attendance).join(Attendance.session).join(Attendance.person)
         .options(so.contains_eager(Attendance.session).joinedload(TrainingSession.course),
                  so.contains_eager(Attendance.person).joinedload(Person.team).joinedload(Team.area))
-        .where(Person.team_id.in_(team_ids), Attendance.status.in_(("absent", "excused")),
+        .where(Person.team_id.in_(team_ids), Attendance.status.in_(statuses),
                TrainingSession.starts_at > since)
-        .order_by(TrainingSession.starts_at.desc(), Person.family_name).limit(500)))
+        .order_by(TrainingSession.starts_at.desc(), Person.family_name).limit(limit)))
 
 
 def team_members(team_ids) -> list[Person]:
@@ -340,6 +345,26 @@ def other_sessions_of_course(session: TrainingSession, now: datetime | None = No
                                          TrainingSession.starts_at > (now or utcnow()))
         .options(so.joinedload(TrainingSession.venue).joinedload(Venue.area))
         .order_by(TrainingSession.starts_at, TrainingSession.id).limit(50)))
+
+
+def open_sessions_of_course(course_id: int, now: datetime | None = None, limit: int = 50) -> list[TrainingSession]:
+    """The course's sessions still open for booking (not cancelled, before their deadline), soonest first: what a
+    supervisor books a team onto."""
+    now = now or utcnow()
+    return list(db.session.scalars(
+        sa.select(TrainingSession).where(
+            TrainingSession.course_id == course_id, TrainingSession.is_cancelled.is_(False),
+            TrainingSession.starts_at > now,
+            sa.func.coalesce(TrainingSession.booking_deadline_at, TrainingSession.starts_at) >= now)
+        .options(so.joinedload(TrainingSession.venue).joinedload(Venue.area))
+        .order_by(TrainingSession.starts_at, TrainingSession.id).limit(limit)))
+
+
+def next_with_seats(sessions: list[TrainingSession], area_ids) -> TrainingSession | None:
+    """The soonest of `sessions` with a seat left, held in one of these areas or online (as near to one area as to
+    any other, as the sessions list's area filter has it)."""
+    return next((session for session in sessions if session.seats_left > 0
+                 and (session.venue is None or session.venue.area_id in area_ids)), None)
 
 
 def find_people(query: str, limit: int = 20) -> list[Person]:
