@@ -1,10 +1,11 @@
 """Forms for the report filters, delegations, programme targets and area leads."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.completion.rule import LABELS
 from lms.courses.cycles import REASON_MAX
+from lms.formfields import DateInputField
 from lms.people.forms import MultiCheckboxField
 from lms.people.models import RANKS
 
@@ -24,8 +25,8 @@ class DelegationForm(FlaskForm):
     acting = StringField("Acting supervisor's email address or service number",
                          validators=[DataRequired("Enter the acting supervisor's email address or service number"),
                                      Length(max=254)])
-    starts_on = DateField("First day", validators=[InputRequired("Enter the first day")])
-    ends_on = DateField("Last day", validators=[InputRequired("Enter the last day")])
+    starts_on = DateInputField("First day", validators=[InputRequired("Enter the first day")], noun="The first day")
+    ends_on = DateInputField("Last day", validators=[InputRequired("Enter the last day")], noun="The last day")
     reason = StringField("Reason (optional)", validators=[Optional(), Length(max=200)])
 
 
