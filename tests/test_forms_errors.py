@@ -165,3 +165,15 @@ def test_checkboxes_are_not_each_required_and_a_required_choice_starts_on_a_plac
     html = client.get("/sessions/new").get_data(as_text=True)
     first_option = html.split('id="course_id"')[1].split("<option")[1]
     assert first_option.startswith(' value="">Choose a course</option>')
+
+
+def test_a_wrong_date_in_the_sessions_filter_is_reported_and_ignored(client, db, login, trainer, make_session):
+    login(trainer)
+    make_session(starts_in=timedelta(days=3))
+    response = client.get("/sessions/", query_string={"area": 0, "date-day": "30", "date-month": "2",
+                                                       "date-year": "2031"})
+    html = response.get_data(as_text=True)
+    page = Tags(html)
+    assert page.summary_links == [("date-day", "The date must be a real date")]
+    assert _title(html).startswith("Error: Sessions")
+    assert html.count('class="lms-session-list__item"') == 1
