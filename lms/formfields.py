@@ -20,42 +20,51 @@ class DateInputField(Field):
         super().__init__(label, validators, **kwargs)
         #: what the messages call the date: "Date must be a real date"
         self.noun = noun or self.label.text
-        self.parts = dict.fromkeys(PARTS, "")
+        #: the boxes as posted, or None when the form was not posted with this date
+        self.typed: dict[str, str] | None = None
         self.error_parts: list[str] = []
+
+    @property
+    def parts(self) -> dict[str, str]:
+        """What the three boxes show: what was typed (so a mistake can be corrected), else the date's own."""
+        if self.typed is not None:
+            return self.typed
+        if isinstance(self.data, date):
+            return {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
+        return dict.fromkeys(PARTS, "")
 
     def process(self, formdata, data=unset_value, extra_filters=None):
         super().process(None, data, extra_filters)
-        if isinstance(self.data, date):
-            self.parts = {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
         keys = [f"{self.name}-{part}" for part in PARTS]
         if formdata is None or not any(key in formdata for key in keys):
             return
-        self.parts = {part: formdata.get(key, "").strip() for part, key in zip(PARTS, keys)}
+        self.typed = {part: formdata.get(key, "").strip() for part, key in zip(PARTS, keys)}
         self.data = None
-        if not any(self.parts.values()):
+        if not any(self.typed.values()):
             self.raw_data = []
             return
-        self.raw_data = ["-".join(self.parts.values())]
+        self.raw_data = ["-".join(self.typed.values())]
         problem = self._problem()
         if problem:
             self.process_errors.append(problem)
         else:
-            self.data = date(*(int(self.parts[part]) for part in ("year", "month", "day")))
+            self.data = date(*(int(self.typed[part]) for part in ("year", "month", "day")))
 
     def _problem(self) -> str | None:
         """Set `error_parts` and return what is wrong with the typed date, or None when it is a real date."""
-        missing = [part for part in PARTS if not self.parts[part]]
+        typed = self.typed
+        missing = [part for part in PARTS if not typed[part]]
         if missing:
             self.error_parts = missing
             return f"{self.noun} must include a {' and '.join(missing)}"
-        not_numbers = [part for part in PARTS if not (self.parts[part].isascii() and self.parts[part].isdigit())]
+        not_numbers = [part for part in PARTS if not (typed[part].isascii() and typed[part].isdigit())]
         if not_numbers:
             self.error_parts = not_numbers
             return f"{self.noun} must be a real date"
-        if len(self.parts["year"]) != 4:
+        if len(typed["year"]) != 4:
             self.error_parts = ["year"]
             return "Year must include 4 numbers"
-        day, month, year = (int(self.parts[part]) for part in PARTS)
+        day, month, year = (int(typed[part]) for part in PARTS)
         if not 1 <= month <= 12:
             self.error_parts = ["month"]
             return f"{self.noun} must be a real date"
@@ -65,6 +74,3 @@ class DateInputField(Field):
             self.error_parts = ["day"]
             return f"{self.noun} must be a real date"
         return None
-
-    def _value(self) -> str:
-        return "-".join(self.parts.values()) if any(self.parts.values()) else ""

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from lms.reports.models import Delegation
 from lms.sessions.models import TrainingSession
-from lms.timeutil import today_london
+from lms.timeutil import to_london, today_london
 from tests.forms_support import date_fields
 from tests.reports_support import force  # noqa: F401
 from tests.sessions_fixtures import course, make_session, trainer, venue  # noqa: F401
@@ -177,3 +177,15 @@ def test_a_wrong_date_in_the_sessions_filter_is_reported_and_ignored(client, db,
     assert page.summary_links == [("date-day", "The date must be a real date")]
     assert _title(html).startswith("Error: Sessions")
     assert html.count('class="lms-session-list__item"') == 1
+
+
+def test_changing_a_session_shows_its_date_and_deadline_in_the_boxes(client, db, login, trainer, make_session):
+    session = make_session(starts_in=timedelta(days=40))
+    session.booking_deadline_at = session.starts_at - timedelta(days=2)
+    db.session.commit()
+    login(trainer)
+    page = Tags(client.get(f"/sessions/{session.id}/edit").get_data(as_text=True))
+    starts, deadline = to_london(session.starts_at).date(), to_london(session.booking_deadline_at).date()
+    for name, day in (("day", starts), ("deadline_day", deadline)):
+        assert [page.by_id(f"{name}-{part}")["value"] for part in ("day", "month", "year")] == [
+            str(day.day), str(day.month), str(day.year)]
