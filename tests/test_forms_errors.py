@@ -189,3 +189,13 @@ def test_changing_a_session_shows_its_date_and_deadline_in_the_boxes(client, db,
     for name, day in (("day", starts), ("deadline_day", deadline)):
         assert [page.by_id(f"{name}-{part}")["value"] for part in ("day", "month", "year")] == [
             str(day.day), str(day.month), str(day.year)]
+
+
+def test_a_mistake_about_the_whole_form_links_to_its_first_field(client, db, login, force):  # noqa: F811
+    login(force.sergeant_a)
+    first = today_london() + timedelta(days=1)
+    response = client.post("/reports/delegations", data={
+        "acting": "nobody@example.police.uk", **date_fields("starts_on", first), **date_fields("ends_on", first)})
+    page = Tags(response.get_data(as_text=True))
+    assert page.summary_links == [("acting", "No one has that email address or service number.")]
+    page.by_id("acting")
