@@ -1,11 +1,18 @@
 """Every form reports mistakes the GOV.UK way: all at once, in a summary linking to each field, beside the field, on
 the field (aria-invalid) and in the page title; dates are typed as day, month and year."""
+import importlib
+import pkgutil
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import wtforms
+from flask_wtf import FlaskForm
+
+import lms
 
 from lms.reports.models import Delegation
 from lms.sessions.models import TrainingSession
@@ -199,3 +206,25 @@ def test_a_mistake_about_the_whole_form_links_to_its_first_field(client, db, log
     page = Tags(response.get_data(as_text=True))
     assert page.summary_links == [("acting", "No one has that email address or service number.")]
     page.by_id("acting")
+
+
+def test_no_form_asks_for_a_date_through_the_browsers_date_picker():
+    """A new form with a date uses DateInputField (day, month, year), never WTForms' date fields or type="date"."""
+    for module in pkgutil.walk_packages(lms.__path__, "lms."):
+        if module.name.endswith("forms"):
+            importlib.import_module(module.name)
+    # (a TimeField, a DateTimeField to WTForms, is a time: 24-hour in a UK browser)
+    pickers = (wtforms.DateField, wtforms.DateTimeField, wtforms.DateTimeLocalField, wtforms.MonthField)
+    forms = set()
+    todo = [FlaskForm]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            forms.add(sub)
+            todo.append(sub)
+    assert forms
+    for form in forms:
+        for name, unbound in vars(form).items():
+            kind = getattr(unbound, "field_class", None)
+            assert not (kind and issubclass(kind, pickers) and not issubclass(kind, wtforms.TimeField)), (form, name)
+    for template in Path(lms.__file__).parent.rglob("*.html"):
+        assert not re.search(r"""type=['"](date|datetime-local|month)['"]""", template.read_text()), template
