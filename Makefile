@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres install browser oidc-provider db content clean
+.PHONY: run test test-sqlite test-postgres install browser oidc-provider html-validator db content clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ run: content
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: install what the tests need (Chromium from Debian when we can), scan with bandit, run the suite
-test: install browser oidc-provider
+test: install browser oidc-provider html-validator
 	$(BIN)/bandit --quiet --recursive lms --severity-level medium
 	$(BIN)/pytest
 
@@ -48,5 +48,14 @@ $(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_P
 
 oidc-provider: $(OIDC_PROVIDER)/node_modules/.installed
 
+# The Nu HTML Checker (vnu-jar, from npm; runs on Java) that checks every page the browser journeys visit:
+# installed again only when node_modules is missing or the lock file changed.
+HTML_VALIDATOR := tests/vnu
+$(HTML_VALIDATOR)/node_modules/.installed: $(HTML_VALIDATOR)/package.json $(HTML_VALIDATOR)/package-lock.json
+	cd $(HTML_VALIDATOR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+html-validator: $(HTML_VALIDATOR)/node_modules/.installed
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache $(OIDC_PROVIDER)/node_modules
+	rm -rf $(VENV) instance .pytest_cache $(OIDC_PROVIDER)/node_modules $(HTML_VALIDATOR)/node_modules

@@ -17,6 +17,7 @@ from lms.inputs import INT_MAX, accepts_upload
 from lms.people.models import Area, Person
 from lms.sessions.models import TrainingSession
 from lms.timeutil import to_london, utcnow
+from tests.forms_support import date_fields
 from tests.sessions_fixtures import course, trainer  # noqa: F401
 
 HUGE = str(2**63)  # above every integer column: 500 "out of range" on PostgreSQL, OverflowError on SQLite
@@ -85,7 +86,7 @@ def test_a_number_too_large_in_a_query_is_ignored(client, db, login, make_person
 def test_a_number_too_large_in_a_form_is_a_400_and_saves_nothing(client, db, login, trainer, course):
     login(trainer)
     day = to_london(utcnow() + timedelta(days=10)).date().isoformat()
-    data = {"course_id": course.id, "day": day, "start_time": "10:00", "end_time": "12:00", "venue_id": 0,
+    data = {"course_id": course.id, **date_fields("day", day), "start_time": "10:00", "end_time": "12:00", "venue_id": 0,
             "online_url": "https://meet.example/a", "capacity": HUGE, "min_attendees": HUGER,
             "trainer_ids": [HUGE]}
     response = client.post("/sessions/new", data=data)
@@ -165,7 +166,7 @@ def test_odd_query_keys_never_break_the_page_links_of_long_lists(client, db, log
 @pytest.mark.parametrize("day", ["9999-12-31", to_london(utcnow() + timedelta(days=800)).date().isoformat()])
 def test_a_session_dated_years_ahead_is_refused_with_a_message(client, db, login, trainer, course, day):
     login(trainer)
-    data = {"course_id": course.id, "day": day, "start_time": "10:00", "end_time": "12:00", "venue_id": 0,
+    data = {"course_id": course.id, **date_fields("day", day), "start_time": "10:00", "end_time": "12:00", "venue_id": 0,
             "online_url": "https://meet.example/a", "capacity": 8, "min_attendees": 0, "trainer_ids": [trainer.id]}
     response = client.post("/sessions/new", data=data)
     assert response.status_code == 200

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from lms.timeutil import to_london, today_london
+from tests.forms_support import date_fields, with_dates
 from tests.reports_support import (ago, complete, course, csv_rows, force, page_tables, read_modules,  # noqa: F401
                                    set_due)
 
@@ -67,54 +68,60 @@ def test_the_matrix_workbook_writes_dates_as_dates(client, login, force, course,
 def test_the_matrix_filters_by_the_days_courses_were_completed(client, login, force, course, dated):
     login(force.sergeant_a)
     today = today_london()
-    both = {"completed_from": (today - timedelta(days=60)).isoformat(), "completed_to": today.isoformat()}
+    both = {**date_fields("completed_from", today - timedelta(days=60)), **date_fields("completed_to", today)}
     assert names(client, **both) == ["Carol Complete", "Dan Done"]
-    assert names(client, completed_to=(today - timedelta(days=25)).isoformat()) == ["Carol Complete"]
-    assert names(client, completed_from=(today - timedelta(days=25)).isoformat(), course=course.id) == ["Dan Done"]
-    # typed by hand where a browser has no date picker
-    assert names(client, completed_from=f"{dated['dan']:%d/%m/%Y}") == ["Dan Done"]
-    assert names(client, completed_from=(today + timedelta(days=1)).isoformat()) == []
+    assert names(client, **date_fields("completed_to", today - timedelta(days=25))) == ["Carol Complete"]
+    assert names(client, **date_fields("completed_from", today - timedelta(days=25)), course=course.id) == ["Dan Done"]
+    assert names(client, **date_fields("completed_from", dated["dan"])) == ["Dan Done"]
+    assert names(client, **date_fields("completed_from", today + timedelta(days=1))) == []
 
 
 def test_a_date_range_is_kept_in_every_link_and_download(app, client, login, force, course, dated, monkeypatch):
     monkeypatch.setitem(app.config, "MATRIX_PAGE_SIZE", 1)
     login(force.sergeant_a)
-    since = (today_london() - timedelta(days=60)).isoformat()
-    page = client.get("/reports/matrix", query_string={"completed_from": since}).get_data(as_text=True)
+    since = date_fields("completed_from", today_london() - timedelta(days=60))
+    page = client.get("/reports/matrix", query_string=since).get_data(as_text=True)
     links = [unescape(href) for href in re.findall(r'href="(/reports/matrix[^"#]*)', page)]
     sorts = [href for href in links if "sort=" in href]
-    assert len(sorts) == 4 and all(parse_qs(urlsplit(href).query)["completed_from"] == [since] for href in sorts)
     [csv_link] = [href for href in links if href.startswith("/reports/matrix.csv")]
     [xlsx_link] = [href for href in links if href.startswith("/reports/matrix.xlsx")]
     [next_page] = [href for href in links if "page=2" in href]
-    assert all(f"completed_from={since}" in href for href in (csv_link, xlsx_link, next_page))
+    assert len(sorts) == 4
+    for href in sorts + [csv_link, xlsx_link, next_page]:
+        query = parse_qs(urlsplit(href).query)
+        assert all(query[key] == [value] for key, value in since.items()), href
     assert [row[0] for row in csv_rows(client.get(csv_link).get_data(as_text=True))[1:]] == ["Carol Complete",
                                                                                           "Dan Done"]
-    overdue = client.get("/reports/overdue?overdue_from=2025-03-01").get_data(as_text=True)
-    assert 'href="/reports/overdue.csv?overdue_from=2025-03-01"' in overdue
+    overdue = client.get("/reports/overdue", query_string=date_fields("overdue_from", "2025-03-01"))
+    assert ('href="/reports/overdue.csv?overdue_from-day=1&amp;overdue_from-month=3&amp;overdue_from-year=2025"'
+            in overdue.get_data(as_text=True))
 
 
 def test_the_overdue_list_filters_by_the_day_officers_became_overdue(client, login, force, course, dated):
     login(force.sergeant_a)
     assert names(client, "/reports/overdue") == ["Amy Able", "Harry Halfway", "Dora Detective"]
-    assert names(client, "/reports/overdue", overdue_from="2025-03-01") == ["Dora Detective"]
-    assert names(client, "/reports/overdue", overdue_to="2025-03-14") == ["Amy Able", "Harry Halfway"]
-    assert names(client, "/reports/overdue", overdue_from="2025-01-31", overdue_to="2025-01-31") == [
-        "Amy Able", "Harry Halfway"]
-    download = csv_rows(client.get("/reports/overdue.csv?overdue_from=2025-03-01").get_data(as_text=True))
+    assert names(client, "/reports/overdue", **date_fields("overdue_from", "2025-03-01")) == ["Dora Detective"]
+    assert names(client, "/reports/overdue", **date_fields("overdue_to", "2025-03-14")) == ["Amy Able",
+                                                                                           "Harry Halfway"]
+    assert names(client, "/reports/overdue", **date_fields("overdue_from", "2025-01-31"),
+                 **date_fields("overdue_to", "2025-01-31")) == ["Amy Able", "Harry Halfway"]
+    download = csv_rows(client.get("/reports/overdue.csv", query_string=date_fields("overdue_from", "2025-03-01"))
+                        .get_data(as_text=True))
     assert [row[0] for row in download[1:]] == ["Dora Detective"]
 
 
 @pytest.mark.parametrize("path, args, message", [
-    ("/reports/matrix", {"completed_from": "31/02/2026"},
-     "'Completed on or after' must be a real date, such as 31/01/2026"),
-    ("/reports/matrix", {"completed_to": "last week"},
-     "'Completed on or before' must be a real date, such as 31/01/2026"),
-    ("/reports/matrix", {"completed_from": "2026-03-01", "completed_to": "2026-02-01"},
+    ("/reports/matrix", {"completed_from-day": "31", "completed_from-month": "2", "completed_from-year": "2026"},
+     "The first day must be a real date"),
+    ("/reports/matrix", {"completed_to-day": "last", "completed_to-month": "week", "completed_to-year": "2026"},
+     "The last day must be a real date"),
+    ("/reports/matrix", with_dates({"completed_from": "2026-03-01", "completed_to": "2026-02-01"},
+                                   "completed_from", "completed_to"),
      "'Completed on or before' must be the same as or after 'Completed on or after'"),
-    ("/reports/overdue", {"overdue_from": "2025-13-01"},
-     "'Overdue since on or after' must be a real date, such as 31/01/2026"),
-    ("/reports/overdue", {"overdue_from": "2025-03-01", "overdue_to": "2025-01-01"},
+    ("/reports/overdue", {"overdue_from-day": "1", "overdue_from-month": "13", "overdue_from-year": "2025"},
+     "The first day must be a real date"),
+    ("/reports/overdue", with_dates({"overdue_from": "2025-03-01", "overdue_to": "2025-01-01"},
+                                    "overdue_from", "overdue_to"),
      "'Overdue since on or before' must be the same as or after 'Overdue since on or after'"),
 ])
 def test_a_bad_date_gets_a_clear_message_and_changes_nothing_else(client, login, force, course, dated, path, args,
@@ -133,14 +140,16 @@ def test_a_bad_date_gets_a_clear_message_and_changes_nothing_else(client, login,
 def test_the_phone_sort_form_offers_every_sort_and_keeps_the_filters(client, login, force, course, dated):
     """Without JavaScript: the form's own fields, sent as they are, sort the matrix; the filters come along."""
     login(force.sergeant_a)
-    page = client.get("/reports/matrix?rank=PC&completed_from=2000-01-01&sort=team&dir=desc").get_data(as_text=True)
+    page = client.get("/reports/matrix?rank=PC&completed_from-day=1&completed_from-month=1&completed_from-year=2000"
+                      "&sort=team&dir=desc").get_data(as_text=True)
     form = re.search(r'<form class="lms-filters lms-sort-form[^"]*" method="get" action="/reports/matrix#officers">'
                      r"(.*?)</form>", page, re.S).group(1)
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
-    assert hidden == {"rank": "PC", "completed_from": "2000-01-01"}
+    assert hidden == {"rank": "PC", "completed_from-day": "1", "completed_from-month": "1",
+                      "completed_from-year": "2000"}
     options = re.findall(r'<option (?:selected )?value="([^"]+)"', form)
     assert options == ["name", "rank", "team", f"course-{course.id}", "asc", "desc"]
-    assert re.search(r'<option selected value="team">Team</option>', form)
-    assert re.search(r'<option selected value="desc">Descending</option>', form)
+    assert re.search(r'<option value="team" selected>Team</option>', form)
+    assert re.search(r'<option value="desc" selected>Descending</option>', form)
     sent = {**hidden, "sort": "name", "dir": "desc"}
     assert names(client, **sent) == ["Dan Done", "Carol Complete"]

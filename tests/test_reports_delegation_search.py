@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from lms.reports import admin_routes
 from lms.reports.models import Delegation
 from lms.timeutil import today_london
+from tests.forms_support import date_fields
 from tests.reports_support import force  # noqa: F401
 
 
@@ -34,8 +35,8 @@ def test_a_supervisor_finds_the_acting_supervisor_by_name_sees_who_they_chose_an
 
     today = today_london()
     response = client.post("/reports/delegations", data={
-        "acting_id": force.officer_b.id, "starts_on": today.isoformat(),
-        "ends_on": (today + timedelta(days=6)).isoformat()})
+        "acting_id": force.officer_b.id, **date_fields("starts_on", today),
+        **date_fields("ends_on", today + timedelta(days=6))})
     assert response.status_code == 302
     made = db.session.scalar(sa.select(Delegation))
     assert (made.from_person_id, made.to_person_id) == (force.sergeant_a.id, force.officer_b.id)
@@ -70,7 +71,8 @@ def test_an_account_deactivated_after_it_was_chosen_is_refused_with_a_reason(cli
     db.session.commit()
     today = today_london()
     response = client.post("/reports/delegations", data={
-        "acting_id": force.officer_b.id, "starts_on": today.isoformat(), "ends_on": today.isoformat()})
+        "acting_id": force.officer_b.id, **date_fields("starts_on", today),
+        **date_fields("ends_on", today)})
     assert response.status_code == 400
     assert "Bob Baker&#39;s account is deactivated." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Delegation)) == 0

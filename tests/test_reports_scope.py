@@ -12,6 +12,7 @@ from lms.people.models import RoleGrant
 from lms.reports.models import Delegation, ProgrammeTarget, area_leads
 from lms.reports.scope import teams_visible_to
 from lms.timeutil import today_london
+from tests.forms_support import date_fields, with_dates
 from tests.reports_support import course, force, set_due  # noqa: F401
 
 REPORTS = ["/reports/", "/reports/teams.csv", "/reports/matrix", "/reports/matrix.csv", "/reports/matrix.xlsx",
@@ -149,8 +150,8 @@ def test_an_acting_supervisor_uses_the_reports_while_it_applies_and_loses_them_w
     today = today_london()
     login(force.sergeant_a)
     response = client.post("/reports/delegations", data={
-        "acting_id": force.officer_b.id, "starts_on": today.isoformat(),
-        "ends_on": (today + timedelta(days=6)).isoformat(), "reason": "Annual leave"})
+        "acting_id": force.officer_b.id, **date_fields("starts_on", today),
+        **date_fields("ends_on", today + timedelta(days=6)), "reason": "Annual leave"})
     assert response.status_code == 302
     made = db.session.scalar(sa.select(Delegation))
     assert (made.from_person_id, made.to_person_id, made.reason) == (force.sergeant_a.id, force.officer_b.id,
@@ -190,7 +191,7 @@ def test_a_delegation_that_breaks_a_rule_is_refused_with_a_reason(client, login,
     if form["ends_on"].startswith("START"):
         form["ends_on"] = (today + timedelta(days=int(form["ends_on"][5:]))).isoformat()
     login(force.sergeant_a)
-    response = client.post("/reports/delegations", data=form)
+    response = client.post("/reports/delegations", data=with_dates(form, "starts_on", "ends_on"))
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Delegation)) == 0

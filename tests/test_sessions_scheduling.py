@@ -9,6 +9,7 @@ from lms.audit.models import AuditEvent
 from lms.sessions import booking as booking_service
 from lms.sessions.models import TrainingSession, Venue
 from lms.timeutil import to_london, utcnow
+from tests.forms_support import date_fields, with_dates
 from tests.sessions_fixtures import bookings, course, make_session, outbox, seats_taken, trainer, venue  # noqa: F401
 
 
@@ -17,14 +18,14 @@ def _form(course, trainer, day, start="10:00", end="12:00", **overrides):
             "online_url": "https://meet.example/masterclass", "capacity": 8, "min_attendees": 0,
             "trainer_ids": [trainer.id], "notes": "Bring a recent investigation plan."}
     data.update(overrides)
-    return data
+    return with_dates(data, "day", "deadline_day")
 
 
 def _times(starts_at: datetime, ends_at: datetime) -> dict:
     """The date and time fields for a session from `starts_at` to `ends_at` (UTC), as the form shows them."""
     starts, ends = to_london(starts_at), to_london(ends_at)
-    times = {"day": starts.date().isoformat(), "start_time": starts.strftime("%H:%M"),
-             "end_time": ends.strftime("%H:%M")}
+    times = date_fields("day", starts.date()) | {"start_time": starts.strftime("%H:%M"),
+                                                 "end_time": ends.strftime("%H:%M")}
     return times | ({"ends_next_day": "y"} if ends.date() > starts.date() else {})
 
 
@@ -144,8 +145,7 @@ def test_a_late_session_cannot_end_at_a_time_the_spring_clocks_skip(client, db, 
 ])
 def test_a_session_with_a_mistake_is_refused_with_a_message(client, db, login, course, trainer, overrides, message):
     login(trainer)
-    data = _form(course, trainer, _future_day())
-    data.update(overrides)
+    data = _form(course, trainer, **({"day": _future_day()} | overrides))
     response = client.post("/sessions/new", data=data)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
@@ -159,7 +159,7 @@ def test_each_mistake_in_the_summary_links_to_a_field_on_the_page(client, db, lo
     page = client.post("/sessions/new", data=data).get_data(as_text=True)
     summary = page.split('govuk-error-summary__list">')[1].split("</ul>")[0]
     targets = re.findall(r'href="#([^"]+)"', summary)
-    assert targets == ["day", "trainer_ids-0"]
+    assert targets == ["day-day", "trainer_ids-0"]
     for target in targets:
         assert f'id="{target}"' in page
     assert _sessions(db) == []

@@ -1,6 +1,10 @@
 """Filters and globals every template can use."""
 from flask import request
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
+from wtforms import Form
+from wtforms.validators import DataRequired, InputRequired
 
 from lms.people.models import RANKS
 from lms.timeutil import format_date, format_datetime, format_end, format_span, format_time, format_weekday
@@ -30,6 +34,35 @@ def _current(items: list[tuple[str, str]]) -> str | None:
     return next((e for e in endpoints if request.blueprint and e.startswith(request.blueprint + ".")), None)
 
 
+def csrf_field(form) -> Markup:
+    """The form's CSRF token without an id: a page holding several forms would otherwise repeat id="csrf_token".
+    Nothing when the form has none (tests that switch CSRF off)."""
+    token = getattr(form, "csrf_token", None)
+    return token(id=False) if token is not None else Markup("")
+
+
+def field_state(field, hint=None) -> dict:
+    """The attributes that tie a field to its hint and error message (ids the forms macros give them) and say
+    whether it is invalid."""
+    described = " ".join(([f"{field.id}-hint"] if hint else []) + ([f"{field.id}-error"] if field.errors else []))
+    return {**({"aria-describedby": described} if described else {}),
+            **({"aria-invalid": "true"} if field.errors else {})}
+
+
+def required_message(field) -> str:
+    """What a required choice's placeholder says: the field's own message for a missing answer ("Choose a course")."""
+    for validator in field.validators:
+        if isinstance(validator, (InputRequired, DataRequired)) and validator.message:
+            return validator.message
+    return "Choose one"
+
+
+@pass_context
+def page_has_errors(context) -> bool:
+    """Whether any form given to the page's template has errors: its title then starts "Error: " (GOV.UK)."""
+    return any(isinstance(value, Form) and value.errors for value in context.get_all().values())
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
@@ -39,4 +72,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["span"] = format_span
     app.jinja_env.filters["rank"] = lambda code: RANKS.get(code, code)
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["csrf_field"] = csrf_field
+    app.jinja_env.globals["field_state"] = field_state
+    app.jinja_env.globals["required_message"] = required_message
+    app.jinja_env.globals["page_has_errors"] = page_has_errors
     app.jinja_env.globals["force_name"] = app.config["FORCE_NAME"]

@@ -1,35 +1,13 @@
 """Forms for the report filters, delegations, programme targets and area leads."""
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.completion.rule import LABELS
 from lms.courses.cycles import REASON_MAX
+from lms.formfields import DateInputField
 from lms.people.forms import MultiCheckboxField
 from lms.people.models import RANKS
-
-
-class DayField(DateField):
-    """A day in a report filter: what a date picker sends (2026-01-31), or typed as 31/01/2026 where a browser has
-    no picker; anything else is refused in words that say what to type."""
-
-    def __init__(self, label: str, **kwargs):
-        super().__init__(label, format=["%Y-%m-%d", "%d/%m/%Y"], validators=[Optional()], **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(f"'{self.label.text}' must be a real date, such as 31/01/2026") from None
 
 
 class ReportFilterForm(FlaskForm):
@@ -41,12 +19,12 @@ class ReportFilterForm(FlaskForm):
     rank = SelectField("Rank", choices={"": "Any rank", **RANKS}, validators=[Optional()])
     course = SelectField("Course", coerce=int, validators=[Optional()])
     status = SelectField("Status", choices={"": "Any status", **LABELS}, validators=[Optional()])
-    completed_from = DayField("Completed on or after")
-    completed_to = DayField("Completed on or before")
-    overdue_from = DayField("Overdue since on or after")
-    overdue_to = DayField("Overdue since on or before")
+    completed_from = DateInputField("Completed on or after", validators=[Optional()], noun="The first day")
+    completed_to = DateInputField("Completed on or before", validators=[Optional()], noun="The last day")
+    overdue_from = DateInputField("Overdue since on or after", validators=[Optional()], noun="The first day")
+    overdue_to = DateInputField("Overdue since on or before", validators=[Optional()], noun="The last day")
 
-    def date_range(self, first: DayField, last: DayField) -> tuple:
+    def date_range(self, first: DateInputField, last: DateInputField) -> tuple:
         """The days of a range that passed (None for one left empty or refused); a range that ends before it starts
         is refused whole, with a message on its last day."""
         start, end = (None if field.errors else field.data for field in (first, last))
@@ -69,8 +47,8 @@ class SortForm(FlaskForm):
 class DelegationForm(FlaskForm):
     #: the person chosen from the people search (lms.reports.admin_routes.delegations), not typed
     acting_id = HiddenField()
-    starts_on = DateField("First day", validators=[InputRequired("Enter the first day")])
-    ends_on = DateField("Last day", validators=[InputRequired("Enter the last day")])
+    starts_on = DateInputField("First day", validators=[InputRequired("Enter the first day")], noun="The first day")
+    ends_on = DateInputField("Last day", validators=[InputRequired("Enter the last day")], noun="The last day")
     reason = StringField("Reason (optional)", validators=[Optional(), Length(max=200)])
 
 

@@ -7,6 +7,7 @@ from wtforms.fields import SelectChoice
 
 from lms.completion.rule import LABELS
 from lms.courses.models import Course
+from lms.formfields import PARTS
 from lms.inputs import db_int, link_args
 from lms.people.models import Team
 from lms.reports.dataset import SORTS, Dataset, Filters, course_sort_id
@@ -97,8 +98,9 @@ def read_filters(teams: list[Team], courses: list[Course]) -> tuple[ReportFilter
 
 
 #: the query arguments that build a report's links and downloads (lms.inputs.link_args: never the whole query)
-FILTER_KEYS = ("area", "team", "rank", "course", "status", "completed_from", "completed_to", "overdue_from",
-               "overdue_to", "sort", "dir")
+FILTER_KEYS = ("area", "team", "rank", "course", "status", "sort", "dir") + tuple(
+    f"{name}-{part}" for name in ("completed_from", "completed_to", "overdue_from", "overdue_to")
+    for part in PARTS)
 
 
 def sort_form(dataset: Dataset, filters: Filters) -> SortForm:

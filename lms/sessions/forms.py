@@ -1,15 +1,16 @@
 """Forms for scheduling, venues, booking, the register and check-in."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
+from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
                      TimeField, URLField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
 
+from lms.formfields import DateInputField
 from lms.people.forms import MultiCheckboxField
 
 
 class SessionForm(FlaskForm):
     course_id = SelectField("Course", coerce=int, validators=[InputRequired("Choose a course")])
-    day = DateField("Date", validators=[InputRequired("Enter the date")])
+    day = DateInputField("Date", validators=[InputRequired("Enter the date")])
     start_time = TimeField("Starts at", validators=[InputRequired("Enter the start time")])
     end_time = TimeField("Ends at", validators=[InputRequired("Enter the end time")])
     #: a late session runs past midnight: its end time is on the day after the date above
@@ -22,7 +23,7 @@ class SessionForm(FlaskForm):
     trainer_ids = MultiCheckboxField("Trainers", coerce=int, validators=[DataRequired("Choose at least one trainer")])
     audience_area_ids = MultiCheckboxField("Areas", coerce=int)
     audience_team_ids = MultiCheckboxField("Teams", coerce=int)
-    deadline_day = DateField("Deadline date", validators=[Optional()])
+    deadline_day = DateInputField("Deadline date", validators=[Optional()], noun="The deadline date")
     deadline_time = TimeField("Deadline time", validators=[Optional()])
     notes = TextAreaField("Notes for the people booked", validators=[Optional(), Length(max=2000)])
 
@@ -57,7 +58,7 @@ class SessionFilterForm(FlaskForm):
 
     area = SelectField("Area", coerce=int, validators=[Optional()])
     course = SelectField("Course", coerce=int, validators=[Optional()])
-    date = DateField("On or after", validators=[Optional()])
+    date = DateInputField("On or after", validators=[Optional()], noun="The date")
 
 
 class BookForm(FlaskForm):

@@ -88,16 +88,27 @@ def _fill(form: SessionForm, session: TrainingSession | None) -> None:
     form.notes.data = session.notes
 
 
-def _details(form: SessionForm) -> scheduling.SessionDetails:
-    """Turn the form into UTC details; wall-clock London times that do not exist are refused."""
+#: the form field each of a session's details is entered in, for the message beside it
+DETAIL_FIELDS = {"course": "course_id", "starts_at": "day", "ends_at": "end_time", "venue": "venue_id",
+                 "online_url": "online_url", "capacity": "capacity", "min_attendees": "min_attendees",
+                 "booking_deadline_at": "deadline_day", "trainers": "trainer_ids"}
+
+
+def _london(detail: str, day, time):
+    """The UTC moment of a London wall-clock time; one that does not exist (the clocks go forward) is refused."""
     try:
-        starts_at = from_london(form.day.data, form.start_time.data)
-        end_day = form.day.data + timedelta(days=1) if form.ends_next_day.data else form.day.data
-        ends_at = from_london(end_day, form.end_time.data)
-        deadline = (from_london(form.deadline_day.data, form.deadline_time.data or datetime.min.time())
-                    if form.deadline_day.data else None)
+        return from_london(day, time)
     except ValueError as error:
-        raise SessionRuleError(str(error)) from error
+        raise scheduling.InvalidSession([(detail, str(error))]) from error
+
+
+def _details(form: SessionForm) -> scheduling.SessionDetails:
+    """Turn the form into UTC details."""
+    starts_at = _london("starts_at", form.day.data, form.start_time.data)
+    end_day = form.day.data + timedelta(days=1) if form.ends_next_day.data else form.day.data
+    ends_at = _london("ends_at", end_day, form.end_time.data)
+    deadline = (_london("booking_deadline_at", form.deadline_day.data,
+                        form.deadline_time.data or datetime.min.time()) if form.deadline_day.data else None)
 
     def chosen(model, ids):
         return list(db.session.scalars(sa.select(model).where(model.id.in_(ids)))) if ids else []
@@ -122,7 +133,12 @@ def _save(form: SessionForm, session: TrainingSession | None):
             saved = session
             message = ("Saved. Everyone booked or waiting has been told." if set(changes) &
                        set(scheduling.NOTIFIED_FIELDS) else "Saved." if changes else "Nothing changed.")
-    except SessionRuleError as error:
+    except scheduling.InvalidSession as invalid:
+        db.session.rollback()
+        for detail, message in invalid.problems:
+            form[DETAIL_FIELDS[detail]].errors.append(message)
+        return None
+    except SessionRuleError as error:  # a session cancelled meanwhile: about the whole form, not one field
         db.session.rollback()
         form.form_errors.append(str(error))
         return None

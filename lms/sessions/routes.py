@@ -36,7 +36,7 @@ def index():
     area_name = dict(form.area.choices).get(filters.area_id) if filters.area_id else None
     return render_template("sessions/index.html", form=form, sessions=sessions, mine=mine, waiting=waiting,
                            now=utcnow(), sees_teams=bool(teams_visible_to(current_user)), area_name=area_name,
-                           everywhere=url_for("sessions.index", **{**link_args(("course", "date")), "area": 0}))
+                           everywhere=url_for("sessions.index", **{**link_args(("course", "date-day", "date-month", "date-year")), "area": 0}))
 
 
 @bp.get("/<int:session_id>")

@@ -48,39 +48,60 @@ def _overlapping(stmt, details: SessionDetails, session: TrainingSession | None)
     return db.session.execute(stmt.limit(1)).first()
 
 
+class InvalidSession(SessionRuleError):
+    """Everything wrong with a session's details at once, each as (the detail it is about, the message)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__(" ".join(message for _, message in problems))
+        self.problems = problems
+
+
 def validate(details: SessionDetails, session: TrainingSession | None, now: datetime) -> None:
-    """Raise SessionRuleError for the first thing wrong with `details`, double-bookings included."""
+    """Raise InvalidSession with every problem in `details`, double-bookings included, so a trainer fixes them
+    in one go. Each is against a SessionDetails attribute name (`capacity`, `trainers`...)."""
+    problems = []
     maximum = current_app.config["SESSION_MAX_CAPACITY"]
-    if details.ends_at <= details.starts_at:
-        raise SessionRuleError("The session must end after it starts.")
+    times_make_sense = details.ends_at > details.starts_at
+    if not times_make_sense:
+        problems.append(("ends_at", "The session must end after it starts."))
     moved = session is None or (session.starts_at, session.ends_at) != (details.starts_at, details.ends_at)
-    if moved and details.starts_at <= now:
-        raise SessionRuleError("The start must be in the future.")
     days_ahead = current_app.config["SESSION_MAX_DAYS_AHEAD"]
-    if details.starts_at > now + timedelta(days=days_ahead):
-        raise SessionRuleError(f"Sessions can be scheduled up to {days_ahead} days ahead: check the year.")
+    if moved and details.starts_at <= now:
+        problems.append(("starts_at", "The start must be in the future."))
+    elif details.starts_at > now + timedelta(days=days_ahead):
+        problems.append(("starts_at", f"Sessions can be scheduled up to {days_ahead} days ahead: check the year."))
     if (details.venue is None) == (not details.online_url):
-        raise SessionRuleError("Choose a venue, or give an online link for a session held online (not both).")
+        problems.append(("venue", "Choose a venue, or give an online link for a session held online (not both)."))
     if details.online_url and not details.online_url.lower().startswith(("https://", "http://")):
-        raise SessionRuleError("The online link must start https://")  # it becomes a link in pages and emails
+        # it becomes a link in pages and emails
+        problems.append(("online_url", "The online link must start https://"))
     if not 1 <= details.capacity <= maximum:
-        raise SessionRuleError(f"Capacity must be between 1 and {maximum}: sessions are kept small.")
-    if details.venue is not None and details.capacity > details.venue.capacity:
-        raise SessionRuleError(f"{details.venue.name} seats {details.venue.capacity}; lower the capacity.")
-    if session is not None and details.capacity < session.seats_taken:
+        problems.append(("capacity", f"Capacity must be between 1 and {maximum}: sessions are kept small."))
+    elif details.venue is not None and details.capacity > details.venue.capacity:
+        problems.append(("capacity", f"{details.venue.name} seats {details.venue.capacity}; lower the capacity."))
+    elif session is not None and details.capacity < session.seats_taken:
         booked = "1 person is" if session.seats_taken == 1 else f"{session.seats_taken} people are"
-        raise SessionRuleError(f"{booked} booked: the capacity cannot go below that. "
-                               "Move or cancel bookings first.")
+        problems.append(("capacity", f"{booked} booked: the capacity cannot go below that. "
+                                     "Move or cancel bookings first."))
     if not 0 <= details.min_attendees <= details.capacity:
-        raise SessionRuleError("The minimum numbers must be between 0 and the capacity.")
+        problems.append(("min_attendees", "The minimum numbers must be between 0 and the capacity."))
     if details.booking_deadline_at is not None and details.booking_deadline_at > details.starts_at:
-        raise SessionRuleError("The booking deadline must be before the start.")
+        problems.append(("booking_deadline_at", "The booking deadline must be before the start."))
     if not details.trainers:
-        raise SessionRuleError("Choose at least one trainer.")
+        problems.append(("trainers", "Choose at least one trainer."))
     if details.course.is_retired:
-        raise SessionRuleError("That course has been retired.")
-    if session is not None and session.course_id != details.course.id and live_bookings(session):
-        raise SessionRuleError("People are booked on this session, so its course cannot change.")
+        problems.append(("course", "That course has been retired."))
+    elif session is not None and session.course_id != details.course.id and live_bookings(session):
+        problems.append(("course", "People are booked on this session, so its course cannot change."))
+    if times_make_sense:
+        problems += _clashes(details, session)
+    if problems:
+        raise InvalidSession(problems)
+
+
+def _clashes(details: SessionDetails, session: TrainingSession | None) -> list[tuple[str, str]]:
+    """A trainer or the venue already booked at an overlapping time."""
+    problems = []
     lock_rows(Person, [trainer.id for trainer in details.trainers])
     lock_rows(Venue, [details.venue.id] if details.venue else [])
     trainer_sessions = (sa.select(Person.given_name, Person.family_name, TrainingSession.starts_at)
@@ -90,14 +111,15 @@ def validate(details: SessionDetails, session: TrainingSession | None, now: date
                         .where(Person.id.in_([trainer.id for trainer in details.trainers])))
     clash = _overlapping(trainer_sessions, details, session)
     if clash:
-        raise SessionRuleError(f"{clash.given_name} {clash.family_name} is already running a session at "
-                               f"{format_datetime(clash.starts_at)} that overlaps this one.")
+        problems.append(("trainers", f"{clash.given_name} {clash.family_name} is already running a session at "
+                                     f"{format_datetime(clash.starts_at)} that overlaps this one."))
     if details.venue is not None:
         clash = _overlapping(sa.select(TrainingSession.starts_at)
                              .where(TrainingSession.venue_id == details.venue.id), details, session)
         if clash:
-            raise SessionRuleError(f"{details.venue.name} is already booked for a session at "
-                                   f"{format_datetime(clash.starts_at)} that overlaps this one.")
+            problems.append(("venue", f"{details.venue.name} is already booked for a session at "
+                                      f"{format_datetime(clash.starts_at)} that overlaps this one."))
+    return problems
 
 
 def snapshot(session: TrainingSession) -> dict:

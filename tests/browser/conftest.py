@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests import html_check
 from tests.oidc_support import oidc_provider, provider  # noqa: F401  (the real OpenID provider, for sign-on journeys)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -76,14 +77,55 @@ def release_database(db):
     return release
 
 
+class PageRecorder:
+    """Keep the HTML of every page of ours the journeys load, as the server sent it, for the HTML checker."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.seen: dict[str, str] = {}  # html -> the first URL that served it
+
+    def watch(self, context) -> None:
+        context.on("response", self.record)
+
+    def record(self, response) -> None:
+        kind = response.headers.get("content-type", "")
+        if (response.request.resource_type != "document" or not response.url.startswith(self.origin)
+                or not kind.startswith("text/html") or 300 <= response.status < 400):
+            return
+        try:
+            html = response.text()
+        except Exception:  # noqa: BLE001  the journey moved on and the browser dropped the body: nothing to check
+            return
+        self.seen.setdefault(html, response.url.removeprefix(self.origin))
+
+
+@pytest.fixture(scope="session")
+def html_pages(live_server):
+    """Every page the browser journeys visit goes through the Nu HTML Checker once, at the end of the session.
+
+    Any error fails the session (an error at the last test's teardown), naming the page and the message.
+    """
+    recorder = PageRecorder(live_server)
+    yield recorder
+    if not recorder.seen:
+        return
+    if not html_check.available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI checks every page with the Nu HTML Checker: run `make html-validator` (needs Java)")
+        return
+    errors = html_check.check([(url, html) for html, url in recorder.seen.items()])
+    assert errors == [], f"The HTML checker found {len(errors)} errors:\n" + "\n".join(errors)
+
+
 @pytest.fixture
-def page_at(browser, live_server):
+def page_at(browser, live_server, html_pages):
     """Open pages at a given viewport: `page = page_at(PHONE)`; contexts close after the test."""
     contexts = []
 
     def open_page(viewport=DESKTOP, **options):
         context = browser.new_context(viewport=viewport, base_url=live_server, **options)
         context.set_default_timeout(10_000)
+        html_pages.watch(context)
         contexts.append(context)
         return context.new_page()
 

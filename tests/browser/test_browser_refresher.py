@@ -72,7 +72,7 @@ def test_an_officer_takes_a_refresher_and_an_admin_resets_a_course_on_a_phone(pa
     sign_in(admin, admin_email, PASSWORD)
     admin.goto(f"/reports/people/{other_id}")
     expect(admin.locator("main")).to_contain_text("Complete")
-    admin.get_by_label("Course").select_option(label="Witness basics")
+    admin.get_by_label("Course", exact=True).select_option(label="Witness basics")
     admin.get_by_role("button", name="Reset the course").click()
     expect(admin).to_have_title(re.compile(r"^Error: Training record: Kim Lowe"))
     expect(admin.locator(".govuk-error-summary")).to_contain_text("Enter the reason for the reset")
