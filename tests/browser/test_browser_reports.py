@@ -143,8 +143,10 @@ def test_a_supervisor_chooses_an_acting_supervisor_by_name_without_javascript(pa
     page.get_by_role("link", name="Choose Bob Baker").click()
     expect(page.locator("#acting")).to_contain_text("Acting supervisor: Bob Baker, Police Constable")
     today = today_london()
-    page.get_by_label("First day").fill(today.isoformat())
-    page.get_by_label("Last day").fill(today.isoformat())
+    for name in ("First day", "Last day"):
+        group = page.get_by_role("group", name=name)
+        for part, value in (("Day", today.day), ("Month", today.month), ("Year", today.year)):
+            group.get_by_label(part).fill(str(value))
     page.get_by_role("button", name="Delegate my teams to Bob Baker").click()
     expect(page.get_by_role("alert")).to_contain_text("Bob Baker will see your teams")
     db.session.rollback()
