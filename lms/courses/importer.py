@@ -4,6 +4,7 @@ A course is all or nothing: a problem in any of its files loads none of them, an
 """
 import datetime as dt
 import hashlib
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
 from lms.content.importing import KindReport, ParsedItem, read_text
 from lms.content.render import callout_problems, internal_links, render_markdown
 from lms.courses.models import COMPLETION_PARTS, Course, Module
-from lms.courses.quiz_format import ParsedQuiz, parse_quiz
+from lms.courses.quiz_format import ParsedQuiz, parse_quiz, resolve_blueprint
 from lms.extensions import db
 from lms.people.models import RANKS, TEAM_TYPES
 
@@ -70,6 +71,8 @@ class QuizData:
     course_slug: str
     quiz: ParsedQuiz
     content_hash: str
+    #: {module slug: questions every attempt draws from it} (resolve_blueprint)
+    blueprint: dict[str, int]
 
 
 def course_path(slug: str) -> str:
@@ -82,6 +85,13 @@ def module_path(course_slug: str, module_slug: str) -> str:
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _quiz_digest(text: str, blueprint: dict[str, int]) -> str:
+    """A `default` minimum reaches modules the quiz does not name, so the blueprint is part of what is published."""
+    if not blueprint:
+        return _digest(text)
+    return _digest(text + "\n" + json.dumps(blueprint, sort_keys=True))
 
 
 def _problem_at(doc, key: str, message: str) -> ContentProblem:
@@ -154,11 +164,15 @@ class CourseImporter:
                 fail(quiz_file, problem)
                 return items, errors
             quiz, problems = parse_quiz(text)
+            blueprint = {}
+            if quiz is not None and not problems:
+                blueprint, problems = resolve_blueprint(quiz, [module_slug for _, _, module_slug in modules])
             for problem in problems:
                 fail(quiz_file, problem)
             if quiz is not None and not problems:
                 items.append(ParsedItem(path=quiz_file.relative_to(root).as_posix(), key=f"{slug}/quiz",
-                                        data=QuizData(slug, quiz, _digest(text)), links=quiz.links))
+                                        data=QuizData(slug, quiz, _quiz_digest(text, blueprint), blueprint),
+                                        links=quiz.links))
         return items, errors
 
     def _course_item(self, root: Path, path: Path, slug: str, has_modules: bool, has_quiz: bool) -> ParsedItem:
