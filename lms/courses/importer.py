@@ -20,6 +20,7 @@ from lms.courses.models import COMPLETION_PARTS, Course, Module
 from lms.courses.quiz_format import ParsedQuiz, parse_quiz, resolve_blueprint
 from lms.extensions import db
 from lms.people.models import RANKS, TEAM_TYPES
+from lms.search.glossary import glossary_digest, link_first_uses, read_glossary
 
 COURSE_FIELDS = {
     "title": Field(str, max_length=200),
@@ -100,12 +101,15 @@ def _problem_at(doc, key: str, message: str) -> ContentProblem:
 
 class CourseImporter:
     kind = "course"
+    #: the glossary's valid entries, read at the start of each parse, for linking first uses in modules
+    glossary: list = []
 
     def parse(self, root: Path) -> tuple[list[ParsedItem], list[ContentError]]:
         folder = root / "courses"
         items, errors = [], []
         if not folder.is_dir():
             return items, errors
+        self.glossary = read_glossary(root)[0]
         for entry in sorted(folder.iterdir()):
             relative = entry.relative_to(root).as_posix()
             if entry.name.startswith("."):
@@ -205,7 +209,8 @@ class CourseImporter:
             raise _problem_at(doc, "due_within_days", "due_within_days must be at least 1 (leave it out for none)")
         for line, message in callout_problems(doc.body, doc.body_line):
             raise ContentProblem(message, line)
-        data = CourseData(slug, meta, render_markdown(doc.body).html if doc.body.strip() else "", _digest(text))
+        intro = link_first_uses(render_markdown(doc.body).html, self.glossary) if doc.body.strip() else ""
+        data = CourseData(slug, meta, intro, _digest(glossary_digest(self.glossary) + "\n" + text))
         return ParsedItem(path=path.relative_to(root).as_posix(), key=slug, data=data,
                           links=internal_links(doc.body, doc.body_line), provides={course_path(slug)})
 
@@ -222,9 +227,10 @@ class CourseImporter:
         if not doc.body.strip():
             raise ContentProblem("the module has no text after the front matter", doc.body_line)
         rendered = render_markdown(doc.body)
-        # The file name carries the number, so a renumbering is a change even when the text is not.
-        data = ModuleData(course_slug, slug, number, meta, rendered.html, rendered.text,
-                          _digest(path.name + "\n" + text))
+        # The file name carries the number, so a renumbering is a change even when the text is not; a changed
+        # glossary changes which words are linked.
+        data = ModuleData(course_slug, slug, number, meta, link_first_uses(rendered.html, self.glossary),
+                          rendered.text, _digest("\n".join((path.name, glossary_digest(self.glossary), text))))
         return ParsedItem(path=path.relative_to(root).as_posix(), key=f"{course_slug}/{slug}", data=data,
                           links=internal_links(doc.body, doc.body_line), provides={module_path(course_slug, slug)})
 
