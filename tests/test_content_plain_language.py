@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from lms.courses.models import Course, Module
 from lms.content.frontmatter import split
 from lms.guidance.models import GuidancePage
+from lms.trainers.models import FacilitatorPage
 from lms.search.glossary import NO_LINK_TAGS, TAG_NAME_RE, TAG_RE, read_glossary
 from tests.courses_support import library  # noqa: F401
 
@@ -30,17 +31,19 @@ def _glossary():
 
 
 def _pages(db) -> list[tuple[str, str]]:
-    """(name, rendered HTML) of every page an officer reads: guidance pages, modules and course pages."""
+    """(name, rendered HTML) of every page people read: guidance, modules, course pages and the facilitator pack."""
     pages = [(f"guidance/{page.slug}", page.html) for page in db.session.scalars(
         sa.select(GuidancePage).where(GuidancePage.is_retired.is_(False)))]
     pages += [(f"module {module.slug}", module.html) for module in db.session.scalars(
         sa.select(Module).where(Module.is_retired.is_(False)))]
     pages += [(f"course {course.slug}", course.intro_html) for course in db.session.scalars(sa.select(Course))]
+    pages += [(f"trainers/{page.slug}", page.html) for page in db.session.scalars(sa.select(FacilitatorPage))]
     return pages
 
 
 def _markdown_files() -> list[Path]:
-    return sorted([*CONTENT.glob("guidance/*/*.md"), *CONTENT.glob("courses/*/*.md"), *CONTENT.glob("checklists/*.md")])
+    return sorted([*CONTENT.glob("guidance/*/*.md"), *CONTENT.glob("courses/*/*.md"), *CONTENT.glob("checklists/*.md"),
+                   *CONTENT.glob("facilitator/*.md")])
 
 
 @pytest.mark.parametrize("path", _markdown_files(), ids=lambda path: path.relative_to(CONTENT).as_posix())
