@@ -97,6 +97,18 @@ def test_every_page_links_or_spells_out_the_first_use_of_each_glossary_abbreviat
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("path", sorted(CONTENT.glob("checklists/*.md")), ids=lambda path: path.name)
+def test_checklists_spell_out_each_abbreviation_at_its_first_use(path):
+    """A checklist step is the button that ticks it, so it cannot hold a glossary link: spell the term out."""
+    body = split(path.read_text()).body
+    missing = []
+    for entry in _glossary():
+        match = re.search(rf"(?<![\w/-]){re.escape(entry.term)}(?![\w/-])", body)
+        if match and entry.expansion.lower() not in body[:match.start()].lower():
+            missing.append(f"{entry.term} ({entry.expansion})")
+    assert not missing, f"spell out at first use: {missing}"
+
+
 def test_every_guidance_page_puts_its_key_points_first(db, library):
     """On a phone the first screen is all many officers read."""
     for page in db.session.scalars(sa.select(GuidancePage).where(GuidancePage.is_retired.is_(False))):
