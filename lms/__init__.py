@@ -95,9 +95,10 @@ def register_blueprints(app: Flask) -> None:
     from lms.reports import training_bp
     from lms.search import bp as search_bp
     from lms.sessions import bp as sessions_bp
+    from lms.trainers import bp as trainers_bp
 
     for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp, courses_bp, sessions_bp, notify_bp,
-                      checklists_bp, reports_bp, training_bp):
+                      checklists_bp, reports_bp, training_bp, trainers_bp):
         app.register_blueprint(blueprint)
 
 
@@ -121,6 +122,7 @@ def import_views() -> None:
     from lms.search import routes as search_routes  # noqa: F401
     from lms.sessions import calendar_routes, manage_routes, register_routes  # noqa: F401
     from lms.sessions import routes as sessions_routes, templating as sessions_templating  # noqa: F401
+    from lms.trainers import routes as trainers_routes  # noqa: F401
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -151,9 +153,11 @@ def register_content_importers(app: Flask) -> None:
     from lms.courses.importer import CourseImporter
     from lms.guidance.importer import GuidanceImporter
     from lms.search.glossary import GlossaryImporter
+    from lms.trainers.importer import FacilitatorImporter
 
     # The glossary first: guidance pages link the first use of each of its terms.
-    for importer in (GlossaryImporter(), GuidanceImporter(), CourseImporter(), ChecklistImporter()):
+    for importer in (GlossaryImporter(), GuidanceImporter(), CourseImporter(), ChecklistImporter(),
+                     FacilitatorImporter()):
         register_importer(app, importer)
 
 

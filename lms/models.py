@@ -13,3 +13,4 @@ from lms.people.models import (Area, DeviceSession, LoginCounter, PasswordToken,
 from lms.reports.models import Delegation, Nudge, ProgrammeTarget, area_leads  # noqa: F401
 from lms.search.models import GlossaryTerm, SearchDocument, SearchWord  # noqa: F401
 from lms.sessions.models import Attendance, Booking, CalendarFeed, TrainingSession, Venue  # noqa: F401
+from lms.trainers.models import FacilitatorPage  # noqa: F401

@@ -16,7 +16,7 @@ def navigation() -> list[tuple[str, str, bool]]:
         return []
     items = [("guidance.index", "Guidance"), ("courses.index", "Courses"), ("sessions.index", "Sessions")]
     if current_user.has_role("trainer", "admin"):
-        items.append(("sessions.manage", "Manage sessions"))
+        items += [("sessions.manage", "Manage sessions"), ("trainers.index", "Trainers' area")]
     items += [("checklists.index", "Key steps"), ("training.my_training", "My training")]
     if current_user.has_role("supervisor", "admin"):
         items.append(("reports.index", "Reports"))

@@ -4,6 +4,7 @@ A course is all or nothing: a problem in any of its files loads none of them, an
 """
 import datetime as dt
 import hashlib
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
 from lms.content.importing import KindReport, ParsedItem, read_text
 from lms.content.render import callout_problems, internal_links, render_markdown
 from lms.courses.models import COMPLETION_PARTS, Course, Module
-from lms.courses.quiz_format import ParsedQuiz, parse_quiz
+from lms.courses.quiz_format import ParsedQuiz, parse_quiz, resolve_blueprint
 from lms.extensions import db
 from lms.people.models import RANKS, TEAM_TYPES
+from lms.search.glossary import glossary_digest, link_first_uses, read_glossary
 
 COURSE_FIELDS = {
     "title": Field(str, max_length=200),
@@ -70,6 +72,8 @@ class QuizData:
     course_slug: str
     quiz: ParsedQuiz
     content_hash: str
+    #: {module slug: questions every attempt draws from it} (resolve_blueprint)
+    blueprint: dict[str, int]
 
 
 def course_path(slug: str) -> str:
@@ -84,18 +88,28 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _quiz_digest(text: str, blueprint: dict[str, int]) -> str:
+    """A `default` minimum reaches modules the quiz does not name, so the blueprint is part of what is published."""
+    if not blueprint:
+        return _digest(text)
+    return _digest(text + "\n" + json.dumps(blueprint, sort_keys=True))
+
+
 def _problem_at(doc, key: str, message: str) -> ContentProblem:
     return ContentProblem(message, doc.key_lines.get(key, 2))
 
 
 class CourseImporter:
     kind = "course"
+    #: the glossary's valid entries, read at the start of each parse, for linking first uses in modules
+    glossary: list = []
 
     def parse(self, root: Path) -> tuple[list[ParsedItem], list[ContentError]]:
         folder = root / "courses"
         items, errors = [], []
         if not folder.is_dir():
             return items, errors
+        self.glossary = read_glossary(root)[0]
         for entry in sorted(folder.iterdir()):
             relative = entry.relative_to(root).as_posix()
             if entry.name.startswith("."):
@@ -154,11 +168,15 @@ class CourseImporter:
                 fail(quiz_file, problem)
                 return items, errors
             quiz, problems = parse_quiz(text)
+            blueprint = {}
+            if quiz is not None and not problems:
+                blueprint, problems = resolve_blueprint(quiz, [module_slug for _, _, module_slug in modules])
             for problem in problems:
                 fail(quiz_file, problem)
             if quiz is not None and not problems:
                 items.append(ParsedItem(path=quiz_file.relative_to(root).as_posix(), key=f"{slug}/quiz",
-                                        data=QuizData(slug, quiz, _digest(text)), links=quiz.links))
+                                        data=QuizData(slug, quiz, _quiz_digest(text, blueprint), blueprint),
+                                        links=quiz.links))
         return items, errors
 
     def _course_item(self, root: Path, path: Path, slug: str, has_modules: bool, has_quiz: bool) -> ParsedItem:
@@ -191,7 +209,8 @@ class CourseImporter:
             raise _problem_at(doc, "due_within_days", "due_within_days must be at least 1 (leave it out for none)")
         for line, message in callout_problems(doc.body, doc.body_line):
             raise ContentProblem(message, line)
-        data = CourseData(slug, meta, render_markdown(doc.body).html if doc.body.strip() else "", _digest(text))
+        intro = link_first_uses(render_markdown(doc.body).html, self.glossary) if doc.body.strip() else ""
+        data = CourseData(slug, meta, intro, _digest(glossary_digest(self.glossary) + "\n" + text))
         return ParsedItem(path=path.relative_to(root).as_posix(), key=slug, data=data,
                           links=internal_links(doc.body, doc.body_line), provides={course_path(slug)})
 
@@ -208,9 +227,10 @@ class CourseImporter:
         if not doc.body.strip():
             raise ContentProblem("the module has no text after the front matter", doc.body_line)
         rendered = render_markdown(doc.body)
-        # The file name carries the number, so a renumbering is a change even when the text is not.
-        data = ModuleData(course_slug, slug, number, meta, rendered.html, rendered.text,
-                          _digest(path.name + "\n" + text))
+        # The file name carries the number, so a renumbering is a change even when the text is not; a changed
+        # glossary changes which words are linked.
+        data = ModuleData(course_slug, slug, number, meta, link_first_uses(rendered.html, self.glossary),
+                          rendered.text, _digest("\n".join((path.name, glossary_digest(self.glossary), text))))
         return ParsedItem(path=path.relative_to(root).as_posix(), key=f"{course_slug}/{slug}", data=data,
                           links=internal_links(doc.body, doc.body_line), provides={module_path(course_slug, slug)})
 

@@ -138,6 +138,8 @@ class QuizVersion(db.Model):
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     #: questions drawn per attempt; None = the whole bank
     draw: so.Mapped[int | None]
+    #: the blueprint: {module slug: questions every attempt draws from it, at least}; {} = none
+    at_least_per_module: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
     #: shuffle the order of the questions in every attempt (each question's options are always shuffled)
     is_shuffled: so.Mapped[bool] = so.mapped_column(default=False)
     #: score part-right "choose all that apply" answers
@@ -172,6 +174,8 @@ class Question(db.Model):
     explanation_html: so.Mapped[str] = so.mapped_column(sa.Text)
     #: the guidance page the explanation cites, e.g. "/guidance/golden-hour"; "" when none
     cited_path: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    #: slug of the course module the question tests (its '# <module>' heading in quiz.md); "" when unsorted
+    module_slug: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
     #: several correct options: "choose all that apply"
     is_multiple: so.Mapped[bool] = so.mapped_column(default=False)
     #: hash of the text and options: the same question in another version pools its analytics with this one

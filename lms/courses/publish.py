@@ -117,13 +117,14 @@ def _publish_quiz(course: Course, item: ParsedItem | None, report: KindReport) -
                                 .where(QuizVersion.course_id == course.id)) or 0) + 1
     quiz = data.quiz
     version = QuizVersion(course_id=course.id, number=number, title=quiz.title, draw=quiz.draw,
+                          at_least_per_module=dict(data.blueprint),
                           is_shuffled=quiz.shuffle, is_partial_credit=quiz.partial_credit, is_current=True,
                           source_path=item.path, content_hash=data.content_hash)
     for position, parsed in enumerate(quiz.questions, start=1):
         rendered = render_question(parsed)
         version.questions.append(Question(
             position=position, text=rendered.text, html=rendered.html, scenario_html=rendered.scenario_html,
-            explanation_html=rendered.explanation_html, cited_path=rendered.cited_path,
+            explanation_html=rendered.explanation_html, cited_path=rendered.cited_path, module_slug=parsed.module,
             is_multiple=rendered.is_multiple, fingerprint=rendered.fingerprint,
             options=[Option(position=index, text=text, html=html, is_correct=correct)
                      for index, (text, html, correct) in enumerate(rendered.options, start=1)],

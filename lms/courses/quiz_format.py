@@ -2,10 +2,11 @@
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from lms.content.errors import ContentProblem
-from lms.content.frontmatter import Field, check_fields, split
+from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
 from lms.content.render import callout_problems, internal_links, plain_text, render_inline, render_markdown
 
 QUIZ_FIELDS = {
@@ -13,8 +14,14 @@ QUIZ_FIELDS = {
     "draw": Field(int, required=False),
     "shuffle": Field(bool, required=False, default=False),
     "partial_credit": Field(bool, required=False, default=False),
+    #: the blueprint: questions every attempt draws from each module, as one number for every module or as
+    #: numbers by module slug with `default` for the modules not named
+    "at_least_per_module": Field(object, required=False),
 }
+BLUEPRINT_HELP = ("at_least_per_module is one number for every module (at_least_per_module: 2) or numbers by module "
+                  "slug, with default for the rest (at_least_per_module: {default: 2, outcomes: 3})")
 
+MODULE_HEADING_RE = re.compile(r"^#\s+(.*?)\s*$")
 OPTION_RE = re.compile(r"^[-*+]\s+\[([ xX])\]\s*(.*)$")
 LIST_ITEM_RE = re.compile(r"^\s*[-*+]\s")
 
@@ -30,6 +37,8 @@ class ParsedOption:
 class ParsedQuestion:
     line: int
     text: str
+    #: the slug of the module the question tests: the '# <module>' heading it sits under ("" when none)
+    module: str = ""
     scenario: str = ""
     options: list[ParsedOption] = field(default_factory=list)
     explanation: list[tuple[int, str]] = field(default_factory=list)
@@ -60,6 +69,12 @@ class ParsedQuiz:
     shuffle: bool
     partial_credit: bool
     questions: list[ParsedQuestion]
+    #: {"default" | module slug: questions each attempt draws from it}, checked against the course's modules at
+    #: import; {} when the quiz sets no blueprint
+    blueprint: dict[str, int]
+    #: file line of the front matter's at_least_per_module and of each '# <module>' heading (its first use)
+    blueprint_line: int
+    module_lines: dict[str, int]
     #: (file line, site path) of every internal link, for the shared link check
     links: list[tuple[int, str]]
     #: file line of the body's first line
@@ -78,7 +93,8 @@ def parse_quiz(text: str) -> tuple[ParsedQuiz | None, list[ContentProblem]]:
     except ContentProblem as problem:
         return None, [problem]
     problems = [ContentProblem(message, line) for line, message in callout_problems(doc.body, doc.body_line)]
-    questions = _questions(doc.body, doc.body_line, problems)
+    module_lines: dict[str, int] = {}
+    questions = _questions(doc.body, doc.body_line, problems, module_lines)
     problems.extend(_check_questions(questions))
     if not questions:
         problems.append(ContentProblem("the quiz has no questions: start each one with '## '", doc.body_line))
@@ -87,20 +103,74 @@ def parse_quiz(text: str) -> tuple[ParsedQuiz | None, list[ContentProblem]]:
         problems.append(ContentProblem(
             f"'draw' is {draw} but the bank has {len(questions)} question{'s' if len(questions) != 1 else ''}: "
             "draw at least 1 and no more than the bank holds", doc.key_lines.get("draw", 2)))
-    quiz = ParsedQuiz(meta["title"], draw, meta["shuffle"], meta["partial_credit"], questions,
-                      internal_links(doc.body, doc.body_line), doc.body_line)
+    blueprint_line = doc.key_lines.get("at_least_per_module", 2)
+    blueprint = _blueprint(meta["at_least_per_module"], blueprint_line, problems)
+    _module_problems(questions, bool(blueprint), blueprint_line, problems)
+    quiz = ParsedQuiz(meta["title"], draw, meta["shuffle"], meta["partial_credit"], questions, blueprint,
+                      blueprint_line, module_lines, internal_links(doc.body, doc.body_line), doc.body_line)
     return quiz, sorted(problems, key=lambda problem: problem.line)
 
 
-def _questions(body: str, first_line: int, problems: list[ContentProblem]) -> list[ParsedQuestion]:
+def _blueprint(value, line: int, problems: list[ContentProblem]) -> dict[str, int]:
+    """The at_least_per_module field as {"default" | module slug: number}; its shape only (the slugs are checked
+    against the course's modules by the course importer)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        value = {"default": value}
+    blueprint = {}
+    for key, number in value.items():
+        key = str(key)
+        if key != "default" and not SLUG_RE.match(key):
+            problems.append(ContentProblem(f"'{key}' is not a module slug: {BLUEPRINT_HELP}", line))
+        elif isinstance(number, bool) or not isinstance(number, int) or number < 0:
+            problems.append(ContentProblem(f"'{number}' for {key} is not a whole number of questions: "
+                                           f"{BLUEPRINT_HELP}", line))
+        else:
+            blueprint[key] = number
+    return blueprint
+
+
+def _module_problems(questions: list[ParsedQuestion], has_blueprint: bool, blueprint_line: int,
+                     problems: list[ContentProblem]) -> None:
+    """A bank is sorted under '# <module>' headings throughout or not at all; a blueprint needs them."""
+    if not any(question.module for question in questions):
+        if has_blueprint and questions:
+            problems.append(ContentProblem("at_least_per_module needs the questions sorted by module: put a "
+                                           "'# <module-slug>' heading above each module's questions", blueprint_line))
+        return
+    for question in questions:
+        if not question.module:
+            problems.append(ContentProblem("a question before the first '# <module-slug>' heading: every question "
+                                           "of a bank sorted by module sits under one", question.line))
+
+
+def _questions(body: str, first_line: int, problems: list[ContentProblem],
+               module_lines: dict[str, int]) -> list[ParsedQuestion]:
+    """The questions, each with the module heading it sits under; `module_lines` gets each heading's first line."""
     questions: list[ParsedQuestion] = []
     scenario: list[str] = []
+    module = ""
     for number, line in enumerate(body.splitlines(), start=first_line):
         if line.startswith("## ") or line.rstrip() == "##":
             if questions:
                 questions[-1].scenario = "\n".join(scenario).strip()
             scenario = []
-            questions.append(ParsedQuestion(number, line[2:].strip()))
+            questions.append(ParsedQuestion(number, line[2:].strip(), module))
+            continue
+        heading = MODULE_HEADING_RE.match(line)
+        if heading:
+            module = heading.group(1)
+            module_lines.setdefault(module, number)
+            if not SLUG_RE.match(module):
+                problems.append(ContentProblem(f"'# {module}' is not a module slug: a '# ' heading names the module "
+                                               "the questions below it test, as in its file name (# outcomes for "
+                                               "07-outcomes.md)", number))
+            if questions and questions[-1].explanation:
+                continue
+            if questions:
+                problems.append(ContentProblem("a module heading inside a question: finish the question (options "
+                                               "and '> ' explanation) before the next '# ' heading", number))
             continue
         if not questions:
             if line.strip():
@@ -201,3 +271,40 @@ def render_question(question: ParsedQuestion) -> RenderedQuestion:
         explanation_html=render_markdown(explanation).html, cited_path=question.cited_path(),
         is_multiple=question.is_multiple, fingerprint=question.fingerprint, options=options,
     )
+
+
+def resolve_blueprint(quiz: ParsedQuiz, module_slugs: list[str]) -> tuple[dict[str, int], list[ContentProblem]]:
+    """Check the quiz's module headings and blueprint against the course's modules; return the questions every
+    attempt draws from each module ({module slug: at least}, modules owed none left out) and the problems.
+
+    Refuses a blueprint the bank cannot meet: a module with fewer questions than it must give every attempt, or
+    minimums that add up to more than an attempt draws.
+    """
+    problems = []
+    known = set(module_slugs)
+    listed = ", ".join(module_slugs) or "none"
+    for slug, line in quiz.module_lines.items():
+        if slug not in known:
+            problems.append(ContentProblem(f"'# {slug}' is not a module of this course (its modules: {listed})", line))
+    for key in quiz.blueprint:
+        if key != "default" and key not in known:
+            problems.append(ContentProblem(f"at_least_per_module names '{key}', which is not a module of this course "
+                                           f"(its modules: {listed})", quiz.blueprint_line))
+    if not quiz.blueprint or problems:
+        return {}, problems
+    default = quiz.blueprint.get("default", 0)
+    wanted = {slug: quiz.blueprint.get(slug, default) for slug in module_slugs}
+    wanted = {slug: number for slug, number in wanted.items() if number}
+    in_bank = Counter(question.module for question in quiz.questions)
+    for slug, number in wanted.items():
+        if in_bank[slug] < number:
+            problems.append(ContentProblem(
+                f"every attempt must draw at least {number} question{'s' if number != 1 else ''} on '{slug}' but the "
+                f"bank has {in_bank[slug]} under '# {slug}': add questions or lower at_least_per_module",
+                quiz.blueprint_line))
+    per_attempt = min(quiz.draw or len(quiz.questions), len(quiz.questions))
+    if sum(wanted.values()) > per_attempt:
+        problems.append(ContentProblem(
+            f"at_least_per_module adds up to {sum(wanted.values())} questions but an attempt draws {per_attempt}: "
+            "raise draw or lower the minimums", quiz.blueprint_line))
+    return ({} if problems else wanted), problems

@@ -176,12 +176,22 @@ def draw_questions(version: QuizVersion, asked: Counter[str], rng: random.Random
 
     A retake is then a different paper for as long as the bank lasts, so the explanations shown after one attempt
     never hand over the answers to the next.
+
+    The blueprint (at least N questions from a module) is met first, each module's share again the least asked;
+    the rest of the paper is the least asked of what is left, from any module.
     """
     bank = list(version.questions)
     rng.shuffle(bank)
     bank.sort(key=lambda question: asked[question.fingerprint])  # a stable sort: equals stay in random order
-    drawn = bank[:version.questions_per_attempt]
-    if not version.is_shuffled:
+    drawn = []
+    for slug, number in version.at_least_per_module.items():
+        drawn.extend([question for question in bank if question.module_slug == slug][:number])
+    chosen = {question.id for question in drawn}
+    drawn.extend([question for question in bank if question.id not in chosen]
+                 [:version.questions_per_attempt - len(drawn)])
+    if version.is_shuffled:
+        rng.shuffle(drawn)  # not grouped by module, as the blueprint drew them
+    else:
         drawn.sort(key=lambda question: question.position)
     return drawn
 

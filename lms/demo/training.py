@@ -19,6 +19,7 @@ from lms.courses.models import (AttemptQuestion, Course, Module, ModuleRead, Que
                                 option_bit)
 from lms.courses.queries import live_courses
 from lms.courses.scoring import question_credit, score_percent
+from lms.courses.services import draw_questions
 from lms.demo.context import DemoContext
 from lms.demo.force import ADMIN, SUPERVISOR, TRAINER, TRAINING_TEAM
 from lms.demo.holidays import is_working_day
@@ -248,7 +249,8 @@ class History:
 
     def _attempt(self, person_id: int, course: Course, version: QuizVersion, ability: float, must_pass: bool,
                  submitted: datetime) -> tuple[dict, list[dict]]:
-        drawn = self.rng.sample(version.questions, version.questions_per_attempt)
+        # The real draw, so the demo's papers keep to the quiz's blueprint like everyone else's.
+        drawn = draw_questions(version, Counter(), self.rng)
         drawn.sort(key=lambda question: question.position)
         right = [self.rng.random() < min(ability + _ease(question), 0.99) for question in drawn]
         needed = math.ceil(course.pass_mark * len(drawn) / 100)
