@@ -1,7 +1,7 @@
 """Quiz blueprints: each question knows the module it tests, and a quiz version how many questions every attempt
 draws from each module; the facilitator pack for the trainers' area
 
-Revision ID: 0016_content
+Revision ID: 0017_content
 Revises: 0015_findit
 Create Date: 2026-11-30
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from lms.migration_guard import guard_destructive_downgrade
 
-revision = '0016_content'
-down_revision = '0015_findit'
+revision = '0017_content'
+down_revision = '0016_supervisors'
 branch_labels = None
 depends_on = None
 
