@@ -1,0 +1,99 @@
+"""Queue statements for sending: the events of a request are queued in its own transaction, each event once."""
+from itertools import chain
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app, has_app_context
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lms.courses.models import AttemptQuestion, ModuleRead, QuizAttempt
+from lms.extensions import db
+from lms.people.models import Person
+from lms.sessions.models import Attendance
+from lms.timeutil import utcnow
+from lms.xapi.models import XapiStatement
+from lms.xapi.statements import people_by_id, statements_for
+
+#: rows of learning whose change means new statements for their person
+TRACKED = (ModuleRead, QuizAttempt, Attendance)
+CHUNK = 500
+
+
+def is_on() -> bool:
+    """Statements are queued only for a store that is set up: with no XAPI_ENDPOINT, nothing queues."""
+    return bool(current_app.config.get("XAPI_ENDPOINT"))
+
+
+def queue(statements: list[dict], people: list[Person]) -> int:
+    """Add the statements not yet queued (ever: sent ones stay) and return how many; racing requests that queue the
+    same event are settled by the unique statement id, so neither fails."""
+    owner = {person.service_number: person.id for person in people}
+    new = []
+    for start in range(0, len(statements), CHUNK):
+        chunk = statements[start:start + CHUNK]
+        queued = set(db.session.scalars(sa.select(XapiStatement.statement_id).where(
+            XapiStatement.statement_id.in_([statement["id"] for statement in chunk]))))
+        new += [statement for statement in chunk if statement["id"] not in queued]
+    if not new:
+        return 0
+    now = utcnow()
+    insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)
+    db.session.execute(insert(XapiStatement).on_conflict_do_nothing(index_elements=["statement_id"]), [
+        {"statement_id": statement["id"], "person_id": owner.get(statement["actor"]["account"]["name"]),
+         "body": statement, "status": "pending", "due_at": now, "attempts": 0, "last_error": "", "created_at": now}
+        for statement in new])
+    return len(new)
+
+
+def queue_for(person_ids) -> int:
+    """Queue whatever these officers have done that is not queued yet."""
+    if not is_on() or not person_ids:
+        return 0
+    people = people_by_id(person_ids)
+    return queue(statements_for(people), people)
+
+
+def backfill(chunk: int = 200) -> int:
+    """Queue the statements of everything done before the store was set up (running it again queues nothing)."""
+    total = 0
+    ids = list(db.session.scalars(sa.select(Person.id).order_by(Person.id)))
+    for start in range(0, len(ids), chunk):
+        total += queue_for(ids[start:start + chunk])
+        db.session.commit()
+    return total
+
+
+# Learning is recorded by several domains (courses, the register); rather than each of them calling here, the
+# statements of the people whose learning rows changed are queued as the unit of work commits, in its transaction.
+
+def _note_changes(session: so.Session, flush_context) -> None:
+    if not has_app_context() or not is_on():
+        return
+    people = session.info.setdefault("xapi_people", set())
+    attempts = session.info.setdefault("xapi_attempts", set())
+    for row in chain(session.new, session.dirty):
+        if isinstance(row, TRACKED):
+            people.add(row.person_id)
+        elif isinstance(row, AttemptQuestion):  # a submission updates its attempt with a statement, not the ORM
+            attempts.add(row.attempt_id)
+
+
+def _queue_noted(session: so.Session) -> None:
+    people, attempts = session.info.pop("xapi_people", set()), session.info.pop("xapi_attempts", set())
+    if not (people or attempts) or not has_app_context() or not is_on():
+        return
+    if attempts:
+        people |= set(session.scalars(sa.select(QuizAttempt.person_id).where(QuizAttempt.id.in_(attempts))))
+    queue_for(people)
+
+
+def _forget_noted(session: so.Session) -> None:
+    session.info.pop("xapi_people", None)
+    session.info.pop("xapi_attempts", None)
+
+
+def init_app(app) -> None:
+    for name, listener in (("after_flush", _note_changes), ("before_commit", _queue_noted),
+                           ("after_rollback", _forget_noted)):
+        if not sa.event.contains(so.Session, name, listener):
+            sa.event.listen(so.Session, name, listener)
