@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres install browser oidc-provider db content clean
+.PHONY: run test test-sqlite test-postgres install browser oidc-provider lrs db content clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ run: content
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: install what the tests need (Chromium from Debian when we can), scan with bandit, run the suite
-test: install browser oidc-provider
+test: install browser oidc-provider lrs
 	$(BIN)/bandit --quiet --recursive lms --severity-level medium
 	$(BIN)/pytest
 
@@ -48,5 +48,15 @@ $(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_P
 
 oidc-provider: $(OIDC_PROVIDER)/node_modules/.installed
 
+# The real learning record store the xAPI tests send to (Ralph, from the package index), in a virtualenv of its own
+# so its dependencies never meet ours: made again only when its requirements change.
+LRS := tests/lrs
+$(LRS)/.venv/.installed: $(LRS)/requirements.txt
+	$(PYTHON) -m venv $(LRS)/.venv
+	$(LRS)/.venv/bin/pip install --quiet -r $(LRS)/requirements.txt
+	touch $@
+
+lrs: $(LRS)/.venv/.installed
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache $(OIDC_PROVIDER)/node_modules
+	rm -rf $(VENV) instance .pytest_cache $(OIDC_PROVIDER)/node_modules $(LRS)/.venv

@@ -79,8 +79,12 @@ def _note_changes(session: so.Session, flush_context) -> None:
 
 
 def _queue_noted(session: so.Session) -> None:
+    if not has_app_context() or not is_on():
+        _forget_noted(session)
+        return
+    session.flush()  # commit flushes after this hook: note what is still pending first
     people, attempts = session.info.pop("xapi_people", set()), session.info.pop("xapi_attempts", set())
-    if not (people or attempts) or not has_app_context() or not is_on():
+    if not (people or attempts):
         return
     if attempts:
         people |= set(session.scalars(sa.select(QuizAttempt.person_id).where(QuizAttempt.id.in_(attempts))))

@@ -150,7 +150,7 @@ def send_due(now: datetime | None = None, limit: int = 5000) -> SendReport:
         handled += len(batch.rows)
         try:
             response = _call(client, "POST", json=[body for _, _, body, _ in batch.rows])
-            if response.status_code == 200:
+            if response.status_code in (200, 204):
                 _mark_sent(batch, [row[0] for row in batch.rows])
                 report.sent += len(batch.rows)
             else:
