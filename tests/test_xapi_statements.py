@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from lms.courses.models import Module
 from lms.sessions.models import Booking
 
+from lms.xapi import statements as xapi_statements
 from lms.xapi.queue import backfill
-from lms.xapi.statements import ACTIVITY_TYPES, statements_for
+from lms.xapi.statements import ACTIVITY_TYPES, activity, statement, statements_for
 from tests.courses_support import answers, start, submit
 from tests.reports_support import ago, complete, course, force, read_modules, session_of  # noqa: F401
 from tests.xapi_support import everything, queued, verbs_of, xapi_on  # noqa: F401
@@ -115,3 +116,17 @@ def test_backfill_queues_past_learning_once(app, db, force, course, runner):  # 
         assert len(queued()) == expected
     finally:
         app.config["XAPI_ENDPOINT"] = ""
+
+
+def test_another_domain_adds_its_statements_through_a_source(app, db, force, monkeypatch):  # noqa: F811
+    """The hook guidance acknowledgements will use: a registered source's statements join everyone else's."""
+    def acknowledgements(people):
+        return [statement(f"acknowledged:{person.id}:page-3", person, "acknowledged",
+                          activity("module", "/guidance/first-accounts/versions/3", "First accounts, version 3"),
+                          ago(1)) for person in people.values()]
+
+    monkeypatch.setattr(xapi_statements, "SOURCES", [])
+    xapi_statements.register_source(acknowledgements)
+    [found] = statements_for([force.officer_a])
+    assert found["verb"] == {"id": f"{app.config['SITE_URL']}/xapi/verbs/acknowledged",
+                             "display": {"en-GB": "acknowledged"}}

@@ -14,8 +14,8 @@ from lms.timeutil import utcnow
 from lms.xapi.models import XapiStatement
 from lms.xapi.statements import people_by_id, statements_for
 
-#: rows of learning whose change means new statements for their person
-TRACKED = (ModuleRead, QuizAttempt, Attendance)
+#: rows of learning (each with a person_id) whose change means new statements for their person
+TRACKED: list[type] = [ModuleRead, QuizAttempt, Attendance]
 CHUNK = 500
 
 
@@ -66,13 +66,20 @@ def backfill(chunk: int = 200) -> int:
 # Learning is recorded by several domains (courses, the register); rather than each of them calling here, the
 # statements of the people whose learning rows changed are queued as the unit of work commits, in its transaction.
 
+def track(model: type) -> None:
+    """Queue a person's statements when a row of `model` (which has a person_id) is added or changed: for a domain
+    that registers a statement source in lms.xapi.statements."""
+    if model not in TRACKED:
+        TRACKED.append(model)
+
+
 def _note_changes(session: so.Session, flush_context) -> None:
     if not has_app_context() or not is_on():
         return
     people = session.info.setdefault("xapi_people", set())
     attempts = session.info.setdefault("xapi_attempts", set())
     for row in chain(session.new, session.dirty):
-        if isinstance(row, TRACKED):
+        if isinstance(row, tuple(TRACKED)):
             people.add(row.person_id)
         elif isinstance(row, AttemptQuestion):  # a submission updates its attempt with a statement, not the ORM
             attempts.add(row.attempt_id)

@@ -9,7 +9,7 @@ site names its own.
 """
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timezone
 
 import sqlalchemy as sa
@@ -38,8 +38,9 @@ VERBS = {
     "completed": ADL_VERB + "completed",
     "attended": ADL_VERB + "attended",
 }
-#: the site's own verbs, as paths under SITE_URL: ADL has no verb for not turning up to a booked event
-SITE_VERBS = {"missed": "/xapi/verbs/missed"}
+#: the site's own verbs, as paths under SITE_URL: ADL has none for not turning up to a booked event, or for
+#: confirming one has read a version of a guidance page
+SITE_VERBS = {"missed": "/xapi/verbs/missed", "acknowledged": "/xapi/verbs/acknowledged"}
 ACTIVITY_TYPES = {
     "course": ADL_ACTIVITY + "course",
     "module": ADL_ACTIVITY + "module",
@@ -93,16 +94,16 @@ def course_activity(course: Course) -> dict:
     return activity("course", f"/courses/{course.slug}/", course.title)
 
 
-def _statement(key: str, person: Person, verb_name: str, obj: dict, at: datetime, course: Course | None = None,
+def statement(key: str, person: Person, verb_name: str, obj: dict, at: datetime, course: Course | None = None,
                result: dict | None = None) -> dict:
-    statement = {"id": statement_id(key), "actor": actor(person), "verb": verb(verb_name), "object": obj,
-                 "timestamp": timestamp(at),
-                 "context": {"platform": "Investigation Masterclass", "language": "en-GB"}}
+    """One statement; `key` names the event (never the moment it was built), and makes the statement's id."""
+    made = {"id": statement_id(key), "actor": actor(person), "verb": verb(verb_name), "object": obj,
+            "timestamp": timestamp(at), "context": {"platform": "Investigation Masterclass", "language": "en-GB"}}
     if course is not None:
-        statement["context"]["contextActivities"] = {"parent": [course_activity(course)]}
+        made["context"]["contextActivities"] = {"parent": [course_activity(course)]}
     if result is not None:
-        statement["result"] = result
-    return statement
+        made["result"] = result
+    return made
 
 
 def _reads(people: dict[int, Person], events: Events) -> list[dict]:
@@ -112,7 +113,7 @@ def _reads(people: dict[int, Person], events: Events) -> list[dict]:
     found = []
     for read, module, course in rows:
         events[(read.person_id, course.id)].append(read.read_at)
-        found.append(_statement(f"read:{read.id}:{read.read_at.isoformat()}", people[read.person_id], "experienced",
+        found.append(statement(f"read:{read.id}:{read.read_at.isoformat()}", people[read.person_id], "experienced",
                                 activity("module", f"/courses/{course.slug}/modules/{module.slug}", module.title),
                                 read.read_at, course))
     return found
@@ -129,7 +130,7 @@ def _attempts(people: dict[int, Person], events: Events) -> list[dict]:
     for attempt, course in rows:
         person = people[attempt.person_id]
         quiz = activity("quiz", f"/courses/{course.slug}/quiz", f"{course.title}: quiz")
-        found.append(_statement(f"attempt:{attempt.id}:started", person, "attempted", quiz, attempt.started_at, course))
+        found.append(statement(f"attempt:{attempt.id}:started", person, "attempted", quiz, attempt.started_at, course))
         if attempt.submitted_at is not None:
             if attempt.is_passed:
                 events[(attempt.person_id, course.id)].append(attempt.submitted_at)
@@ -137,7 +138,7 @@ def _attempts(people: dict[int, Person], events: Events) -> list[dict]:
             result = {"score": {"scaled": round(percent / 100, 4), "raw": percent, "min": 0, "max": 100},
                       "success": bool(attempt.is_passed), "completion": True,
                       "duration": duration((attempt.submitted_at - attempt.started_at).total_seconds())}
-            found.append(_statement(f"attempt:{attempt.id}:result", person,
+            found.append(statement(f"attempt:{attempt.id}:result", person,
                                     "passed" if attempt.is_passed else "failed", quiz, attempt.submitted_at,
                                     course, result))
     return found
@@ -154,7 +155,7 @@ def _attendance(people: dict[int, Person], events: Events) -> list[dict]:
         if mark.status == "attended":
             events[(mark.person_id, course.id)].append(session.starts_at)
         title = f"{course.title}: small-group session, {to_london(session.starts_at):%-d %B %Y %H:%M}"
-        found.append(_statement(f"attendance:{mark.id}:{mark.status}", people[mark.person_id],
+        found.append(statement(f"attendance:{mark.id}:{mark.status}", people[mark.person_id],
                                 ATTENDANCE_VERBS[mark.status], activity("session", f"/sessions/{session.id}", title),
                                 session.starts_at, course,
                                 {"duration": duration((session.ends_at - session.starts_at).total_seconds())}))
@@ -178,21 +179,34 @@ def _completions(people: dict[int, Person], events: Events) -> list[dict]:
                                                    courses).items():
         course = by_id[course_id]
         for day in sorted({status.completed_on, status.previous_completed_on} - {None}):
-            found.append(_statement(f"completed:{person_id}:{course_id}:{day.isoformat()}", people[person_id],
+            found.append(statement(f"completed:{person_id}:{course_id}:{day.isoformat()}", people[person_id],
                                     "completed", course_activity(course),
                                     _completion_time(day, events[(person_id, course_id)]),
                                     result={"completion": True, "success": True}))
     return found
 
 
+#: Builders of statements kept by other domains: each takes {person id: Person} and returns statements made with
+#: `statement()` (one query for everyone, keys unique to the event). Guidance acknowledgements register theirs here
+#: (with lms.xapi.queue.track for the rows that record them) when they exist.
+SOURCES: list[Callable[[dict[int, Person]], list[dict]]] = []
+
+
+def register_source(builder: Callable[[dict[int, Person]], list[dict]]) -> None:
+    if builder not in SOURCES:
+        SOURCES.append(builder)
+
+
 def statements_for(people: Iterable[Person]) -> list[dict]:
-    """Every statement of these officers' learning, oldest first (seven queries and the completion rule's six)."""
+    """Every statement of these officers' learning, oldest first (seven queries, the completion rule's six, and one
+    for each registered source)."""
     by_id = {person.id: person for person in people}
     if not by_id:
         return []
     events: Events = defaultdict(list)
     parts = _reads(by_id, events) + _attempts(by_id, events) + _attendance(by_id, events)
-    return sorted(parts + _completions(by_id, events), key=lambda statement: (statement["timestamp"], statement["id"]))
+    others = [found for builder in SOURCES for found in builder(by_id)]
+    return sorted(parts + _completions(by_id, events) + others, key=lambda statement: (statement["timestamp"], statement["id"]))
 
 
 def people_by_id(person_ids: Iterable[int]) -> list[Person]:
