@@ -15,8 +15,8 @@ from lms.records.models import Certificate
 
 log = logging.getLogger(__name__)
 
-#: capitals and digits with the look-alikes (0/O, 1/I/L, 5/S, 8/B, U/V) left out, so a code read off paper is typed
-#: right; 20 of them carry 95 bits, far beyond guessing or counting through
+#: capitals and digits with one or both of each look-alike pair left out (0/O, 1/I/L, 8/B, 5/S, U/V), so a code read
+#: off paper is typed right; 20 of them carry 94 bits, far beyond guessing or counting through
 CODE_ALPHABET = "ACDEFGHJKMNPQRTWXYZ2345679"
 CODE_LENGTH = 20
 PART_LABELS = {"modules": "Modules read", "quiz": "Quiz passed", "session": "Small-group session attended"}
