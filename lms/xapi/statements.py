@@ -114,8 +114,8 @@ def _reads(people: dict[int, Person], events: Events) -> list[dict]:
     for read, module, course in rows:
         events[(read.person_id, course.id)].append(read.read_at)
         found.append(statement(f"read:{read.id}:{read.read_at.isoformat()}", people[read.person_id], "experienced",
-                                activity("module", f"/courses/{course.slug}/modules/{module.slug}", module.title),
-                                read.read_at, course))
+                               activity("module", f"/courses/{course.slug}/modules/{module.slug}", module.title),
+                               read.read_at, course))
     return found
 
 
@@ -139,14 +139,15 @@ def _attempts(people: dict[int, Person], events: Events) -> list[dict]:
                       "success": bool(attempt.is_passed), "completion": True,
                       "duration": duration((attempt.submitted_at - attempt.started_at).total_seconds())}
             found.append(statement(f"attempt:{attempt.id}:result", person,
-                                    "passed" if attempt.is_passed else "failed", quiz, attempt.submitted_at,
-                                    course, result))
+                                   "passed" if attempt.is_passed else "failed", quiz, attempt.submitted_at,
+                                   course, result))
     return found
 
 
 def _attendance(people: dict[int, Person], events: Events) -> list[dict]:
     rows = db.session.execute(
-        sa.select(Attendance, TrainingSession, Course).join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        sa.select(Attendance, TrainingSession, Course)
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .join(Course, Course.id == TrainingSession.course_id)
         .where(Attendance.person_id.in_(list(people)), Attendance.status.in_(list(ATTENDANCE_VERBS)),
                TrainingSession.is_cancelled.is_(False))).tuples()
@@ -156,9 +157,9 @@ def _attendance(people: dict[int, Person], events: Events) -> list[dict]:
             events[(mark.person_id, course.id)].append(session.starts_at)
         title = f"{course.title}: small-group session, {to_london(session.starts_at):%-d %B %Y %H:%M}"
         found.append(statement(f"attendance:{mark.id}:{mark.status}", people[mark.person_id],
-                                ATTENDANCE_VERBS[mark.status], activity("session", f"/sessions/{session.id}", title),
-                                session.starts_at, course,
-                                {"duration": duration((session.ends_at - session.starts_at).total_seconds())}))
+                               ATTENDANCE_VERBS[mark.status], activity("session", f"/sessions/{session.id}", title),
+                               session.starts_at, course,
+                               {"duration": duration((session.ends_at - session.starts_at).total_seconds())}))
     return found
 
 
@@ -180,9 +181,9 @@ def _completions(people: dict[int, Person], events: Events) -> list[dict]:
         course = by_id[course_id]
         for day in sorted({status.completed_on, status.previous_completed_on} - {None}):
             found.append(statement(f"completed:{person_id}:{course_id}:{day.isoformat()}", people[person_id],
-                                    "completed", course_activity(course),
-                                    _completion_time(day, events[(person_id, course_id)]),
-                                    result={"completion": True, "success": True}))
+                                   "completed", course_activity(course),
+                                   _completion_time(day, events[(person_id, course_id)]),
+                                   result={"completion": True, "success": True}))
     return found
 
 
@@ -206,7 +207,7 @@ def statements_for(people: Iterable[Person]) -> list[dict]:
     events: Events = defaultdict(list)
     parts = _reads(by_id, events) + _attempts(by_id, events) + _attendance(by_id, events)
     others = [found for builder in SOURCES for found in builder(by_id)]
-    return sorted(parts + _completions(by_id, events) + others, key=lambda statement: (statement["timestamp"], statement["id"]))
+    return sorted(parts + _completions(by_id, events) + others, key=lambda made: (made["timestamp"], made["id"]))
 
 
 def people_by_id(person_ids: Iterable[int]) -> list[Person]:
