@@ -96,6 +96,32 @@ def test_the_register_queues_attended_and_missed(client, login, db, force, cours
         (force.officer_a.id, "attended"), (force.officer_b.id, "missed")}
 
 
+def test_a_corrected_register_mark_voids_the_statement_it_replaces(client, login, db, force, course, clock,
+                                                                     xapi_on):  # noqa: F811
+    session = session_of(course, ago(hours=1))
+    db.session.add(Booking(session_id=session.id, person_id=force.officer_a.id, course_id=course.id, status="booked"))
+    db.session.commit()
+    login(force.admin)
+    mark = {"person_id": force.officer_a.id}
+    client.post(f"/sessions/{session.id}/register/mark", data={**mark, "status": "attended"})
+    [attended] = queued()
+    clock.advance(timedelta(minutes=2))
+    client.post(f"/sessions/{session.id}/register/mark", data={**mark, "status": "absent"})
+    rows = queued()
+    assert verbs_of(rows) == ["attended", "missed", "voided"]
+    voided = next(row for row in rows if row.body["verb"]["display"]["en-GB"] == "voided")
+    assert voided.body["object"] == {"objectType": "StatementRef", "id": attended.statement_id}
+    assert db.session.get(type(attended), attended.id).is_voided
+    clock.advance(timedelta(minutes=2))
+    client.post(f"/sessions/{session.id}/register/mark", data={**mark, "status": "attended"})  # and back again
+    rows = queued()
+    assert verbs_of(rows) == ["attended", "attended", "missed", "voided", "voided"]
+    assert len({row.statement_id for row in rows}) == 5
+    assert [row.is_voided for row in rows if row.body["verb"]["display"]["en-GB"] != "voided"] == [True, True, False]
+    # the officer's own record shows the mark as it stands
+    assert [s["verb"]["display"]["en-GB"] for s in statements_for([force.officer_a])] == ["attended"]
+
+
 def test_completing_a_course_queues_completed_once(db, force, course, xapi_on):  # noqa: F811
     complete(force.officer_a, course)
     rows = queued()

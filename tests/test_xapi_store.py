@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from lms.extensions import db as _db
+from lms.sessions.models import Attendance
 from lms.timeutil import utcnow
 from lms.xapi.models import XapiStatement
 from lms.xapi.queue import backfill
@@ -47,6 +48,20 @@ def test_the_store_accepts_every_kind_of_statement_once(app, db, force, course, 
     fetched = store.fetch(sample.statement_id)  # the store validated it and gives it back as sent
     assert fetched["id"] == sample.statement_id and fetched["verb"] == sample.body["verb"]
     assert fetched["actor"]["account"] == sample.body["actor"]["account"]
+
+
+def test_the_store_takes_the_voiding_of_a_corrected_register_mark(app, db, force, course, store):  # noqa: F811
+    everything(force.officer_a, course)
+    assert send_due().outage == ""
+    mark = db.session.scalar(sa.select(Attendance).where(Attendance.status == "attended"))
+    mark.status, mark.marked_at = "absent", utcnow()
+    db.session.commit()
+    report = send_due()
+    assert report.sent >= 2 and not report.refused and not report.outage
+    [voiding] = [row for row in queued() if row.body["verb"]["display"]["en-GB"] == "voided"]
+    target = voiding.body["object"]["id"]
+    assert store.fetch(voiding.statement_id)["object"] == {"objectType": "StatementRef", "id": target}
+    assert Counter(store.stored_ids())[voiding.statement_id] == 1
 
 
 def test_a_statement_the_store_refuses_waits_and_the_rest_of_its_batch_goes(app, db, force, course,

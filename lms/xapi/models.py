@@ -19,6 +19,11 @@ class XapiStatement(db.Model):
     #: after a crash carries the id the store already has, so the store keeps one copy
     statement_id: so.Mapped[str] = so.mapped_column(sa.String(36), unique=True)
     person_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    #: for a statement a later correction can make untrue (a register mark), what it is about: "<service number>
+    #: <session activity id>"; a new statement about the same thing voids this one
+    subject: so.Mapped[str | None] = so.mapped_column(sa.String(300), index=True)
+    #: a voiding statement has been queued for this one
+    is_voided: so.Mapped[bool] = so.mapped_column(default=False)
     #: the statement as sent (JSON)
     body: so.Mapped[dict] = so.mapped_column(sa.JSON)
     #: pending → sending (claimed by one sender run with a conditional UPDATE) → sent

@@ -12,7 +12,7 @@ from lms.people.models import Person
 from lms.sessions.models import Attendance
 from lms.timeutil import utcnow
 from lms.xapi.models import XapiStatement
-from lms.xapi.statements import people_by_id, statements_for
+from lms.xapi.statements import people_by_id, statements_for, subject_of, voiding
 
 #: rows of learning (each with a person_id) whose change means new statements for their person
 TRACKED: list[type] = [ModuleRead, QuizAttempt, Attendance]
@@ -37,12 +37,28 @@ def queue(statements: list[dict], people: list[Person]) -> int:
     if not new:
         return 0
     now = utcnow()
+    new += _void_corrected(new, now)
     insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)
     db.session.execute(insert(XapiStatement).on_conflict_do_nothing(index_elements=["statement_id"]), [
         {"statement_id": statement["id"], "person_id": owner.get(statement["actor"]["account"]["name"]),
+         "subject": subject_of(statement), "is_voided": False,
          "body": statement, "status": "pending", "due_at": now, "attempts": 0, "last_error": "", "created_at": now}
         for statement in new])
     return len(new)
+
+
+def _void_corrected(new: list[dict], now) -> list[dict]:
+    """Voiding statements for those queued before about the same thing as a new one (a register mark corrected from
+    attended to absent, or back): the store then counts only the latest mark."""
+    subjects = {subject_of(statement) for statement in new} - {None}
+    if not subjects:
+        return []
+    stale = db.session.scalars(sa.select(XapiStatement).where(
+        XapiStatement.subject.in_(subjects), XapiStatement.is_voided.is_(False),
+        XapiStatement.statement_id.not_in([statement["id"] for statement in new]))).all()
+    for row in stale:
+        row.is_voided = True
+    return [voiding(row.body, now) for row in stale]
 
 
 def queue_for(person_ids) -> int:

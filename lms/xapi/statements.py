@@ -49,6 +49,8 @@ ACTIVITY_TYPES = {
 }
 #: the attendance marks that make a statement (an excused absence is neither attended nor missed)
 ATTENDANCE_VERBS = {"attended": "attended", "absent": "missed"}
+#: verbs of statements that a correction can make untrue (the register), so a later one voids them
+CORRECTABLE_VERBS = frozenset(ATTENDANCE_VERBS.values())
 
 
 def site_url() -> str:
@@ -156,7 +158,10 @@ def _attendance(people: dict[int, Person], events: Events) -> list[dict]:
         if mark.status == "attended":
             events[(mark.person_id, course.id)].append(session.starts_at)
         title = f"{course.title}: small-group session, {to_london(session.starts_at):%-d %B %Y %H:%M}"
-        found.append(statement(f"attendance:{mark.id}:{mark.status}", people[mark.person_id],
+        # Each marking is its own event: a register corrected back and forth never reuses an id (a store keeps a
+        # voided statement's id for good).
+        key = f"attendance:{mark.id}:{mark.status}:{mark.marked_at.isoformat()}"
+        found.append(statement(key, people[mark.person_id],
                                ATTENDANCE_VERBS[mark.status], activity("session", f"/sessions/{session.id}", title),
                                session.starts_at, course,
                                {"duration": duration((session.ends_at - session.starts_at).total_seconds())}))
@@ -185,6 +190,20 @@ def _completions(people: dict[int, Person], events: Events) -> list[dict]:
                                    _completion_time(day, events[(person_id, course_id)]),
                                    result={"completion": True, "success": True}))
     return found
+
+
+def subject_of(made: dict) -> str | None:
+    """What a correctable statement is about (one officer at one session), so a newer one can void it."""
+    if made["verb"]["display"]["en-GB"] not in CORRECTABLE_VERBS:
+        return None
+    return f"{made['actor']['account']['name']} {made['object']['id']}"
+
+
+def voiding(target: dict, at: datetime) -> dict:
+    """The statement that withdraws `target` (a register mark since corrected): ADL's voided verb and a reference."""
+    return {"id": statement_id(f"void:{target['id']}"), "actor": target["actor"],
+            "verb": {"id": ADL_VERB + "voided", "display": {"en-GB": "voided"}},
+            "object": {"objectType": "StatementRef", "id": target["id"]}, "timestamp": timestamp(at)}
 
 
 #: Builders of statements kept by other domains: each takes {person id: Person} and returns statements made with

@@ -41,6 +41,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('statement_id', sa.String(length=36), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('subject', sa.String(length=300), nullable=True),
+    sa.Column('is_voided', sa.Boolean(), nullable=False),
     sa.Column('body', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('due_at', sa.DateTime(), nullable=False),
@@ -58,6 +60,7 @@ def upgrade():
     )
     with op.batch_alter_table('xapi_statements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_xapi_statements_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_xapi_statements_subject'), ['subject'], unique=False)
         batch_op.create_index('ix_xapi_statements_status_due_at', ['status', 'due_at'], unique=False)
 
 
@@ -65,6 +68,7 @@ def downgrade():
     guard_destructive_downgrade(revision)
     with op.batch_alter_table('xapi_statements', schema=None) as batch_op:
         batch_op.drop_index('ix_xapi_statements_status_due_at')
+        batch_op.drop_index(batch_op.f('ix_xapi_statements_subject'))
         batch_op.drop_index(batch_op.f('ix_xapi_statements_person_id'))
     op.drop_table('xapi_statements')
     with op.batch_alter_table('certificates', schema=None) as batch_op:
