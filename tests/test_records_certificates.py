@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from lms.records.certificates import CODE_ALPHABET, new_code
 from lms.records.models import Certificate
-from lms.timeutil import format_date
+from lms.timeutil import format_date, to_london
 from tests.reports_support import (ago, attempt, complete, course, force, read_modules,  # noqa: F401
                                    flash_text)
 
@@ -38,7 +38,7 @@ def test_an_officer_who_completed_a_course_gets_a_certificate_with_everything_on
                  format_date(certificate.completed_on), "Modules read", "Quiz passed",
                  "Small-group session attended", certificate.code, f"/verify/{certificate.code}"):
         assert text in page
-    assert certificate.completed_on == ago(3).date()
+    assert certificate.completed_on == to_london(ago(3)).date()
 
 
 def test_the_pdf_reads_back_with_the_same_facts(app, client, login, db, force, course):  # noqa: F811
