@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from lms.records import cpd
 from lms.records.models import Certificate
 from lms.timeutil import format_date
-from tests.reports_support import ago, complete, course, csv_rows, force  # noqa: F401
+from tests.reports_support import ago, attempt, attend, complete, course, csv_rows, force  # noqa: F401
 from tests.xapi_support import everything
 
 
@@ -65,3 +65,21 @@ def test_the_json_is_my_xapi_statements(client, login, db, force, course):  # no
 def test_the_record_needs_signing_in(client):
     assert client.get("/my-training/cpd.csv").status_code == 302
     assert client.get("/my-training/cpd.json").status_code == 302
+
+
+def test_the_record_takes_the_same_queries_however_much_was_done(client, login, db, force, course,
+                                                                  count_queries):  # noqa: F811
+    login(force.officer_a)
+    everything(force.officer_a, course, at=ago(30))
+    client.post(f"/my-training/certificates/{course.slug}")
+    counts = []
+    for more in (0, 3):
+        for days in range(more):  # more sessions and attempts
+            attend(force.officer_a, course, ago(20 - days), walk_in=True)
+            attempt(force.officer_a, course, at=ago(20 - days))
+        db.session.expire_all()
+        with count_queries() as counter:
+            assert client.get("/my-training/cpd.csv").status_code == 200
+            assert client.get("/my-training/cpd.json").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
