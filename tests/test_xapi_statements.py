@@ -156,3 +156,13 @@ def test_another_domain_adds_its_statements_through_a_source(app, db, force, mon
     [found] = statements_for([force.officer_a])
     assert found["verb"] == {"id": f"{app.config['SITE_URL']}/xapi/verbs/acknowledged",
                              "display": {"en-GB": "acknowledged"}}
+
+
+def test_the_sites_own_verbs_resolve_to_what_they_mean(app, client, db, force, course):  # noqa: F811
+    everything(force.officer_a, course)
+    [missed] = [s for s in statements_for([force.officer_a]) if s["verb"]["display"]["en-GB"] == "missed"]
+    path = missed["verb"]["id"].removeprefix(app.config["SITE_URL"])
+    response = client.get(path)
+    assert response.status_code == 200 and response.json["name"] == {"en-GB": "missed"}
+    assert "did not attend" in response.json["description"]["en-GB"]
+    assert client.get("/xapi/verbs/attended").status_code == 404  # ADL's, not the site's

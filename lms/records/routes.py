@@ -2,7 +2,7 @@
 import json
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lms.access import public, signed_in
@@ -14,6 +14,7 @@ from lms.records.pdf import certificate_pdf
 from lms.reports.tables import csv_sections
 from lms.reports.viewhelpers import download
 from lms.timeutil import today_london
+from lms.xapi.statements import SITE_VERB_MEANINGS
 
 
 def _course(slug: str) -> Course:
@@ -113,3 +114,12 @@ def cpd_json():
     """My CPD record as the xAPI statements of my learning (what a learning record store would hold)."""
     body = json.dumps(cpd.statements(current_user), indent=2, ensure_ascii=False)
     return download(body, f"cpd-record-{current_user.service_number}-{today_london()}.json", "application/json")
+
+
+@bp.get("/xapi/verbs/<name>")
+@public
+def xapi_verb(name: str):
+    """What one of the site's own xAPI verbs means, as the JSON metadata a learning record store may fetch."""
+    if name not in SITE_VERB_MEANINGS:
+        abort(404)
+    return jsonify({"name": {"en-GB": name}, "description": {"en-GB": SITE_VERB_MEANINGS[name]}})

@@ -41,6 +41,11 @@ VERBS = {
 #: the site's own verbs, as paths under SITE_URL: ADL has none for not turning up to a booked event, or for
 #: confirming one has read a version of a guidance page
 SITE_VERBS = {"missed": "/xapi/verbs/missed", "acknowledged": "/xapi/verbs/acknowledged"}
+#: what the site's own verbs mean, served at their IRIs (xAPI's identifier metadata: an IRI should resolve to it)
+SITE_VERB_MEANINGS = {
+    "missed": "Was booked on a small-group session and did not attend it (an excused absence is not missed).",
+    "acknowledged": "Confirmed having read a version of a guidance page.",
+}
 ACTIVITY_TYPES = {
     "course": ADL_ACTIVITY + "course",
     "module": ADL_ACTIVITY + "module",
