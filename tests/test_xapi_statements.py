@@ -10,6 +10,7 @@ from lms.sessions.models import Booking
 
 from lms.xapi import statements as xapi_statements
 from lms.xapi.queue import backfill
+from lms.xapi.sending import send_due
 from lms.xapi.statements import ACTIVITY_TYPES, activity, statement, statements_for
 from tests.courses_support import answers, start, submit
 from tests.reports_support import ago, complete, course, force, read_modules, session_of  # noqa: F401
@@ -166,3 +167,17 @@ def test_the_sites_own_verbs_resolve_to_what_they_mean(app, client, db, force, c
     assert response.status_code == 200 and response.json["name"] == {"en-GB": "missed"}
     assert "did not attend" in response.json["description"]["en-GB"]
     assert client.get("/xapi/verbs/attended").status_code == 404  # ADL's, not the site's
+
+
+def test_admins_see_whether_records_reach_the_store(app, client, login, db, force, course, xapi_on):  # noqa: F811
+    everything(force.officer_a, course)
+    report = send_due()  # nothing listens at the test endpoint: all wait
+    assert report.outage
+    login(force.officer_a)
+    assert client.get("/admin/learning-records").status_code == 403
+    client.post("/logout")
+    login(force.admin)
+    page = client.get("/admin/learning-records").get_data(as_text=True)
+    assert "Nothing has been delivered yet" in page and "ConnectionError" in page
+    waiting = len(queued("pending"))
+    assert f'<dd class="govuk-summary-list__value">{waiting}</dd>' in page

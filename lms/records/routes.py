@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from lms.access import public, signed_in
+from lms.access import public, roles_required, signed_in
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.people.forms import ConfirmForm
@@ -14,6 +14,7 @@ from lms.records.pdf import certificate_pdf
 from lms.reports.tables import csv_sections
 from lms.reports.viewhelpers import download
 from lms.timeutil import today_london
+from lms.xapi.sending import latest_failures, queue_summary
 from lms.xapi.statements import SITE_VERB_MEANINGS
 
 
@@ -123,3 +124,11 @@ def xapi_verb(name: str):
     if name not in SITE_VERB_MEANINGS:
         abort(404)
     return jsonify({"name": {"en-GB": name}, "description": {"en-GB": SITE_VERB_MEANINGS[name]}})
+
+
+@bp.get("/admin/learning-records")
+@roles_required("admin")
+def xapi_queue():
+    """For admins: whether learning records reach the learning record store, and what is waiting after a failure."""
+    return render_template("records/xapi_queue.html", summary=queue_summary(), failures=latest_failures(),
+                           endpoint=current_app.config["XAPI_ENDPOINT"])

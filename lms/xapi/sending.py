@@ -167,9 +167,17 @@ def send_due(now: datetime | None = None, limit: int = 5000) -> SendReport:
 
 
 def queue_summary() -> dict:
-    """How many statements wait, have failed, and have been sent (one query)."""
+    """How many statements wait, have failed, and have been sent, and when the store last took one (one query)."""
     row = db.session.execute(sa.select(
         sa.func.count().filter(XapiStatement.status != "sent"),
         sa.func.count().filter(sa.and_(XapiStatement.status == "pending", XapiStatement.last_error != "")),
-        sa.func.count().filter(XapiStatement.status == "sent"))).one()
-    return {"waiting": row[0], "failed": row[1], "sent": row[2]}
+        sa.func.count().filter(XapiStatement.status == "sent"),
+        sa.func.max(XapiStatement.sent_at))).one()
+    return {"waiting": row[0], "failed": row[1], "sent": row[2], "last_sent_at": row[3]}
+
+
+def latest_failures(limit: int = 20) -> list[XapiStatement]:
+    """The statements waiting after a failure, most recently tried first."""
+    return list(db.session.scalars(
+        sa.select(XapiStatement).where(XapiStatement.status == "pending", XapiStatement.last_error != "")
+        .order_by(XapiStatement.due_at.desc()).limit(limit)))

@@ -5,7 +5,9 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, assert_no_horizontal_scroll, sign_in
 from tests.conftest import PASSWORD
+from lms.xapi.sending import send_due
 from tests.reports_support import complete, course, force  # noqa: F401
+from tests.xapi_support import everything, xapi_on  # noqa: F401
 
 
 @pytest.fixture
@@ -50,3 +52,19 @@ def test_a_code_that_is_not_genuine_says_so_accessibly(page_at, db):
     expect(page.get_by_role("alert")).to_contain_text("No certificate has this code")
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_admins_page_of_learning_records_passes_axe(page_at, db, force, course, xapi_on, release_database,
+                                                        viewport):  # noqa: F811
+    everything(force.officer_a, course)
+    assert send_due().outage  # nothing listens at the test endpoint: failures to show
+    email = force.admin.email
+    release_database()
+    page = page_at(viewport)
+    sign_in(page, email, PASSWORD)
+    page.goto("/admin/learning-records")
+    expect(page.get_by_role("table")).to_contain_text("ConnectionError")
+    assert_accessible(page)
+    if viewport == PHONE:
+        assert_no_horizontal_scroll(page)
