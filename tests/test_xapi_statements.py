@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from lms.courses.models import Module
+from lms.courses.models import Module, ModuleRead
 from lms.sessions.models import Booking
 
 from lms.xapi import statements as xapi_statements
@@ -121,6 +121,29 @@ def test_a_corrected_register_mark_voids_the_statement_it_replaces(client, login
     assert [row.is_voided for row in rows if row.body["verb"]["display"]["en-GB"] != "voided"] == [True, True, False]
     # the officer's own record shows the mark as it stands
     assert [s["verb"]["display"]["en-GB"] for s in statements_for([force.officer_a])] == ["attended"]
+
+
+def test_a_savepoint_rolled_back_keeps_the_rest_of_the_unit_of_work_queued(db, force, course, xapi_on):  # noqa: F811
+    module = db.session.scalar(sa.select(Module).where(Module.course_id == course.id))
+    db.session.add(ModuleRead(person_id=force.officer_a.id, module_id=module.id))
+    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same read again: the unique index refuses it, as a second tab's would
+            db.session.add(ModuleRead(person_id=force.officer_a.id, module_id=module.id))
+    except sa.exc.IntegrityError:
+        pass
+    db.session.commit()
+    assert verbs_of(queued()) == ["experienced"]
+
+
+def test_a_rolled_back_change_queues_nothing(db, force, course, xapi_on):  # noqa: F811
+    module = db.session.scalar(sa.select(Module).where(Module.course_id == course.id))
+    db.session.add(ModuleRead(person_id=force.officer_a.id, module_id=module.id))
+    db.session.flush()
+    db.session.rollback()
+    db.session.add(force.officer_b)
+    db.session.commit()
+    assert queued() == []
 
 
 def test_completing_a_course_queues_completed_once(db, force, course, xapi_on):  # noqa: F811

@@ -119,8 +119,15 @@ def _forget_noted(session: so.Session) -> None:
     session.info.pop("xapi_attempts", None)
 
 
+def _forget_noted_on_rollback(session: so.Session, previous_transaction) -> None:
+    """Forget what a rolled-back unit of work changed; a savepoint rolled back inside it (a race lost, say) leaves
+    the rest of the unit to be queued."""
+    if previous_transaction.parent is None:
+        _forget_noted(session)
+
+
 def init_app(app) -> None:
     for name, listener in (("after_flush", _note_changes), ("before_commit", _queue_noted),
-                           ("after_rollback", _forget_noted)):
+                           ("after_soft_rollback", _forget_noted_on_rollback)):
         if not sa.event.contains(so.Session, name, listener):
             sa.event.listen(so.Session, name, listener)
