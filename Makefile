@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres install browser oidc-provider html-validator db content clean
+.PHONY: run test test-sqlite test-postgres install browser oidc-provider html-validator lrs db content clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ run: content
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: install what the tests need (Chromium from Debian when we can), scan with bandit, run the suite
-test: install browser oidc-provider html-validator
+test: install browser oidc-provider html-validator lrs
 	$(BIN)/bandit --quiet --recursive lms --severity-level medium
 	$(BIN)/pytest
 
@@ -57,5 +57,16 @@ $(HTML_VALIDATOR)/node_modules/.installed: $(HTML_VALIDATOR)/package.json $(HTML
 
 html-validator: $(HTML_VALIDATOR)/node_modules/.installed
 
+
+# The real learning record store the xAPI tests send to (Ralph, from the package index), in a virtualenv of its own
+# so its dependencies never meet ours: made again only when its requirements change.
+LRS := tests/lrs
+$(LRS)/.venv/.installed: $(LRS)/requirements.txt
+	$(PYTHON) -m venv $(LRS)/.venv
+	$(LRS)/.venv/bin/pip install --quiet -r $(LRS)/requirements.txt
+	touch $@
+
+lrs: $(LRS)/.venv/.installed
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache $(OIDC_PROVIDER)/node_modules $(HTML_VALIDATOR)/node_modules
+	rm -rf $(VENV) instance .pytest_cache $(OIDC_PROVIDER)/node_modules $(HTML_VALIDATOR)/node_modules $(LRS)/.venv

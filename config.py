@@ -123,6 +123,28 @@ class Config:
     #: where links in emails and calendar entries point (no request to take it from when the CLI sends)
     SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000").rstrip("/")
 
+    # Records that leave the site: certificates, and xAPI statements for the force's learning record store
+    # (docs/XAPI.md). Nothing is queued while XAPI_ENDPOINT is unset.
+    #: a TrueType font for certificate PDFs (its "-Bold" sibling beside it), so every name prints as spelt; without
+    #: it the PDF's built-in Helvetica prints Latin-1 only
+    CERTIFICATE_FONT = os.environ.get("CERTIFICATE_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    #: the store's xAPI base URL; statements are sent to <XAPI_ENDPOINT>/statements
+    XAPI_ENDPOINT = os.environ.get("XAPI_ENDPOINT", "").strip().rstrip("/")
+    #: Basic auth for the store
+    XAPI_USERNAME = os.environ.get("XAPI_USERNAME", "")
+    XAPI_PASSWORD = os.environ.get("XAPI_PASSWORD", "")
+    #: officers are named in statements as an account (their service number) on this home page, not by email
+    XAPI_ACCOUNT_HOMEPAGE = os.environ.get("XAPI_ACCOUNT_HOMEPAGE", "").strip() or SITE_URL
+    #: every call to the store gives up after this long
+    XAPI_TIMEOUT_SECONDS = _float("XAPI_TIMEOUT_SECONDS", 10)
+    #: statements per POST
+    XAPI_BATCH_SIZE = max(1, _int("XAPI_BATCH_SIZE", 50))
+    #: after a failure a statement waits this long, doubling with each further failure up to XAPI_RETRY_MAX_HOURS
+    XAPI_RETRY_MINUTES = _int("XAPI_RETRY_MINUTES", 5)
+    XAPI_RETRY_MAX_HOURS = _int("XAPI_RETRY_MAX_HOURS", 24)
+    #: a batch claimed by a sender that never finished (it crashed) may be claimed again after this long
+    XAPI_CLAIM_TIMEOUT_MINUTES = _int("XAPI_CLAIM_TIMEOUT_MINUTES", 5)
+
     # Small-group sessions.
     SESSION_DEFAULT_CAPACITY = _int("SESSION_DEFAULT_CAPACITY", 8)
     SESSION_MAX_CAPACITY = _int("SESSION_MAX_CAPACITY", 16)
@@ -178,6 +200,8 @@ class TestConfig(Config):
     PASSWORD_HASH_FAST = True  # argon2 at full cost makes a large suite slow; production never sets this
     # Most tests sign admins in with a password alone; tests/test_people_second_factor.py switches this on.
     ADMIN_SECOND_FACTOR = False
+    # A developer's own store must not receive the tests' statements; the xAPI tests point at theirs.
+    XAPI_ENDPOINT = ""
 
 
 def config_for_environment() -> type[Config]:

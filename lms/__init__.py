@@ -80,6 +80,9 @@ def register_extensions(app: Flask) -> None:
     from lms.people import auth
 
     auth.init_login_manager(login_manager)
+    from lms.xapi import queue as xapi_queue
+
+    xapi_queue.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -92,13 +95,14 @@ def register_blueprints(app: Flask) -> None:
     from lms.notify import bp as notify_bp
     from lms.people import bp as people_bp
     from lms.reports import bp as reports_bp
+    from lms.records import bp as records_bp
     from lms.reports import training_bp
     from lms.search import bp as search_bp
     from lms.sessions import bp as sessions_bp
     from lms.trainers import bp as trainers_bp
 
     for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp, courses_bp, sessions_bp, notify_bp,
-                      checklists_bp, reports_bp, training_bp, trainers_bp):
+                      checklists_bp, reports_bp, training_bp, trainers_bp, records_bp):
         app.register_blueprint(blueprint)
 
 
@@ -118,6 +122,7 @@ def import_views() -> None:
     from lms.people import account_routes, device_routes, roster_routes, second_factor_routes  # noqa: F401
     from lms.people import admin_routes as people_admin_routes, routes as people_routes  # noqa: F401
     from lms.reports import admin_routes as reports_admin_routes, routes as reports_routes  # noqa: F401
+    from lms.records import routes as records_routes  # noqa: F401
     from lms.reports import booking_routes, digest_routes, snapshot_routes  # noqa: F401
     from lms.search import routes as search_routes  # noqa: F401
     from lms.sessions import calendar_routes, manage_routes, register_routes  # noqa: F401
@@ -167,6 +172,7 @@ def register_commands(app: Flask) -> None:
     from lms.demo.cli import demo_cli
     from lms.notify.cli import notify_cli
     from lms.people.cli import users_cli
+    from lms.xapi.cli import xapi_cli
 
-    for group in (users_cli, content_cli, courses_cli, demo_cli, notify_cli):
+    for group in (users_cli, content_cli, courses_cli, demo_cli, notify_cli, xapi_cli):
         app.cli.add_command(group)

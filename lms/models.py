@@ -10,7 +10,9 @@ from lms.notify.models import OutboxMessage  # noqa: F401
 from lms.people.models import (Area, DeviceSession, LoginCounter, PasswordToken, Person,  # noqa: F401
                                RecoveryCode, ResetRequest, RoleGrant, RosterDeactivation, RosterImport,
                                RosterUpload, Team)
+from lms.records.models import Certificate  # noqa: F401
 from lms.reports.models import Delegation, Nudge, ProgrammeTarget, area_leads  # noqa: F401
 from lms.search.models import GlossaryTerm, SearchDocument, SearchWord  # noqa: F401
 from lms.sessions.models import Attendance, Booking, CalendarFeed, TrainingSession, Venue  # noqa: F401
 from lms.trainers.models import FacilitatorPage  # noqa: F401
+from lms.xapi.models import XapiStatement  # noqa: F401

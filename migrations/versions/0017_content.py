@@ -2,7 +2,7 @@
 draws from each module; the facilitator pack for the trainers' area
 
 Revision ID: 0017_content
-Revises: 0015_findit
+Revises: 0016_supervisors
 Create Date: 2026-11-30
 
 """
