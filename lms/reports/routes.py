@@ -128,7 +128,7 @@ def overdue():
 def overdue_csv():
     """The overdue list as CSV."""
     _, _, lines = _overdue()
-    return download(tables.csv_table(tables.overdue_block(lines)), "overdue.csv")
+    return download(tables.csv_table(tables.overdue_block(lines, day=tables.london_day)), "overdue.csv")
 
 
 @bp.post("/reports/overdue/<int:person_id>/nudge")

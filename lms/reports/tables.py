@@ -12,7 +12,7 @@ from lms.courses.models import Course
 from lms.people.models import RANKS
 from lms.reports.coverage import TargetCoverage
 from lms.reports.dataset import Dataset, Row, Tally, TeamTally, total_tally
-from lms.timeutil import format_date
+from lms.timeutil import format_date, to_london
 
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", None: "No one required"}
 STATUS_OVERDUE = ("overdue", "refresher_due")
@@ -121,13 +121,21 @@ def overdue_lines(dataset: Dataset, rows: list[Row], today: date, nudged: dict[i
     return sorted(lines, key=lambda line: (line.since, line.row.place))
 
 
-def overdue_block(lines: list[OverdueLine]) -> Block:
+def london_day(value: date | datetime | None) -> date | str:
+    """A date as a download writes it: the London day itself (ISO in CSV), blank for none."""
+    if value is None:
+        return ""
+    return to_london(value).date() if isinstance(value, datetime) else value
+
+
+def overdue_block(lines: list[OverdueLine], day=format_date) -> Block:
+    """The overdue list; `day` writes its dates (in words on the page, `london_day` in a download)."""
     return Block("Overdue", PERSON_HEADER + ["Overdue", "Overdue since", "Days overdue", "Booked for",
                                              "Last nudged"],
                  [_person_cells(line.row) + ["; ".join(f"{course.title} ({status.label.lower()})"
                                                       for course, status in line.items),
-                                             format_date(line.since), line.days, format_date(line.booked_for),
-                                             format_date(line.last_nudged)] for line in lines])
+                                             day(line.since), line.days, day(line.booked_for),
+                                             day(line.last_nudged)] for line in lines])
 
 
 COVERAGE_HEADER = ["Group", "Officers", "Complete", "Percent complete", "Goal", "Percent of goal"]
