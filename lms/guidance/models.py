@@ -41,6 +41,13 @@ class GuidancePage(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     retired_at: so.Mapped[datetime | None]
+    #: number of the current version (the latest GuidanceVersion); kept here so showing the page reads no versions
+    version: so.Mapped[int] = so.mapped_column(default=0)
+    #: when the latest major change came into force, and what its note said; None when there has been none
+    last_major_at: so.Mapped[datetime | None]
+    last_major_note: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    #: front matter `acknowledge`: rank codes and team types asked to confirm they have read each major change
+    acknowledge: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
 
     category: so.Mapped[GuidanceCategory] = so.relationship()
     revisions: so.WriteOnlyMapped["GuidanceRevision"] = so.relationship(
@@ -65,5 +72,33 @@ class GuidanceRevision(db.Model):
     summary: so.Mapped[str] = so.mapped_column(sa.String(500))
     #: unified diff of the source, for the history page
     diff: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: the version this import created; None when the text officers read did not change (dates, owner, retiring)
+    version: so.Mapped[int | None]
 
     page: so.Mapped[GuidancePage] = so.relationship(back_populates="revisions")
+
+
+class GuidanceVersion(db.Model):
+    """The text of a page as officers read it from `starts_at` until the next version: never changed once written,
+    so "what did the guidance say on that day?" has one answer."""
+
+    __tablename__ = "guidance_versions"
+    __table_args__ = (sa.UniqueConstraint("page_id", "number"),
+                      sa.Index("ix_guidance_versions_page_id_starts_at", "page_id", "starts_at"),
+                      sa.CheckConstraint("number >= 1", name="number_positive"))
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    page_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("guidance_pages.id", ondelete="CASCADE"))
+    #: 1, 2, 3 ... per page
+    number: so.Mapped[int]
+    #: when this version came into force (the import that wrote it)
+    starts_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    summary: so.Mapped[str] = so.mapped_column(sa.String(400))
+    #: the markdown body, for the diff between versions
+    source: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: rendered and sanitised at import, as officers saw it
+    html: so.Mapped[str] = so.mapped_column(sa.Text)
+    toc: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    #: front matter `change: major`: a change officers must be told about
+    is_major: so.Mapped[bool] = so.mapped_column(default=False)
+    change_note: so.Mapped[str] = so.mapped_column(sa.String(500), default="")

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import abort, render_template
+from flask import abort, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from lms.access import roles_required, signed_in
@@ -11,6 +11,9 @@ from lms.content.cache import cached, fragment
 from lms.guidance import bp
 from lms.guidance.queries import (categories_with_pages, page_by_slug, page_history, pages_due_for_review,
                                   related_pages)
+from lms.guidance.versions import (next_start, page_versions, paragraph_diff, two_versions, version_of,
+                                   version_on)
+from lms.inputs import db_int
 from lms.timeutil import today_london
 
 REVIEW_WARNING_DAYS = 60
@@ -62,21 +65,74 @@ def index():
 @bp.get("/<slug>")
 @signed_in
 def page(slug: str):
-    """Show one guidance page: breadcrumbs, contents, related pages and its review state."""
+    """Show one guidance page: breadcrumbs, contents, related pages and its review state; with `as_at`, the version
+    in force on that day."""
+    if "as_at" in request.args:
+        return version_as_at(slug, request.args["as_at"])
     shown = shown_page(slug, today_london())
     if shown is None:
         return render_template("guidance/retired.html", slug=slug), 410
     return render_template("guidance/page.html", shown=shown)
 
 
-@bp.get("/<slug>/history")
-@signed_in
-def history(slug: str):
-    """Show each import that changed the page: when, and what changed."""
+def version_as_at(slug: str, value: str):
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        abort(400, description="as_at must be a date written YYYY-MM-DD, such as 2026-04-01.")
     found = page_by_slug(slug)
     if found is None:
         abort(404)
-    return render_template("guidance/history.html", page=found, revisions=page_history(found))
+    version = version_on(found, day)
+    if version is None:
+        return render_template("guidance/no_version.html", page=found, day=day), 404
+    return show_version(found, version, as_at=day)
+
+
+def show_version(found, version, as_at: date | None = None):
+    return render_template("guidance/version.html", page=found, version=version, ends_at=next_start(version),
+                           as_at=as_at)
+
+
+@bp.get("/<slug>/versions/<int:number>")
+@signed_in
+def version(slug: str, number: int):
+    """Show one version of a page exactly as officers read it, with the dates it was in force: a permanent link."""
+    found = page_by_slug(slug)
+    shown = version_of(found, number) if found else None
+    if shown is None:
+        abort(404)
+    return show_version(found, shown)
+
+
+@bp.get("/<slug>/history")
+@signed_in
+def history(slug: str):
+    """Show every version of the page, a form to compare two, and each import that changed it."""
+    found = page_by_slug(slug)
+    if found is None:
+        abort(404)
+    return render_template("guidance/history.html", page=found, revisions=page_history(found),
+                           versions=page_versions(found))
+
+
+@bp.get("/<slug>/compare")
+@signed_in
+def compare(slug: str):
+    """Show what changed between two versions, paragraph by paragraph."""
+    found = page_by_slug(slug)
+    if found is None:
+        abort(404)
+    first = request.args.get("from", type=db_int)
+    second = request.args.get("to", type=db_int)
+    pair = two_versions(found, first, second) if first and second else None
+    if pair is None:
+        abort(404)
+    old, new = pair
+    if old.number > new.number:
+        # Always older on the left, so "removed" and "added" mean what they say.
+        return redirect(url_for("guidance.compare", slug=slug, **{"from": new.number, "to": old.number}))
+    return render_template("guidance/compare.html", page=found, old=old, new=new, blocks=paragraph_diff(old, new))
 
 
 @bp.get("/reviews")

@@ -1,0 +1,68 @@
+"""Guidance you can stand behind: permanent versions, change notes, acknowledgements, feedback and reviews
+
+Revision ID: 0016_guidance
+Revises: 0015_findit
+Create Date: 2026-11-30
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+from lms.migration_guard import guard_destructive_downgrade
+
+revision = '0016_guidance'
+down_revision = '0015_findit'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('guidance_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('page_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('summary', sa.String(length=400), nullable=False),
+    sa.Column('source', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=False),
+    sa.Column('toc', sa.JSON(), nullable=False),
+    sa.Column('is_major', sa.Boolean(), nullable=False),
+    sa.Column('change_note', sa.String(length=500), nullable=False),
+    sa.CheckConstraint('number >= 1', name=op.f('ck_guidance_versions_number_positive')),
+    sa.ForeignKeyConstraint(['page_id'], ['guidance_pages.id'], name=op.f('fk_guidance_versions_page_id_guidance_pages'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guidance_versions')),
+    sa.UniqueConstraint('page_id', 'number', name=op.f('uq_guidance_versions_page_id_number'))
+    )
+    with op.batch_alter_table('guidance_versions', schema=None) as batch_op:
+        batch_op.create_index('ix_guidance_versions_page_id_starts_at', ['page_id', 'starts_at'], unique=False)
+
+    with op.batch_alter_table('guidance_pages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('version', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('last_major_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('last_major_note', sa.String(length=500), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('acknowledge', sa.JSON(), nullable=False, server_default='[]'))
+
+    with op.batch_alter_table('guidance_revisions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('version', sa.Integer(), nullable=True))
+
+    # Each page's text as it stands becomes its version 1, in force from its last import: what officers read
+    # before that was never kept, and the site says so rather than guess.
+    op.execute("INSERT INTO guidance_versions (page_id, number, starts_at, title, summary, source, html, toc, "
+               "is_major, change_note) SELECT id, 1, updated_at, title, summary, source, html, toc, false, '' "
+               "FROM guidance_pages")
+    op.execute("UPDATE guidance_pages SET version = 1")
+
+
+def downgrade():
+    guard_destructive_downgrade(revision)
+    with op.batch_alter_table('guidance_revisions', schema=None) as batch_op:
+        batch_op.drop_column('version')
+    with op.batch_alter_table('guidance_pages', schema=None) as batch_op:
+        batch_op.drop_column('acknowledge')
+        batch_op.drop_column('last_major_note')
+        batch_op.drop_column('last_major_at')
+        batch_op.drop_column('version')
+    with op.batch_alter_table('guidance_versions', schema=None) as batch_op:
+        batch_op.drop_index('ix_guidance_versions_page_id_starts_at')
+    op.drop_table('guidance_versions')
