@@ -112,7 +112,7 @@ def import_views() -> None:
     from lms.checklists import routes as checklists_routes  # noqa: F401
     from lms.core import routes as core_routes  # noqa: F401
     from lms.courses import routes as courses_routes  # noqa: F401
-    from lms.guidance import routes as guidance_routes  # noqa: F401
+    from lms.guidance import ack_routes, routes as guidance_routes  # noqa: F401
     from lms.notify import routes as notify_routes  # noqa: F401
     from lms.people import account_routes, device_routes, roster_routes, second_factor_routes  # noqa: F401
     from lms.people import admin_routes as people_admin_routes, routes as people_routes  # noqa: F401

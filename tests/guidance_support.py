@@ -19,6 +19,9 @@ def rewrite(tree: Path, body: str, front: str = "", path: str = GOLDEN_HOUR) -> 
 
 
 def import_at(tree: Path, clock, moment: datetime):
+    """Import the tree as `flask content sync` would at `moment`: in a transaction of its own. (Moving the clock
+    on signs out anyone signed in: their session has timed out.)"""
+    db.session.commit()
     clock.move_to(moment)
     report = sync_content(tree)
     db.session.commit()

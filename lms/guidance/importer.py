@@ -15,7 +15,7 @@ from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
 from lms.content.importing import KindReport, ParsedItem, change_kind, live_slugs, read_text
 from lms.content.render import callout_problems, internal_links, render_markdown
 from lms.extensions import db
-from lms.guidance.models import GuidanceCategory, GuidancePage, GuidanceRevision
+from lms.guidance.models import GuidanceAudience, GuidanceCategory, GuidancePage, GuidanceRevision
 from lms.guidance.versions import store_version
 from lms.people.models import RANKS, TEAM_TYPES
 from lms.search.glossary import glossary_digest, link_first_uses, read_glossary
@@ -204,14 +204,20 @@ class GuidanceImporter:
         page.source_path, page.source, page.html, page.toc = item.path, data.source, data.html, data.toc
         page.content_hash, page.updated_at = data.content_hash, utcnow()
         page.is_retired, page.retired_at = False, None
-        page.acknowledge = meta["acknowledge"]
         db.session.flush()
+        set_audience(page, meta["acknowledge"])
         version = store_version(page, data.toc, meta["change"] == "major", meta["change_note"])
         page.revisions.add(GuidanceRevision(kind=kind, summary=summary, diff=diff_text,
                                             version=version.number if version else None))
         index_document("guidance", page.slug, title=page.title, url=f"/guidance/{page.slug}", body=data.text,
                        summary=page.summary, context=category.title)
         record(None, f"guidance.{kind}", "guidance", page.slug, f"Guidance '{page.title}': {summary}")
+
+
+def set_audience(page: GuidancePage, names: list[str]) -> None:
+    """Make the page's acknowledgement audience exactly `names`."""
+    db.session.execute(sa.delete(GuidanceAudience).where(GuidanceAudience.page_id == page.id))
+    db.session.add_all(GuidanceAudience(page_id=page.id, name=name) for name in sorted(set(names)))
 
 
 def check_change(doc, meta: dict) -> None:

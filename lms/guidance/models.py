@@ -46,8 +46,8 @@ class GuidancePage(db.Model):
     #: when the latest major change came into force, and what its note said; None when there has been none
     last_major_at: so.Mapped[datetime | None]
     last_major_note: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
-    #: front matter `acknowledge`: rank codes and team types asked to confirm they have read each major change
-    acknowledge: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    #: the version of the latest major change: the audience must acknowledge it or a later version
+    last_major_version: so.Mapped[int | None]
 
     category: so.Mapped[GuidanceCategory] = so.relationship()
     revisions: so.WriteOnlyMapped["GuidanceRevision"] = so.relationship(
@@ -102,3 +102,26 @@ class GuidanceVersion(db.Model):
     #: front matter `change: major`: a change officers must be told about
     is_major: so.Mapped[bool] = so.mapped_column(default=False)
     change_note: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+
+
+class GuidanceAudience(db.Model):
+    """Front matter `acknowledge`: a rank code or team type asked to confirm they have read each major change."""
+
+    __tablename__ = "guidance_audiences"
+    page_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("guidance_pages.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    #: a rank code (PC, DS) or a team type (RESPONSE)
+    name: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+
+
+class GuidanceAcknowledgement(db.Model):
+    """A person confirmed "I have read and understood version N" of a page."""
+
+    __tablename__ = "guidance_acknowledgements"
+    __table_args__ = (sa.UniqueConstraint("page_id", "person_id", "version"),)
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    page_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("guidance_pages.id", ondelete="CASCADE"))
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    #: the version they had in front of them (the current one when they confirmed)
+    version: so.Mapped[int]
+    acknowledged_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

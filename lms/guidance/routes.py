@@ -3,12 +3,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
 from markupsafe import Markup
 
 from lms.access import roles_required, signed_in
 from lms.checklists.queries import checklists_for_guidance
 from lms.content.cache import cached, fragment
+from lms.courses.forms import ActionForm
 from lms.guidance import bp
+from lms.guidance.acknowledgements import asks_acknowledgement, is_awaited
 from lms.guidance.queries import (categories_with_pages, page_by_slug, page_history, pages_due_for_review,
                                   related_pages)
 from lms.guidance.versions import (next_start, page_versions, paragraph_diff, two_versions, version_of,
@@ -37,6 +40,10 @@ class ShownPage:
     category_slug: str
     category_title: str
     body: Markup
+    page_id: int
+    version: int
+    #: whether a major change is waiting to be acknowledged by an audience (who is in it is asked per reader)
+    asks_acknowledgement: bool
 
 
 def shown_page(slug: str, today: date) -> ShownPage | None:
@@ -47,7 +54,8 @@ def shown_page(slug: str, today: date) -> ShownPage | None:
             return None
         body = fragment("guidance/_page.html", page=found, related=related_pages(found), today=today,
                         checklists=checklists_for_guidance(found.slug))
-        return ShownPage(found.title, found.category.slug, found.category.title, body)
+        return ShownPage(found.title, found.category.slug, found.category.title, body, found.id, found.version,
+                         asks_acknowledgement(found))
 
     return cached(("guidance.page", slug, today), render)
 
@@ -72,7 +80,9 @@ def page(slug: str):
     shown = shown_page(slug, today_london())
     if shown is None:
         return render_template("guidance/retired.html", slug=slug), 410
-    return render_template("guidance/page.html", shown=shown)
+    awaited = shown.asks_acknowledgement and is_awaited(shown.page_id, current_user)
+    return render_template("guidance/page.html", shown=shown, slug=slug, awaited=awaited,
+                           form=ActionForm() if awaited else None)
 
 
 def version_as_at(slug: str, value: str):

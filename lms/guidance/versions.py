@@ -30,6 +30,7 @@ def store_version(page: GuidancePage, toc: list, is_major: bool, note: str) -> G
     page.version = version.number
     if is_major:
         page.last_major_at, page.last_major_note = version.starts_at, note
+        page.last_major_version = version.number
     db.session.flush()
     return version
 

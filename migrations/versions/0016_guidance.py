@@ -41,7 +41,27 @@ def upgrade():
         batch_op.add_column(sa.Column('version', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('last_major_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('last_major_note', sa.String(length=500), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('acknowledge', sa.JSON(), nullable=False, server_default='[]'))
+        batch_op.add_column(sa.Column('last_major_version', sa.Integer(), nullable=True))
+
+    op.create_table('guidance_audiences',
+    sa.Column('page_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['page_id'], ['guidance_pages.id'], name=op.f('fk_guidance_audiences_page_id_guidance_pages'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('page_id', 'name', name=op.f('pk_guidance_audiences'))
+    )
+    op.create_table('guidance_acknowledgements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('page_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('acknowledged_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['page_id'], ['guidance_pages.id'], name=op.f('fk_guidance_acknowledgements_page_id_guidance_pages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_guidance_acknowledgements_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guidance_acknowledgements')),
+    sa.UniqueConstraint('page_id', 'person_id', 'version', name=op.f('uq_guidance_acknowledgements_page_id_person_id_version'))
+    )
+    with op.batch_alter_table('guidance_acknowledgements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guidance_acknowledgements_person_id'), ['person_id'], unique=False)
 
     with op.batch_alter_table('guidance_revisions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('version', sa.Integer(), nullable=True))
@@ -59,10 +79,14 @@ def downgrade():
     with op.batch_alter_table('guidance_revisions', schema=None) as batch_op:
         batch_op.drop_column('version')
     with op.batch_alter_table('guidance_pages', schema=None) as batch_op:
-        batch_op.drop_column('acknowledge')
+        batch_op.drop_column('last_major_version')
         batch_op.drop_column('last_major_note')
         batch_op.drop_column('last_major_at')
         batch_op.drop_column('version')
+    with op.batch_alter_table('guidance_acknowledgements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guidance_acknowledgements_person_id'))
+    op.drop_table('guidance_acknowledgements')
+    op.drop_table('guidance_audiences')
     with op.batch_alter_table('guidance_versions', schema=None) as batch_op:
         batch_op.drop_index('ix_guidance_versions_page_id_starts_at')
     op.drop_table('guidance_versions')
