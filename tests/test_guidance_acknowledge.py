@@ -138,3 +138,19 @@ def test_a_reminder_goes_to_those_who_have_not_acknowledged_once_a_day(client, l
 def login_client(client, person):
     from tests.conftest import PASSWORD
     client.post("/login", data={"email": person.email, "password": PASSWORD})
+
+
+def test_the_home_page_asks_as_many_queries_before_and_after_acknowledging(client, login, people, major_change, db,
+                                                                           count_queries):
+    login(people["pc"])
+
+    def measure() -> int:
+        client.get("/")  # what is the same for everyone is kept after the first request
+        db.session.remove()
+        with count_queries() as counter:
+            assert client.get("/").status_code == 200
+        return counter.count
+
+    before = measure()
+    client.post("/guidance/golden-hour/acknowledge")
+    assert measure() == before

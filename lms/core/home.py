@@ -15,7 +15,7 @@ from lms.completion.load import Record, learner_of, load_records
 from lms.courses.models import Course
 from lms.courses.queries import live_courses
 from lms.extensions import db
-from lms.guidance.acknowledgements import awaiting
+from lms.guidance.acknowledgements import Asking, awaiting
 from lms.guidance.models import GuidancePage, GuidanceRevision
 from lms.people.models import Person
 from lms.reports import queries as report_queries
@@ -55,7 +55,7 @@ class HomePage:
     offers: list[Booking] = field(default_factory=list)
     changes: list[GuidanceRevision] = field(default_factory=list)
     #: guidance pages whose major change the person is asked to read and acknowledge
-    to_acknowledge: list[GuidancePage] = field(default_factory=list)
+    to_acknowledge: list[Asking] = field(default_factory=list)
     #: for trainers: the sessions they run next, and the ones whose register is open now
     next_sessions: list[TrainingSession] = field(default_factory=list)
     registers: list[TrainingSession] = field(default_factory=list)

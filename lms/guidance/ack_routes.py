@@ -8,7 +8,7 @@ from lms.courses.forms import ActionForm
 from lms.csvutil import to_csv
 from lms.extensions import db
 from lms.guidance import bp
-from lms.guidance.acknowledgements import acknowledge, audience_lines, pages_asking, remind
+from lms.guidance.acknowledgements import acknowledge, audience_lines, asking_pages, remind
 from lms.guidance.queries import page_by_slug
 from lms.reports.scope import require_scope
 from lms.timeutil import format_datetime
@@ -44,7 +44,7 @@ def asking_page_or_404(slug: str):
 def acknowledgements():
     """List the pages whose latest major change officers are asked to acknowledge."""
     require_scope(current_user)
-    return render_template("guidance/acknowledgements.html", pages=pages_asking())
+    return render_template("guidance/acknowledgements.html", pages=asking_pages())
 
 
 @bp.get("/acknowledgements/<slug>")

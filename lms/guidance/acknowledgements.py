@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from sqlalchemy.dialects import postgresql, sqlite
 
+from lms.content.cache import cached
 from lms.extensions import db
 from lms.guidance.models import GuidanceAcknowledgement, GuidanceAudience, GuidancePage
 from lms.notify.services import queue_once
@@ -15,36 +16,51 @@ from lms.timeutil import today_london, utcnow
 ASKING = sa.and_(GuidancePage.is_retired.is_(False), GuidancePage.last_major_version.is_not(None))
 
 
-def in_audience(person_id):
-    """Pages whose audience names the person's rank or their team's type (a correlated condition on a page)."""
-    names = sa.union(sa.select(Person.rank).where(Person.id == person_id),
-                     sa.select(Team.team_type).join(Person, Person.team_id == Team.id).where(Person.id == person_id))
-    return sa.exists().where(GuidanceAudience.page_id == GuidancePage.id, GuidanceAudience.name.in_(names))
+@dataclass(frozen=True)
+class Asking:
+    """A page whose latest major change its audience is asked to acknowledge: the same for everyone, so kept with
+    the content (lms.content.cache) and matched to each reader without asking the database again."""
+
+    page_id: int
+    slug: str
+    title: str
+    #: the version of the major change: acknowledging it or any later version will do
+    last_major_version: int
+    last_major_at: datetime
+    last_major_note: str
+    audience: frozenset[str]
 
 
-def acknowledged(person_id):
-    """Pages the person has acknowledged at their latest major change or later."""
-    return sa.exists().where(GuidanceAcknowledgement.page_id == GuidancePage.id,
-                             GuidanceAcknowledgement.person_id == person_id,
-                             GuidanceAcknowledgement.version >= GuidancePage.last_major_version)
+def asking_pages() -> list[Asking]:
+    """Every live page asking to be acknowledged, latest change first (two queries per content version)."""
+    def build() -> list[Asking]:
+        pages = db.session.scalars(sa.select(GuidancePage).where(ASKING).order_by(
+            GuidancePage.last_major_at.desc(), GuidancePage.title)).all()
+        audiences: dict[int, set[str]] = {}
+        for page_id, name in db.session.execute(sa.select(GuidanceAudience.page_id, GuidanceAudience.name)):
+            audiences.setdefault(page_id, set()).add(name)
+        return [Asking(page.id, page.slug, page.title, page.last_major_version, page.last_major_at,
+                       page.last_major_note, frozenset(audiences[page.id])) for page in pages if page.id in audiences]
+
+    return cached(("guidance.asking",), build)
 
 
-def awaiting(person: Person) -> list[GuidancePage]:
-    """The pages waiting for the person to acknowledge, latest change first (one query)."""
-    return list(db.session.scalars(
-        sa.select(GuidancePage).where(ASKING, in_audience(person.id), ~acknowledged(person.id))
-        .order_by(GuidancePage.last_major_at.desc(), GuidancePage.title)))
-
-
-def asks_acknowledgement(page: GuidancePage) -> bool:
-    """Whether the page's latest major change is to be acknowledged by an audience."""
-    return page.last_major_version is not None and bool(db.session.scalar(
-        sa.select(sa.literal(True)).where(GuidanceAudience.page_id == page.id).limit(1)))
+def awaiting(person: Person) -> list[Asking]:
+    """The pages waiting for the person to acknowledge, latest change first (one query, none when nothing asks)."""
+    names = {person.rank, person.team.team_type if person.team else None}
+    asks = [asking for asking in asking_pages() if names & asking.audience]
+    if not asks:
+        return []
+    done = dict(db.session.execute(
+        sa.select(GuidanceAcknowledgement.page_id, sa.func.max(GuidanceAcknowledgement.version))
+        .where(GuidanceAcknowledgement.person_id == person.id,
+               GuidanceAcknowledgement.page_id.in_([asking.page_id for asking in asks]))
+        .group_by(GuidanceAcknowledgement.page_id)).all())
+    return [asking for asking in asks if done.get(asking.page_id, 0) < asking.last_major_version]
 
 
 def is_awaited(page_id: int, person: Person) -> bool:
-    return bool(db.session.scalar(sa.select(sa.literal(True)).where(
-        GuidancePage.id == page_id, ASKING, in_audience(person.id), ~acknowledged(person.id))))
+    return any(asking.page_id == page_id for asking in awaiting(person))
 
 
 def acknowledge(page: GuidancePage, person: Person) -> bool:
@@ -59,13 +75,6 @@ def acknowledge(page: GuidancePage, person: Person) -> bool:
         page_id=page.id, person_id=person.id, version=page.version, acknowledged_at=utcnow())
         .on_conflict_do_nothing())
     return True
-
-
-def pages_asking() -> list[GuidancePage]:
-    """Live pages whose latest major change their audience is asked to acknowledge, by title."""
-    return list(db.session.scalars(
-        sa.select(GuidancePage).where(ASKING, sa.exists().where(GuidanceAudience.page_id == GuidancePage.id))
-        .order_by(GuidancePage.title)))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
 from lms.content.importing import KindReport, ParsedItem, change_kind, live_slugs, read_text
 from lms.content.render import callout_problems, internal_links, render_markdown
 from lms.extensions import db
-from lms.guidance.models import GuidanceAudience, GuidanceCategory, GuidancePage, GuidanceRevision
+from lms.guidance.citations import alert_trained_officers
+from lms.guidance.models import GuidanceAudience, GuidanceCategory, GuidancePage, GuidanceRevision, GuidanceVersion
 from lms.guidance.versions import store_version
 from lms.people.models import RANKS, TEAM_TYPES
 from lms.search.glossary import glossary_digest, link_first_uses, read_glossary
@@ -160,8 +161,12 @@ class GuidanceImporter:
     def apply(self, items: list[ParsedItem], report: KindReport, failed_paths: set[str]) -> None:
         categories = self._apply_categories({item.data.category for item in items})
         pages = {page.slug: page for page in db.session.scalars(sa.select(GuidancePage))}
+        new_versions = []
         for item in items:
-            self._apply_page(item, pages.get(item.key), categories[item.data.category.slug], report)
+            version = self._apply_page(item, pages.get(item.key), categories[item.data.category.slug], report)
+            if version is not None:
+                new_versions.append(version)
+        alert_trained_officers(new_versions)
         present = {item.key for item in items}
         for page in pages.values():
             if page.slug in present or page.is_retired or page.source_path in failed_paths:
@@ -185,11 +190,12 @@ class GuidanceImporter:
         return existing
 
     def _apply_page(self, item: ParsedItem, page: GuidancePage | None, category: GuidanceCategory,
-                    report: KindReport) -> None:
+                    report: KindReport) -> tuple[GuidancePage, GuidanceVersion] | None:
+        """Bring one page in line with its file; returns the new version when the text readers see changed."""
         data: PageData = item.data
         kind = change_kind(page, data.content_hash, item.path, report)
         if kind is None:
-            return
+            return None
         if page is None:
             summary, diff_text = "Page added", ""
             page = GuidancePage(slug=data.slug)
@@ -212,6 +218,7 @@ class GuidanceImporter:
         index_document("guidance", page.slug, title=page.title, url=f"/guidance/{page.slug}", body=data.text,
                        summary=page.summary, context=category.title)
         record(None, f"guidance.{kind}", "guidance", page.slug, f"Guidance '{page.title}': {summary}")
+        return (page, version) if version else None
 
 
 def set_audience(page: GuidancePage, names: list[str]) -> None:

@@ -11,7 +11,7 @@ from lms.checklists.queries import checklists_for_guidance
 from lms.content.cache import cached, fragment
 from lms.courses.forms import ActionForm
 from lms.guidance import bp
-from lms.guidance.acknowledgements import asks_acknowledgement, is_awaited
+from lms.guidance.acknowledgements import is_awaited
 from lms.guidance.queries import (categories_with_pages, page_by_slug, page_history, pages_due_for_review,
                                   related_pages)
 from lms.guidance.versions import (next_start, page_versions, paragraph_diff, two_versions, version_of,
@@ -42,8 +42,6 @@ class ShownPage:
     body: Markup
     page_id: int
     version: int
-    #: whether a major change is waiting to be acknowledged by an audience (who is in it is asked per reader)
-    asks_acknowledgement: bool
 
 
 def shown_page(slug: str, today: date) -> ShownPage | None:
@@ -54,8 +52,7 @@ def shown_page(slug: str, today: date) -> ShownPage | None:
             return None
         body = fragment("guidance/_page.html", page=found, related=related_pages(found), today=today,
                         checklists=checklists_for_guidance(found.slug))
-        return ShownPage(found.title, found.category.slug, found.category.title, body, found.id, found.version,
-                         asks_acknowledgement(found))
+        return ShownPage(found.title, found.category.slug, found.category.title, body, found.id, found.version)
 
     return cached(("guidance.page", slug, today), render)
 
@@ -80,7 +77,7 @@ def page(slug: str):
     shown = shown_page(slug, today_london())
     if shown is None:
         return render_template("guidance/retired.html", slug=slug), 410
-    awaited = shown.asks_acknowledgement and is_awaited(shown.page_id, current_user)
+    awaited = is_awaited(shown.page_id, current_user)
     return render_template("guidance/page.html", shown=shown, slug=slug, awaited=awaited,
                            form=ActionForm() if awaited else None)
 
