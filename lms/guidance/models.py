@@ -125,3 +125,48 @@ class GuidanceAcknowledgement(db.Model):
     #: the version they had in front of them (the current one when they confirmed)
     version: so.Mapped[int]
     acknowledged_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+
+class GuidanceOwnerMember(db.Model):
+    """A person who may act for a page owner named in front matter (`owner: Crime Standards Unit`): they work
+    through its pages' feedback and mark its pages reviewed. Kept with `flask guidance owners`."""
+
+    __tablename__ = "guidance_owner_members"
+    owner: so.Mapped[str] = so.mapped_column(sa.String(120), primary_key=True)
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True,
+                                                 index=True)
+
+
+class GuidanceFeedback(db.Model):
+    """"Was this page useful?": seen only by the page's owner and admins, never by other officers."""
+
+    __tablename__ = "guidance_feedback"
+    __table_args__ = (sa.CheckConstraint("status IN ('open', 'done')", name="status_known"),)
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    page_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("guidance_pages.id", ondelete="CASCADE"), index=True)
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    #: the version they were reading
+    version: so.Mapped[int]
+    is_useful: so.Mapped[bool]
+    #: plain text as typed, shown escaped; never rendered as markdown or HTML
+    reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    #: "open" until someone acting for the owner marks it "done" with a reply note
+    status: so.Mapped[str] = so.mapped_column(sa.String(10), default="open")
+    reply_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    handled_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
+    handled_at: so.Mapped[datetime | None]
+
+
+class GuidanceReview(db.Model):
+    """A page marked "reviewed, still correct" in the browser: it sets the page's review dates until its file
+    changes (the file stays the source of the text)."""
+
+    __tablename__ = "guidance_reviews"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    page_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("guidance_pages.id", ondelete="CASCADE"), index=True)
+    person_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    reviewed_on: so.Mapped[date]
+    next_due: so.Mapped[date]
+    note: so.Mapped[str] = so.mapped_column(sa.String(500), default="")

@@ -6,12 +6,14 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from lms.access import roles_required, signed_in
+from lms.access import signed_in
 from lms.checklists.queries import checklists_for_guidance
 from lms.content.cache import cached, fragment
 from lms.courses.forms import ActionForm
 from lms.guidance import bp
 from lms.guidance.acknowledgements import is_awaited
+from lms.guidance.forms import FeedbackForm
+from lms.guidance.owners import latest_reviews, owned, owners_acted_for, recent_reviews
 from lms.guidance.queries import (categories_with_pages, page_by_slug, page_history, pages_due_for_review,
                                   related_pages)
 from lms.guidance.versions import (next_start, page_versions, paragraph_diff, two_versions, version_of,
@@ -79,7 +81,7 @@ def page(slug: str):
         return render_template("guidance/retired.html", slug=slug), 410
     awaited = is_awaited(shown.page_id, current_user)
     return render_template("guidance/page.html", shown=shown, slug=slug, awaited=awaited,
-                           form=ActionForm() if awaited else None)
+                           form=ActionForm() if awaited else None, feedback_form=FeedbackForm())
 
 
 def version_as_at(slug: str, value: str):
@@ -143,9 +145,14 @@ def compare(slug: str):
 
 
 @bp.get("/reviews")
-@roles_required("admin")
+@signed_in
 def reviews():
-    """List the pages overdue for review, or due within the warning period."""
+    """List the pages (of the owners the reader acts for) overdue for review or due within the warning period,
+    and who last marked each reviewed."""
+    owners = owners_acted_for(current_user)
+    if owners is not None and not owners:
+        abort(403)
     today = today_london()
-    pages = pages_due_for_review(today + timedelta(days=REVIEW_WARNING_DAYS))
-    return render_template("guidance/reviews.html", pages=pages, today=today, days=REVIEW_WARNING_DAYS)
+    pages = pages_due_for_review(today + timedelta(days=REVIEW_WARNING_DAYS), owned(owners))
+    return render_template("guidance/reviews.html", pages=pages, today=today, days=REVIEW_WARNING_DAYS,
+                           reviewed=latest_reviews([page.id for page in pages]), recent=recent_reviews(owners))

@@ -63,6 +63,53 @@ def upgrade():
     with op.batch_alter_table('guidance_acknowledgements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_guidance_acknowledgements_person_id'), ['person_id'], unique=False)
 
+    op.create_table('guidance_owner_members',
+    sa.Column('owner', sa.String(length=120), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_guidance_owner_members_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('owner', 'person_id', name=op.f('pk_guidance_owner_members'))
+    )
+    with op.batch_alter_table('guidance_owner_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guidance_owner_members_person_id'), ['person_id'], unique=False)
+
+    op.create_table('guidance_feedback',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('page_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('is_useful', sa.Boolean(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('reply_note', sa.Text(), nullable=False),
+    sa.Column('handled_by_id', sa.Integer(), nullable=True),
+    sa.Column('handled_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint("status IN ('open', 'done')", name=op.f('ck_guidance_feedback_status_known')),
+    sa.ForeignKeyConstraint(['handled_by_id'], ['people.id'], name=op.f('fk_guidance_feedback_handled_by_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['page_id'], ['guidance_pages.id'], name=op.f('fk_guidance_feedback_page_id_guidance_pages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_guidance_feedback_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guidance_feedback'))
+    )
+    with op.batch_alter_table('guidance_feedback', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guidance_feedback_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_guidance_feedback_page_id'), ['page_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_guidance_feedback_person_id'), ['person_id'], unique=False)
+
+    op.create_table('guidance_reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('page_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('reviewed_on', sa.Date(), nullable=False),
+    sa.Column('next_due', sa.Date(), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.ForeignKeyConstraint(['page_id'], ['guidance_pages.id'], name=op.f('fk_guidance_reviews_page_id_guidance_pages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_guidance_reviews_person_id_people'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guidance_reviews'))
+    )
+    with op.batch_alter_table('guidance_reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guidance_reviews_page_id'), ['page_id'], unique=False)
+
     with op.batch_alter_table('guidance_revisions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('version', sa.Integer(), nullable=True))
 
@@ -83,6 +130,17 @@ def downgrade():
         batch_op.drop_column('last_major_note')
         batch_op.drop_column('last_major_at')
         batch_op.drop_column('version')
+    with op.batch_alter_table('guidance_reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guidance_reviews_page_id'))
+    op.drop_table('guidance_reviews')
+    with op.batch_alter_table('guidance_feedback', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guidance_feedback_person_id'))
+        batch_op.drop_index(batch_op.f('ix_guidance_feedback_page_id'))
+        batch_op.drop_index(batch_op.f('ix_guidance_feedback_created_at'))
+    op.drop_table('guidance_feedback')
+    with op.batch_alter_table('guidance_owner_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guidance_owner_members_person_id'))
+    op.drop_table('guidance_owner_members')
     with op.batch_alter_table('guidance_acknowledgements', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_guidance_acknowledgements_person_id'))
     op.drop_table('guidance_acknowledgements')
