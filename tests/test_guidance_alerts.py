@@ -24,15 +24,14 @@ def digests(db) -> list[OutboxMessage]:
                                    .order_by(OutboxMessage.id)))
 
 
-def keep_links(tree):
-    """The course links to the golden hour's #fast-track-actions: the new body keeps that heading."""
-    return "## Fast-track actions\n\nSecure CCTV within the first hour."
+#: the course links to the golden hour's #fast-track-actions, so the new body keeps that heading
+BODY = "## Fast-track actions\n\nSecure CCTV within the first hour."
 
 
-def test_officers_who_completed_a_citing_course_get_one_digest_of_a_major_change(force, course, content_tree,  # noqa: F811
-                                                                                  db):
+def test_officers_who_completed_a_citing_course_get_one_digest_of_a_major_change(
+        force, course, content_tree, db):  # noqa: F811
     complete(force.officer_a, course)
-    rewrite(content_tree, keep_links(content_tree), MAJOR)
+    rewrite(content_tree, BODY, MAJOR)
     sync(content_tree, db)
     [message] = digests(db)
     assert message.person_id == force.officer_a.id  # officer_b never completed the course
@@ -42,23 +41,23 @@ def test_officers_who_completed_a_citing_course_get_one_digest_of_a_major_change
     assert "/guidance/golden-hour" in message.body_text
     # The same files again, and a typo fix keeping the same note: nothing more is sent.
     sync(content_tree, db)
-    rewrite(content_tree, keep_links(content_tree) + " Typo fixed.", MAJOR)
+    rewrite(content_tree, BODY + " Typo fixed.", MAJOR)
     sync(content_tree, db)
     assert len(digests(db)) == 1
 
 
 def test_a_minor_change_emails_nobody(force, course, content_tree, db):  # noqa: F811
     complete(force.officer_a, course)
-    rewrite(content_tree, keep_links(content_tree))
+    rewrite(content_tree, BODY)
     sync(content_tree, db)
     assert digests(db) == []
 
 
 def test_a_second_major_change_sends_a_second_digest(force, course, content_tree, db):  # noqa: F811
     complete(force.officer_a, course)
-    rewrite(content_tree, keep_links(content_tree), MAJOR)
+    rewrite(content_tree, BODY, MAJOR)
     sync(content_tree, db)
-    rewrite(content_tree, keep_links(content_tree) + " And house to house.", "change: major\n"
+    rewrite(content_tree, BODY + " And house to house.", "change: major\n"
             "change_note: House-to-house enquiries start in the first hour too.\n")
     sync(content_tree, db)
     first, second = digests(db)
@@ -68,7 +67,7 @@ def test_a_second_major_change_sends_a_second_digest(force, course, content_tree
 
 def test_trainers_see_the_citing_module_and_questions_flagged_until_the_course_is_imported_again(
         client, login, force, course, content_tree, db, make_person):  # noqa: F811
-    rewrite(content_tree, keep_links(content_tree), MAJOR)
+    rewrite(content_tree, BODY, MAJOR)
     sync(content_tree, db)
     login(make_person(roles=("officer", "trainer")))
     html = client.get(f"/courses/{SLUG}/analytics").get_data(as_text=True)

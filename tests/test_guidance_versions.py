@@ -27,7 +27,8 @@ def three_versions(content_tree, clock, db):
 
 @pytest.mark.parametrize("day, shows", [
     ("2026-03-02", "Bail periods: 28 days, reviewed fortnightly."),  # the day of the first import
-    ("2026-05-05", "Bail periods: 28 days, reviewed fortnightly."),  # 5 May in UTC when the change landed, but still 5 May in London
+    # The change landed at 23:30 UTC on 5 May, already 6 May in London: 5 May still shows the old text.
+    ("2026-05-05", "Bail periods: 28 days, reviewed fortnightly."),
     ("2026-05-06", "three months, as the 2022 Act says.</p>"),  # the day of the change in London
     ("2026-08-09", "three months, as the 2022 Act says.</p>"),
     ("2026-08-10", "A typo fixed."),
@@ -81,7 +82,8 @@ def test_the_diff_marks_removed_and_added_paragraphs_in_words_not_colour_alone(c
                                                                                 three_versions):
     login(make_person())
     body = client.get("/guidance/golden-hour/compare?from=1&to=2").get_data(as_text=True)
-    assert "<strong class=\"lms-compare__label\">Removed:</strong> <del>Bail periods: 28 days, reviewed fortnightly.</del>" in body
+    assert ('<strong class="lms-compare__label">Removed:</strong> <del>Bail periods: 28 days, reviewed '
+            'fortnightly.</del>') in body
     assert ("<strong class=\"lms-compare__label\">Added:</strong> <ins>Bail periods: three months, as the 2022 Act "
             "says.</ins>") in body
     assert "1 paragraph removed, 1 added." in body

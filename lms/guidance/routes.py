@@ -16,8 +16,8 @@ from lms.guidance.forms import FeedbackForm
 from lms.guidance.owners import latest_reviews, owned, owners_acted_for, recent_reviews
 from lms.guidance.queries import (categories_with_pages, page_by_slug, page_history, pages_due_for_review,
                                   related_pages)
-from lms.guidance.versions import (next_start, page_versions, paragraph_diff, two_versions, version_of,
-                                   version_on)
+from lms.guidance.versions import (end_of_london_day, next_start, page_versions, paragraph_diff, two_versions,
+                                   version_of, version_on)
 from lms.inputs import db_int
 from lms.timeutil import today_london
 
@@ -92,6 +92,8 @@ def version_as_at(slug: str, value: str):
     found = page_by_slug(slug)
     if found is None:
         abort(404)
+    if found.is_retired and found.retired_at < end_of_london_day(day):
+        return render_template("guidance/retired.html", slug=slug), 410
     version = version_on(found, day)
     if version is None:
         return render_template("guidance/no_version.html", page=found, day=day), 404
