@@ -87,6 +87,8 @@ def alert_trained_officers(versions: list[tuple[GuidancePage, GuidanceVersion]])
     their notes. The outbox key is the person and the exact versions, so the same change never mails anyone twice.
     Returns how many digests were queued."""
     major = {page.slug: (page, version) for page, version in versions if version.is_major}
+    if not major:
+        return 0
     citing = courses_citing(set(major))
     if not citing:
         return 0
