@@ -117,7 +117,7 @@ def import_views() -> None:
     from lms.checklists import routes as checklists_routes  # noqa: F401
     from lms.core import routes as core_routes  # noqa: F401
     from lms.courses import routes as courses_routes  # noqa: F401
-    from lms.guidance import routes as guidance_routes  # noqa: F401
+    from lms.guidance import ack_routes, owner_routes, routes as guidance_routes  # noqa: F401
     from lms.notify import routes as notify_routes  # noqa: F401
     from lms.people import account_routes, device_routes, roster_routes, second_factor_routes  # noqa: F401
     from lms.people import admin_routes as people_admin_routes, routes as people_routes  # noqa: F401
@@ -170,9 +170,10 @@ def register_commands(app: Flask) -> None:
     from lms.content.cli import content_cli
     from lms.courses.cli import courses_cli
     from lms.demo.cli import demo_cli
+    from lms.guidance.cli import guidance_cli
     from lms.notify.cli import notify_cli
     from lms.people.cli import users_cli
     from lms.xapi.cli import xapi_cli
 
-    for group in (users_cli, content_cli, courses_cli, demo_cli, notify_cli, xapi_cli):
+    for group in (users_cli, content_cli, courses_cli, demo_cli, notify_cli, xapi_cli, guidance_cli):
         app.cli.add_command(group)

@@ -10,7 +10,7 @@ from lms.extensions import db
 from lms.timeutil import utcnow
 
 #: The tables `flask content sync` writes. A flush touching a row of any of them gives the content a new version.
-CONTENT_TABLES = frozenset({"guidance_categories", "guidance_pages", "checklists", "courses", "course_modules",
+CONTENT_TABLES = frozenset({"guidance_categories", "guidance_pages", "guidance_audiences", "checklists", "courses", "course_modules",
                             "quiz_versions", "quiz_questions", "quiz_options"})
 ROW_ID = 1
 

@@ -15,6 +15,7 @@ from lms.completion.load import Record, learner_of, load_records
 from lms.courses.models import Course
 from lms.courses.queries import live_courses
 from lms.extensions import db
+from lms.guidance.acknowledgements import Asking, awaiting
 from lms.guidance.models import GuidancePage, GuidanceRevision
 from lms.people.models import Person
 from lms.reports import queries as report_queries
@@ -53,6 +54,8 @@ class HomePage:
     #: waiting-list places where a seat is free for whoever takes it first
     offers: list[Booking] = field(default_factory=list)
     changes: list[GuidanceRevision] = field(default_factory=list)
+    #: guidance pages whose major change the person is asked to read and acknowledge
+    to_acknowledge: list[Asking] = field(default_factory=list)
     #: for trainers: the sessions they run next, and the ones whose register is open now
     next_sessions: list[TrainingSession] = field(default_factory=list)
     registers: list[TrainingSession] = field(default_factory=list)
@@ -66,7 +69,7 @@ class HomePage:
 
 
 def home_page(person: Person, now: datetime) -> HomePage:
-    page = HomePage(courses=_courses(person, now), changes=_recent_changes())
+    page = HomePage(courses=_courses(person, now), changes=_recent_changes(), to_acknowledge=awaiting(person))
     page.bookings = _bookings(person, now)
     page.offers = [booking for booking in page.bookings if booking.status == "waiting"
                    and booking.session.seats_left > 0 and now >= promotion_cutoff(booking.session)]

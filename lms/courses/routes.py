@@ -16,6 +16,7 @@ from lms.courses.scoring import rule_text
 from lms.courses.services import (AlreadySubmitted, AttemptAbandoned, AttemptNotAllowed, TamperedSubmission,
                                   UnansweredQuestions, mark_read, quiz_state, start_attempt, submit_attempt)
 from lms.extensions import db
+from lms.guidance.citations import changed_citations
 from lms.inputs import db_int
 from lms.timeutil import utcnow
 
@@ -226,7 +227,9 @@ def submit(slug: str, attempt_id: int):
 def analytics(slug: str):
     """Show a quiz version's figures: attempts, pass rate, scores, and what people get wrong."""
     found = get_course_or_abort(slug, live=False)
-    return render_template("courses/analytics.html", course=found, figures=_figures(found))
+    changed = changed_citations(found)
+    return render_template("courses/analytics.html", course=found, figures=_figures(found), changed=changed,
+                           changed_questions={question.id: on for question, _, on in changed.questions})
 
 
 @bp.get("/<slug>/analytics.csv")

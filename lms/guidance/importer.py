@@ -15,7 +15,10 @@ from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
 from lms.content.importing import KindReport, ParsedItem, change_kind, live_slugs, read_text
 from lms.content.render import callout_problems, internal_links, render_markdown
 from lms.extensions import db
-from lms.guidance.models import GuidanceCategory, GuidancePage, GuidanceRevision
+from lms.guidance.citations import alert_trained_officers
+from lms.guidance.models import GuidanceAudience, GuidanceCategory, GuidancePage, GuidanceRevision, GuidanceVersion
+from lms.guidance.versions import store_version
+from lms.people.models import RANKS, TEAM_TYPES
 from lms.search.glossary import glossary_digest, link_first_uses, read_glossary
 from lms.search.index import index_document, remove_document
 from lms.timeutil import utcnow
@@ -31,6 +34,12 @@ PAGE_FIELDS = {
     "category": Field(str, required=False),
     #: where the page's facts come from: each a markdown link to a web address, or plain text
     "sources": Field(list, required=False, default=[]),
+    #: "major" (officers are told, and the audience asked to acknowledge) or "minor" (typos: nobody is bothered)
+    "change": Field(str, required=False, default="minor"),
+    #: what the change means for an officer; required with `change: major`
+    "change_note": Field(str, required=False, default="", max_length=500),
+    #: who must confirm they have read a major change: rank codes (PC, DS) or team types (RESPONSE, LOCAL_CID)
+    "acknowledge": Field(list, required=False, default=[]),
 }
 CATEGORY_FIELDS = {"title": Field(str), "summary": Field(str, required=False, default=""),
                    "order": Field(int, required=False, default=100)}
@@ -135,6 +144,7 @@ class GuidanceImporter:
         if meta["review_due"] <= meta["last_reviewed"]:
             raise ContentProblem("review_due must be after last_reviewed", doc.key_lines.get("review_due", 2))
         meta["tags"] = sorted({tag.lower() for tag in meta["tags"]})
+        check_change(doc, meta)
         for line, message in callout_problems(doc.body, doc.body_line):
             raise ContentProblem(message, line)
         if not doc.body.strip():
@@ -151,8 +161,12 @@ class GuidanceImporter:
     def apply(self, items: list[ParsedItem], report: KindReport, failed_paths: set[str]) -> None:
         categories = self._apply_categories({item.data.category for item in items})
         pages = {page.slug: page for page in db.session.scalars(sa.select(GuidancePage))}
+        new_versions = []
         for item in items:
-            self._apply_page(item, pages.get(item.key), categories[item.data.category.slug], report)
+            version = self._apply_page(item, pages.get(item.key), categories[item.data.category.slug], report)
+            if version is not None:
+                new_versions.append(version)
+        alert_trained_officers(new_versions)
         present = {item.key for item in items}
         for page in pages.values():
             if page.slug in present or page.is_retired or page.source_path in failed_paths:
@@ -176,11 +190,12 @@ class GuidanceImporter:
         return existing
 
     def _apply_page(self, item: ParsedItem, page: GuidancePage | None, category: GuidanceCategory,
-                    report: KindReport) -> None:
+                    report: KindReport) -> tuple[GuidancePage, GuidanceVersion] | None:
+        """Bring one page in line with its file; returns the new version when the text readers see changed."""
         data: PageData = item.data
         kind = change_kind(page, data.content_hash, item.path, report)
         if kind is None:
-            return
+            return None
         if page is None:
             summary, diff_text = "Page added", ""
             page = GuidancePage(slug=data.slug)
@@ -196,10 +211,33 @@ class GuidanceImporter:
         page.content_hash, page.updated_at = data.content_hash, utcnow()
         page.is_retired, page.retired_at = False, None
         db.session.flush()
-        page.revisions.add(GuidanceRevision(kind=kind, summary=summary, diff=diff_text))
+        set_audience(page, meta["acknowledge"])
+        version = store_version(page, data.toc, meta["change"] == "major", meta["change_note"])
+        page.revisions.add(GuidanceRevision(kind=kind, summary=summary, diff=diff_text,
+                                            version=version.number if version else None))
         index_document("guidance", page.slug, title=page.title, url=f"/guidance/{page.slug}", body=data.text,
                        summary=page.summary, context=category.title)
         record(None, f"guidance.{kind}", "guidance", page.slug, f"Guidance '{page.title}': {summary}")
+        return (page, version) if version else None
+
+
+def set_audience(page: GuidancePage, names: list[str]) -> None:
+    """Make the page's acknowledgement audience exactly `names`."""
+    db.session.execute(sa.delete(GuidanceAudience).where(GuidanceAudience.page_id == page.id))
+    db.session.add_all(GuidanceAudience(page_id=page.id, name=name) for name in sorted(set(names)))
+
+
+def check_change(doc, meta: dict) -> None:
+    """`change` is major or minor, a major change says what changed, and `acknowledge` names ranks or team types."""
+    if meta["change"] not in ("major", "minor"):
+        raise ContentProblem(f"change must be major or minor, not '{meta['change']}'", doc.key_lines.get("change", 2))
+    if meta["change"] == "major" and not meta["change_note"]:
+        raise ContentProblem("a major change needs a change_note saying what changed for officers",
+                             doc.key_lines.get("change", 2))
+    unknown = [name for name in meta["acknowledge"] if name not in RANKS and name not in TEAM_TYPES]
+    if unknown:
+        raise ContentProblem(f"acknowledge lists rank codes (PC, DS) or team types (RESPONSE, LOCAL_CID), "
+                             f"not '{unknown[0]}'", doc.key_lines.get("acknowledge", 2))
 
 
 SOURCE_LINK_RE = re.compile(r"\]\(([^)]*)\)")

@@ -57,9 +57,10 @@ def page_history(page: GuidancePage) -> list[GuidanceRevision]:
     return list(db.session.scalars(page.revisions.select().order_by(GuidanceRevision.id.desc())))
 
 
-def pages_due_for_review(until) -> list[GuidancePage]:
-    """Live pages whose review falls due on or before `until`, soonest (or most overdue) first."""
+def pages_due_for_review(until, *conditions) -> list[GuidancePage]:
+    """Live pages (meeting `conditions`) whose review falls due on or before `until`, soonest (or most overdue)
+    first."""
     return list(db.session.scalars(
-        sa.select(GuidancePage).where(LIVE, GuidancePage.review_due <= until)
+        sa.select(GuidancePage).where(LIVE, GuidancePage.review_due <= until, *conditions)
         .options(so.joinedload(GuidancePage.category)).order_by(GuidancePage.review_due, GuidancePage.title)
     ))

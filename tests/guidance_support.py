@@ -1,0 +1,29 @@
+"""Helpers for tests that change a guidance page and import it again at a chosen moment."""
+from datetime import datetime
+from pathlib import Path
+
+from lms.content.sync import sync_content
+from lms.extensions import db
+
+GOLDEN_HOUR = "guidance/first-response/golden-hour.md"
+
+
+def rewrite(tree: Path, body: str, front: str = "", path: str = GOLDEN_HOUR) -> None:
+    """Give the page a new body (after the first paragraph, kept so the page's links stay valid) and extra front
+    matter lines such as "change: major"."""
+    page = tree / path
+    text = page.read_text()
+    head, _, rest = text.partition("\n---\n")
+    first_paragraph = rest.split("\n\n", 1)[0]
+    page.write_text(f"{head}\n{front}---\n{first_paragraph}\n\n{body}\n")
+
+
+def import_at(tree: Path, clock, moment: datetime):
+    """Import the tree as `flask content sync` would at `moment`: in a transaction of its own. (Moving the clock
+    on signs out anyone signed in: their session has timed out.)"""
+    db.session.commit()
+    clock.move_to(moment)
+    report = sync_content(tree)
+    db.session.commit()
+    assert report.ok, [str(error) for error in report.errors]
+    return report
