@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from lms.completion.rule import CourseRule, Facts, Learner, Status, decide
 from lms.courses.models import Course
-from lms.courses.progress import NO_SUMMARY, CourseProgress, ProgressSummary, load_progress, load_summaries
+from lms.courses.progress import (COURSES, NO_SUMMARY, CourseProgress, ProgressSummary, load_progress, load_summaries,
+                                  people_rows)
 from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions.models import LIVE_STATUSES, Booking, TrainingSession
@@ -32,18 +33,21 @@ def learner_of(person: Person) -> Learner:
                    joined_on=london_day(person.created_at))
 
 
+def _seats_select(people) -> sa.Select:
+    return (sa.select(Booking.person_id, Booking.course_id, Booking.status, TrainingSession.starts_at)
+            .join(TrainingSession, TrainingSession.id == Booking.session_id)
+            .where(Booking.person_id.in_(people), Booking.course_id.in_(COURSES),
+                   Booking.status.in_(LIVE_STATUSES), TrainingSession.is_cancelled.is_(False),
+                   TrainingSession.ends_at > sa.bindparam("now")))
+
+
 def seats_to_come(person_ids: list[int], course_ids: list[int], now: datetime,
                   people: sa.Select | None = None) -> dict[tuple[int, int], Booking]:
     """Each (person, course)'s live booking on a session that has not ended, in one query."""
     if not person_ids or not course_ids:
         return {}
-    rows = db.session.connection().execute(
-        sa.select(Booking.person_id, Booking.course_id, Booking.status, TrainingSession.starts_at)
-        .join(TrainingSession, TrainingSession.id == Booking.session_id)
-        .where(Booking.person_id.in_(person_ids if people is None else people.scalar_subquery()),
-               Booking.course_id.in_(course_ids),
-               Booking.status.in_(LIVE_STATUSES), TrainingSession.is_cancelled.is_(False),
-               TrainingSession.ends_at > now))
+    rows = people_rows(_seats_select, person_ids if people is None else people.scalar_subquery(),
+                       courses=course_ids, now=now)
     return {(row.person_id, row.course_id): row for row in rows}
 
 

@@ -92,22 +92,26 @@ def _courses(person: Person, now: datetime) -> list[CourseLine]:
     return lines
 
 
+# Built once: building and keying a select costs more than running it on this page's few rows.
+_BOOKINGS = (sa.select(Booking).join(Booking.session)
+             .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
+                      so.contains_eager(Booking.session).joinedload(TrainingSession.venue))
+             .where(Booking.person_id == sa.bindparam("person_id"), Booking.status.in_(LIVE_STATUSES),
+                    TrainingSession.is_cancelled.is_(False), TrainingSession.ends_at > sa.bindparam("now"))
+             .order_by(TrainingSession.starts_at, Booking.id))
+_RECENT_CHANGES = (sa.select(GuidanceRevision).join(GuidanceRevision.page)
+                   .options(so.contains_eager(GuidanceRevision.page))
+                   .where(GuidanceRevision.kind.in_(("added", "changed", "restored")),
+                          GuidancePage.is_retired.is_(False))
+                   .order_by(GuidanceRevision.at.desc(), GuidanceRevision.id.desc()).limit(RECENT_CHANGES))
+
+
 def _bookings(person: Person, now: datetime) -> list[Booking]:
-    return list(db.session.scalars(
-        sa.select(Booking).join(Booking.session)
-        .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
-                 so.contains_eager(Booking.session).joinedload(TrainingSession.venue))
-        .where(Booking.person_id == person.id, Booking.status.in_(LIVE_STATUSES),
-               TrainingSession.is_cancelled.is_(False), TrainingSession.ends_at > now)
-        .order_by(TrainingSession.starts_at, Booking.id)))
+    return list(db.session.scalars(_BOOKINGS, {"person_id": person.id, "now": now}))
 
 
 def _recent_changes() -> list[GuidanceRevision]:
-    return list(db.session.scalars(
-        sa.select(GuidanceRevision).join(GuidanceRevision.page)
-        .options(so.contains_eager(GuidanceRevision.page))
-        .where(GuidanceRevision.kind.in_(("added", "changed", "restored")), GuidancePage.is_retired.is_(False))
-        .order_by(GuidanceRevision.at.desc(), GuidanceRevision.id.desc()).limit(RECENT_CHANGES)))
+    return list(db.session.scalars(_RECENT_CHANGES))
 
 
 def _trainer_sessions(person: Person, now: datetime) -> tuple[list[TrainingSession], list[TrainingSession]]:

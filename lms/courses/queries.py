@@ -11,9 +11,11 @@ from lms.people.models import Person
 from lms.reports.scope import teams_visible_to
 
 
+_LIVE_COURSES = sa.select(Course).where(Course.is_retired.is_(False)).order_by(Course.position, Course.title)
+
+
 def live_courses() -> list[Course]:
-    return list(db.session.scalars(sa.select(Course).where(Course.is_retired.is_(False))
-                                   .order_by(Course.position, Course.title)))
+    return list(db.session.scalars(_LIVE_COURSES))
 
 
 def course_by_slug(slug: str) -> Course | None:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from lms.courses.models import Course
-from lms.courses.progress import in_current_cycle
+from lms.courses.progress import in_current_cycle, people_rows
 from lms.extensions import db
 from lms.people.models import Person, Team
 from lms.people.queries import people_filtered
@@ -35,17 +35,21 @@ def last_attended(person_ids, course_ids=None, people: sa.Select | None = None) 
     person_ids = list(person_ids)
     if not person_ids:
         return {}
-    rows = db.session.connection().execute(in_current_cycle(
-        sa.select(Attendance.person_id, TrainingSession.course_id, sa.func.max(TrainingSession.starts_at))
-        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-        .where(Attendance.status == "attended", TrainingSession.is_cancelled.is_(False),
-               Attendance.person_id.in_(person_ids if people is None else people.scalar_subquery())),
-        Attendance.person_id, TrainingSession.course_id, TrainingSession.starts_at)
-        .group_by(Attendance.person_id, TrainingSession.course_id))
+    rows = people_rows(_attended_select, person_ids if people is None else people.scalar_subquery())
     # The courses are picked here rather than in SQL: given thousands of people and a course filter, SQLite drives
     # the join from the sessions' course index and probes every person for every session (a second, not 10 ms).
     wanted = None if course_ids is None else set(course_ids)
     return {(person_id, course_id): at for person_id, course_id, at in rows if wanted is None or course_id in wanted}
+
+
+def _attended_select(people) -> sa.Select:
+    return in_current_cycle(
+        sa.select(Attendance.person_id, TrainingSession.course_id, sa.func.max(TrainingSession.starts_at))
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .where(Attendance.status == "attended", TrainingSession.is_cancelled.is_(False),
+               Attendance.person_id.in_(people)),
+        Attendance.person_id, TrainingSession.course_id, TrainingSession.starts_at
+    ).group_by(Attendance.person_id, TrainingSession.course_id)
 
 
 def _session_options():
