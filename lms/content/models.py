@@ -25,10 +25,12 @@ class ContentVersion(db.Model):
     changed_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
 
+_TOKEN = sa.select(ContentVersion.token).where(ContentVersion.id == ROW_ID)
+
+
 def current_token() -> str | None:
     """The content's version token as this transaction sees it; None before any content was written."""
-    return db.session.connection().execute(
-        sa.select(ContentVersion.token).where(ContentVersion.id == ROW_ID)).scalar()
+    return db.session.connection().execute(_TOKEN).scalar()
 
 
 @sa.event.listens_for(so.Session, "before_flush")
