@@ -10,8 +10,11 @@ from lms.extensions import db
 from lms.timeutil import utcnow
 
 #: The tables `flask content sync` writes. A flush touching a row of any of them gives the content a new version.
+#: The search index and the glossary are among them: search results are kept under the version too (the
+#: vocabulary, written without the ORM, is only rebuilt in a sync that changed one of these).
 CONTENT_TABLES = frozenset({"guidance_categories", "guidance_pages", "checklists", "courses", "course_modules",
-                            "quiz_versions", "quiz_questions", "quiz_options"})
+                            "quiz_versions", "quiz_questions", "quiz_options", "search_documents",
+                            "glossary_terms"})
 ROW_ID = 1
 
 
