@@ -154,28 +154,35 @@ class CoursePlan:
     sessions: list[TrainingSession] = field(default_factory=list)
 
 
+# course_plan's selects, built once (the course page runs them on every view).
+_NEXT_BOOKING = (sa.select(Booking).join(Booking.session)
+                 .options(so.contains_eager(Booking.session).joinedload(TrainingSession.venue))
+                 .where(Booking.person_id == sa.bindparam("person_id"), Booking.course_id == sa.bindparam("course_id"),
+                        Booking.status.in_(LIVE_STATUSES), TrainingSession.is_cancelled.is_(False),
+                        TrainingSession.ends_at > sa.bindparam("now"))
+                 .order_by(TrainingSession.starts_at).limit(1))
+_MARK = sa.select(Attendance).where(Attendance.session_id == sa.bindparam("session_id"),
+                                    Attendance.person_id == sa.bindparam("person_id"))
+_LAST_ATTENDED = (sa.select(TrainingSession).join(Attendance, Attendance.session_id == TrainingSession.id)
+                  .options(so.joinedload(TrainingSession.venue))
+                  .where(Attendance.person_id == sa.bindparam("person_id"), Attendance.status == "attended",
+                         TrainingSession.course_id == sa.bindparam("course_id"),
+                         TrainingSession.is_cancelled.is_(False))
+                  .order_by(TrainingSession.starts_at.desc()).limit(1))
+
+
 def course_plan(person: Person, course: Course, now: datetime | None = None, limit: int = 3) -> CoursePlan:
     """The officer's booking on the course's next session, else the session they attended, else the next few they
     can book: a handful of queries, however many sessions the course has."""
     now = now or utcnow()
-    booking = db.session.scalar(
-        sa.select(Booking).join(Booking.session)
-        .options(so.contains_eager(Booking.session).joinedload(TrainingSession.venue))
-        .where(Booking.person_id == person.id, Booking.course_id == course.id, Booking.status.in_(LIVE_STATUSES),
-               TrainingSession.is_cancelled.is_(False), TrainingSession.ends_at > now)
-        .order_by(TrainingSession.starts_at).limit(1))
+    ids = {"person_id": person.id, "course_id": course.id}
+    booking = db.session.scalar(_NEXT_BOOKING, {**ids, "now": now})
     if booking is not None:
-        mark = db.session.scalar(sa.select(Attendance).where(Attendance.session_id == booking.session_id,
-                                                             Attendance.person_id == person.id))
+        mark = db.session.scalar(_MARK, {"person_id": person.id, "session_id": booking.session_id})
         return CoursePlan(now, booking=booking, state=booking_state(booking, mark),
                           may_cancel=cancel_refusal(person, booking, now, mark and mark.status) is None,
                           position=waiting_position(booking) if booking.status == "waiting" else None)
-    attended = db.session.scalar(
-        sa.select(TrainingSession).join(Attendance, Attendance.session_id == TrainingSession.id)
-        .options(so.joinedload(TrainingSession.venue))
-        .where(Attendance.person_id == person.id, Attendance.status == "attended",
-               TrainingSession.course_id == course.id, TrainingSession.is_cancelled.is_(False))
-        .order_by(TrainingSession.starts_at.desc()).limit(1))
+    attended = db.session.scalar(_LAST_ATTENDED, ids)
     if attended is not None:
         return CoursePlan(now, attended=attended)
     return CoursePlan(now, sessions=bookable_sessions(person, SessionFilters(course_id=course.id), now, limit=limit,
