@@ -91,17 +91,29 @@ PEOPLE = sa.bindparam("people", expanding=True)
 COURSES = sa.bindparam("courses", expanding=True)
 
 
+class Population(NamedTuple):
+    """Thousands of people as a select of their ids, built once (at module level) with bound parameters, and the
+    values of those parameters: the bulk statements around it are then built once too."""
+
+    select: sa.Select
+    params: dict[str, Any]
+
+
 @cache
-def _prebuilt(build: Callable[[Any], sa.Select]) -> sa.Select:
-    return build(PEOPLE)
+def _prebuilt(build: Callable[[Any], sa.Select], people: sa.Select | None) -> sa.Select:
+    return build(PEOPLE if people is None else people.scalar_subquery())
 
 
-def people_rows(build: Callable[[Any], sa.Select], people, **params) -> list[sa.Row]:
-    """The rows of `build(people)`: for a list of person ids, run a statement built once in this process with the
-    ids as a parameter; for a select of ids (a report on thousands), built around it."""
+def people_rows(build: Callable[[Any], sa.Select], people: "list[int] | Population | sa.Select",
+                **params) -> list[sa.Row]:
+    """The rows of `build(people)`, people given as a list of ids or as a select of them. For a list or a
+    Population, a statement built once in this process is run with the ids, or the population's parameters, as
+    parameters; around any other select of ids it is built each time."""
+    if isinstance(people, Population):  # first: a NamedTuple is a tuple
+        return rows(_prebuilt(build, people.select), **people.params, **params)
     if isinstance(people, (list, tuple)):
-        return rows(_prebuilt(build), people=list(people), **params)
-    return rows(build(people), **params)
+        return rows(_prebuilt(build, None), people=list(people), **params)
+    return rows(build(people.scalar_subquery()), **params)
 
 
 _LIVE_MODULES = sa.select(Module.course_id, Module.id).where(Module.course_id.in_(COURSES),
@@ -238,16 +250,15 @@ class ProgressSummary(NamedTuple):
 NO_SUMMARY = ProgressSummary()
 
 
-def load_summaries(people: sa.Select, courses: Iterable[Course]) -> tuple[dict[int, int],
+def load_summaries(people: Population | sa.Select, courses: Iterable[Course]) -> tuple[dict[int, int],
                                                                            dict[tuple[int, int], ProgressSummary]]:
-    """Bulk, for reports on thousands of officers (`people` is a select of their ids): the number of live modules
+    """Bulk, for reports on thousands of officers (`people`, their ids as a select): the number of live modules
     of each course, and a summary for each (person, course) with anything done or an earlier completion, in four
     queries. The database
     counts the modules read rather than listing them, by the same rules as load_progress."""
     course_ids = [course.id for course in courses]
     if not course_ids:
         return {}, {}
-    people = people.scalar_subquery()
     totals = {course_id: len(ids) for course_id, ids in _live_modules(course_ids).items()}
     found = {(person_id, course_id): ProgressSummary(count, last) for person_id, course_id, count, last
              in people_rows(_reads_counted, people, courses=course_ids)}

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from lms.courses.models import Course
-from lms.courses.progress import in_current_cycle, people_rows
+from lms.courses.progress import Population, in_current_cycle, people_rows
 from lms.extensions import db
 from lms.people.models import Person, Team
 from lms.people.queries import people_filtered
@@ -29,14 +29,14 @@ def attended_pairs(person_ids, course_ids=None) -> set[tuple[int, int]]:
     return set(last_attended(person_ids, course_ids))
 
 
-def last_attended(person_ids, course_ids=None, people: sa.Select | None = None) -> dict[tuple[int, int], datetime]:
+def last_attended(person_ids, course_ids=None, people: Population | sa.Select | None = None) -> dict[tuple[int, int], datetime]:
     """When each (person_id, course_id) pair last attended a (not cancelled) session in their current cycle of the
     course (a session before a refresher or reset no longer counts), in one query. `people` may
     give the same people as a select of ids, so the database is not sent thousands of them."""
     person_ids = list(person_ids)
     if not person_ids:
         return {}
-    rows = people_rows(_attended_select, person_ids if people is None else people.scalar_subquery())
+    rows = people_rows(_attended_select, person_ids if people is None else people)
     # The courses are picked here rather than in SQL: given thousands of people and a course filter, SQLite drives
     # the join from the sessions' course index and probes every person for every session (a second, not 10 ms).
     wanted = None if course_ids is None else set(course_ids)
