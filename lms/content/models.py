@@ -14,7 +14,7 @@ from lms.timeutil import utcnow
 #: vocabulary, written without the ORM, is only rebuilt in a sync that changed one of these).
 CONTENT_TABLES = frozenset({"guidance_categories", "guidance_pages", "checklists", "courses", "course_modules",
                             "quiz_versions", "quiz_questions", "quiz_options", "search_documents",
-                            "glossary_terms"})
+                            "glossary_terms", "guidance_revisions"})
 ROW_ID = 1
 
 
