@@ -106,3 +106,39 @@ def test_a_retired_checklist_is_gone_at_once_though_it_was_kept(client, synced_c
     db.session.scalar(sa.select(Checklist).where(Checklist.slug == "first-hour")).is_retired = True
     db.session.commit()
     assert client.get("/checklist/first-hour").status_code == 410
+
+
+def test_search_results_are_kept_until_a_sync_changes_the_content(client, make_person, login, content_tree, db,
+                                                                 count_queries):
+    sync_content(content_tree)
+    db.session.commit()
+    login(make_person())
+    assert "The golden hour" in client.get("/search?q=golden").get_data(as_text=True)
+    db.session.remove()
+    with count_queries() as counter:
+        assert "The golden hour" in client.get("/search?q=golden").get_data(as_text=True)
+    assert not [s for s in counter.statements if "search_" in s or "glossary_terms" in s], counter.statements
+    path = content_tree.joinpath(*GOLDEN_HOUR)
+    path.write_text(path.read_text().replace("title: The golden hour", "title: The first golden hour"))
+    assert sync_content(content_tree).ok
+    db.session.commit()
+    assert "The first golden hour" in client.get("/search?q=golden").get_data(as_text=True)
+
+
+def test_the_home_page_s_recent_changes_are_kept_until_a_sync_changes_a_page(client, make_person, login, content_tree,
+                                                                            db, count_queries):
+    sync_content(content_tree)
+    db.session.commit()
+    login(make_person())
+    client.get("/")
+    db.session.remove()
+    with count_queries() as counter:
+        assert "Recent guidance changes" in client.get("/").get_data(as_text=True)
+    assert statements_about(counter, "guidance_revisions") == [], counter.statements
+    path = content_tree.joinpath(*GOLDEN_HOUR)
+    path.write_text(path.read_text().replace("title: The golden hour", "title: The first golden hour"))
+    assert sync_content(content_tree).ok
+    db.session.commit()
+    home = client.get("/").get_data(as_text=True)
+    changes = home[home.index("Recent guidance changes"):]
+    assert "The first golden hour</a> <span class=\"lms-muted\">updated" in changes

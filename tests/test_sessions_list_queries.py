@@ -22,7 +22,7 @@ def test_the_sessions_list_loads_no_trainer_roles_audiences_or_course_text(clien
     assert not [s for s in counter.statements if "FROM role_grants" in s and "IN (?)" not in s
                 and "IN (%(" not in s and "supervision_delegations" not in s]  # only the person's own roles
     assert not [s for s in counter.statements if "intro_html" in s or "session_audience_teams_1" in s]
-    # the device session with the person and their roles (one query), areas and courses for the filters, the
-    # sessions, their trainers, the person's bookings, the waiting counts, the teams they may see (for the link to
-    # their team's bookings) and their own area (the list opens on it)
-    assert counter.count == 9, counter.statements
+    # the device session with the person, their roles and their team (one query: the list opens on their area),
+    # areas and courses for the filters, the sessions, their trainers, the person's bookings, the waiting counts
+    # and the teams they may see (for the link to their team's bookings)
+    assert counter.count == 8, counter.statements

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from lms.completion.rule import CourseRule, Facts, Learner, Status, decide
 from lms.courses.models import Course, CourseCycle
-from lms.courses.progress import NO_SUMMARY, CourseProgress, ProgressSummary, load_progress, load_summaries
+from lms.courses.progress import (COURSES, NO_SUMMARY, CourseProgress, Population, ProgressSummary, load_progress,
+                                  load_summaries, people_rows)
 from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions.models import LIVE_STATUSES, Booking, TrainingSession
@@ -32,18 +33,20 @@ def learner_of(person: Person) -> Learner:
                    joined_on=london_day(person.created_at))
 
 
+def _seats_select(people) -> sa.Select:
+    return (sa.select(Booking.person_id, Booking.course_id, Booking.status, TrainingSession.starts_at)
+            .join(TrainingSession, TrainingSession.id == Booking.session_id)
+            .where(Booking.person_id.in_(people), Booking.course_id.in_(COURSES),
+                   Booking.status.in_(LIVE_STATUSES), TrainingSession.is_cancelled.is_(False),
+                   TrainingSession.ends_at > sa.bindparam("now")))
+
+
 def seats_to_come(person_ids: list[int], course_ids: list[int], now: datetime,
-                  people: sa.Select | None = None) -> dict[tuple[int, int], Booking]:
+                  people: Population | sa.Select | None = None) -> dict[tuple[int, int], Booking]:
     """Each (person, course)'s live booking on a session that has not ended, in one query."""
     if not person_ids or not course_ids:
         return {}
-    rows = db.session.connection().execute(
-        sa.select(Booking.person_id, Booking.course_id, Booking.status, TrainingSession.starts_at)
-        .join(TrainingSession, TrainingSession.id == Booking.session_id)
-        .where(Booking.person_id.in_(person_ids if people is None else people.scalar_subquery()),
-               Booking.course_id.in_(course_ids),
-               Booking.status.in_(LIVE_STATUSES), TrainingSession.is_cancelled.is_(False),
-               TrainingSession.ends_at > now))
+    rows = people_rows(_seats_select, person_ids if people is None else people, courses=course_ids, now=now)
     return {(row.person_id, row.course_id): row for row in rows}
 
 
@@ -113,22 +116,22 @@ def cycle_collector_paused():
 
 
 def statuses(learners: Iterable[Learner], courses: Iterable[Course], now: datetime | None = None,
-             people: sa.Select | None = None) -> dict[tuple[int, int], Status]:
+             people: Population | sa.Select | None = None) -> dict[tuple[int, int], Status]:
     """Bulk: every (learner, course)'s status, keyed (person_id, course_id), in six queries, for thousands of
     officers. `people` is the learners as a select of their ids, when the caller has one, so the database is not
-    sent thousands of ids."""
+    sent thousands of ids (a Population: its statements are built once)."""
     with cycle_collector_paused():
         return _statuses(list(learners), list(courses), now, people)
 
 
 def _statuses(learners: list[Learner], courses: list[Course], now: datetime | None,
-              people: sa.Select | None) -> dict[tuple[int, int], Status]:
+              people: Population | sa.Select | None) -> dict[tuple[int, int], Status]:
     now = now or utcnow()
     today = london_day(now)
     person_ids, course_ids = [learner.id for learner in learners], [course.id for course in courses]
     if not person_ids or not course_ids:
         return {}
-    people = sa.select(Person.id).where(Person.id.in_(person_ids)) if people is None else people
+    people = person_ids if people is None else people
     totals, summaries = load_summaries(people, courses)
     attended = last_attended(person_ids, course_ids, people)
     seats = seats_to_come(person_ids, course_ids, now, people)

@@ -10,8 +10,11 @@ from lms.extensions import db
 from lms.timeutil import utcnow
 
 #: The tables `flask content sync` writes. A flush touching a row of any of them gives the content a new version.
-CONTENT_TABLES = frozenset({"guidance_categories", "guidance_pages", "guidance_audiences", "checklists", "courses", "course_modules",
-                            "quiz_versions", "quiz_questions", "quiz_options"})
+#: The search index and the glossary are among them: search results are kept under the version too (the
+#: vocabulary, written without the ORM, is only rebuilt in a sync that changed one of these).
+CONTENT_TABLES = frozenset({"guidance_categories", "guidance_pages", "guidance_audiences", "checklists", "courses",
+                            "course_modules", "quiz_versions", "quiz_questions", "quiz_options", "search_documents",
+                            "glossary_terms", "guidance_revisions"})
 ROW_ID = 1
 
 
@@ -25,10 +28,12 @@ class ContentVersion(db.Model):
     changed_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
 
+_TOKEN = sa.select(ContentVersion.token).where(ContentVersion.id == ROW_ID)
+
+
 def current_token() -> str | None:
     """The content's version token as this transaction sees it; None before any content was written."""
-    return db.session.connection().execute(
-        sa.select(ContentVersion.token).where(ContentVersion.id == ROW_ID)).scalar()
+    return db.session.connection().execute(_TOKEN).scalar()
 
 
 @sa.event.listens_for(so.Session, "before_flush")

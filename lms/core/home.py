@@ -6,12 +6,14 @@ counts from the reports' own dataset and tallies.
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
 from lms.completion.load import Record, learner_of, load_records
+from lms.content.cache import cached
 from lms.courses.models import Course
 from lms.courses.queries import live_courses
 from lms.extensions import db
@@ -45,6 +47,15 @@ class TeamsGlance:
     by_area: bool
 
 
+class RecentChange(NamedTuple):
+    """A guidance page added or changed, for the home page's list."""
+
+    slug: str
+    title: str
+    kind: str
+    at: datetime
+
+
 @dataclass
 class HomePage:
     #: the courses required of the person (or begun by them), in course order
@@ -53,7 +64,7 @@ class HomePage:
     bookings: list[Booking] = field(default_factory=list)
     #: waiting-list places where a seat is free for whoever takes it first
     offers: list[Booking] = field(default_factory=list)
-    changes: list[GuidanceRevision] = field(default_factory=list)
+    changes: list[RecentChange] = field(default_factory=list)
     #: guidance pages whose major change the person is asked to read and acknowledge
     to_acknowledge: list[Asking] = field(default_factory=list)
     #: for trainers: the sessions they run next, and the ones whose register is open now
@@ -95,22 +106,27 @@ def _courses(person: Person, now: datetime) -> list[CourseLine]:
     return lines
 
 
+# Built once: building and keying a select costs more than running it on this page's few rows.
+_BOOKINGS = (sa.select(Booking).join(Booking.session)
+             .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
+                      so.contains_eager(Booking.session).joinedload(TrainingSession.venue))
+             .where(Booking.person_id == sa.bindparam("person_id"), Booking.status.in_(LIVE_STATUSES),
+                    TrainingSession.is_cancelled.is_(False), TrainingSession.ends_at > sa.bindparam("now"))
+             .order_by(TrainingSession.starts_at, Booking.id))
+_RECENT_CHANGES = (sa.select(GuidancePage.slug, GuidancePage.title, GuidanceRevision.kind, GuidanceRevision.at)
+                   .join(GuidanceRevision.page)
+                   .where(GuidanceRevision.kind.in_(("added", "changed", "restored")),
+                          GuidancePage.is_retired.is_(False))
+                   .order_by(GuidanceRevision.at.desc(), GuidanceRevision.id.desc()).limit(RECENT_CHANGES))
+
+
 def _bookings(person: Person, now: datetime) -> list[Booking]:
-    return list(db.session.scalars(
-        sa.select(Booking).join(Booking.session)
-        .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
-                 so.contains_eager(Booking.session).joinedload(TrainingSession.venue))
-        .where(Booking.person_id == person.id, Booking.status.in_(LIVE_STATUSES),
-               TrainingSession.is_cancelled.is_(False), TrainingSession.ends_at > now)
-        .order_by(TrainingSession.starts_at, Booking.id)))
+    return list(db.session.scalars(_BOOKINGS, {"person_id": person.id, "now": now}))
 
 
-def _recent_changes() -> list[GuidanceRevision]:
-    return list(db.session.scalars(
-        sa.select(GuidanceRevision).join(GuidanceRevision.page)
-        .options(so.contains_eager(GuidanceRevision.page))
-        .where(GuidanceRevision.kind.in_(("added", "changed", "restored")), GuidancePage.is_retired.is_(False))
-        .order_by(GuidanceRevision.at.desc(), GuidanceRevision.id.desc()).limit(RECENT_CHANGES)))
+def _recent_changes() -> list[RecentChange]:
+    """The same for everyone and changed only by a content sync (revisions are content rows): kept until then."""
+    return cached(("core.recent_changes",), lambda: [RecentChange(*row) for row in db.session.execute(_RECENT_CHANGES)])
 
 
 def _trainer_sessions(person: Person, now: datetime) -> tuple[list[TrainingSession], list[TrainingSession]]:

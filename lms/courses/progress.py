@@ -5,10 +5,11 @@ many officers (or many courses) in five queries, whatever their number. Only the
 CourseCycle): a refresher or reset starts the modules, the quiz and its attempt limit afresh.
 """
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from functools import cache
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -79,15 +80,49 @@ def is_open_attempt(attempt: QuizAttempt, now: datetime | None = None) -> bool:
             and attempt.started_at >= abandon_cutoff(now))
 
 
-def rows(statement):
+def rows(statement, **params):
     """Plain rows, without the ORM's per-row work: the bulk loaders read tens of thousands of them."""
-    return db.session.connection().execute(statement).all()
+    return db.session.connection().execute(statement, params).all()
+
+
+#: The ids a prebuilt statement is run for: building a select and working out its cache key costs most of a small
+#: query's time (about 1 ms of 1.1 for the attempts), so the statements for a list of people are built once.
+PEOPLE = sa.bindparam("people", expanding=True)
+COURSES = sa.bindparam("courses", expanding=True)
+
+
+class Population(NamedTuple):
+    """Thousands of people as a select of their ids, built once (at module level) with bound parameters, and the
+    values of those parameters: the bulk statements around it are then built once too."""
+
+    select: sa.Select
+    params: dict[str, Any]
+
+
+@cache
+def _prebuilt(build: Callable[[Any], sa.Select], people: sa.Select | None) -> sa.Select:
+    return build(PEOPLE if people is None else people.scalar_subquery())
+
+
+def people_rows(build: Callable[[Any], sa.Select], people: "list[int] | Population | sa.Select",
+                **params) -> list[sa.Row]:
+    """The rows of `build(people)`, people given as a list of ids or as a select of them. For a list or a
+    Population, a statement built once in this process is run with the ids, or the population's parameters, as
+    parameters; around any other select of ids it is built each time."""
+    if isinstance(people, Population):  # first: a NamedTuple is a tuple
+        return rows(_prebuilt(build, people.select), **people.params, **params)
+    if isinstance(people, (list, tuple)):
+        return rows(_prebuilt(build, None), people=list(people), **params)
+    return rows(build(people.scalar_subquery()), **params)
+
+
+_LIVE_MODULES = sa.select(Module.course_id, Module.id).where(Module.course_id.in_(COURSES),
+                                                             Module.is_retired.is_(False))
 
 
 def _live_modules(course_ids: list[int]) -> dict[int, set[int]]:
     modules: dict[int, set[int]] = defaultdict(set)
-    for course_id, module_id in rows(sa.select(Module.course_id, Module.id).where(Module.course_id.in_(course_ids),
-                                                                                  Module.is_retired.is_(False))):
+    for course_id, module_id in rows(_LIVE_MODULES, courses=course_ids):
         modules[course_id].add(module_id)
     return modules
 
@@ -107,39 +142,61 @@ def cycle_start(person_id: int, course_id: int) -> datetime | None:
         CourseCycle.person_id == person_id, CourseCycle.course_id == course_id, CourseCycle.is_current.is_(True)))
 
 
-def _reads(people, course_ids: list[int]):
-    """A select of (person_id, course_id) for each read of a live module of these courses by these people, in
-    their current cycle."""
+def _reads(people):
+    """A select of (person_id, course_id) for each read of a live module of the courses (COURSES) by these people,
+    in their current cycle."""
     return in_current_cycle(
         sa.select(ModuleRead.person_id, Module.course_id).join(Module)
-        .where(ModuleRead.person_id.in_(people), Module.course_id.in_(course_ids), Module.is_retired.is_(False)),
+        .where(ModuleRead.person_id.in_(people), Module.course_id.in_(COURSES), Module.is_retired.is_(False)),
         ModuleRead.person_id, Module.course_id, ModuleRead.read_at)
+
+
+def _each_read(people):
+    return _reads(people).add_columns(ModuleRead.module_id, ModuleRead.read_at)
+
+
+def _reads_counted(people):
+    return (_reads(people).add_columns(sa.func.count(), sa.func.max(ModuleRead.read_at))
+            .group_by(ModuleRead.person_id, Module.course_id))
+
+
+def _previous_completions_select(people):
+    return (sa.select(CourseCycle.person_id, CourseCycle.course_id, CourseCycle.previous_completed_on)
+            .where(CourseCycle.person_id.in_(people), CourseCycle.course_id.in_(COURSES),
+                   CourseCycle.is_current.is_(True), CourseCycle.previous_completed_on.is_not(None)))
 
 
 def _previous_completions(people, course_ids: list[int]) -> dict[tuple[int, int], date]:
     """Each (person, course)'s completion before their current cycle, where there was one, in one query."""
-    return {(person_id, course_id): day for person_id, course_id, day in rows(
-        sa.select(CourseCycle.person_id, CourseCycle.course_id, CourseCycle.previous_completed_on)
-        .where(CourseCycle.person_id.in_(people), CourseCycle.course_id.in_(course_ids),
-               CourseCycle.is_current.is_(True), CourseCycle.previous_completed_on.is_not(None)))}
+    return {(person_id, course_id): day for person_id, course_id, day
+            in people_rows(_previous_completions_select, people, courses=course_ids)}
 
 
-def _attempts(people, course_ids: list[int]) -> dict[tuple[int, int], sa.Row]:
-    """Each (person, course)'s attempts in their current cycle summed up: used (submitted; abandoned ones are not),
-    best, first and latest pass, latest, the one in progress."""
+def _attempts_select(people):
     open_attempt = sa.and_(QuizAttempt.submitted_at.is_(None), QuizAttempt.abandoned_at.is_(None),
-                           QuizAttempt.started_at >= abandon_cutoff())
+                           QuizAttempt.started_at >= sa.bindparam("abandon_cutoff"))
     passed_at = sa.case((QuizAttempt.is_passed.is_(True), QuizAttempt.submitted_at))
-    return {(row.person_id, row.course_id): row for row in rows(in_current_cycle(
+    return in_current_cycle(
         sa.select(QuizAttempt.person_id, QuizAttempt.course_id,
                   sa.func.count(QuizAttempt.submitted_at).label("used"),
                   sa.func.max(QuizAttempt.score_percent).label("best"),
                   sa.func.min(passed_at).label("passed_at"), sa.func.max(passed_at).label("last_pass"),
                   sa.func.max(QuizAttempt.submitted_at).label("last_at"),
                   sa.func.max(sa.case((open_attempt, QuizAttempt.id))).label("in_progress"))
-        .where(QuizAttempt.person_id.in_(people), QuizAttempt.course_id.in_(course_ids)),
-        QuizAttempt.person_id, QuizAttempt.course_id, QuizAttempt.started_at)
-        .group_by(QuizAttempt.person_id, QuizAttempt.course_id))}
+        .where(QuizAttempt.person_id.in_(people), QuizAttempt.course_id.in_(COURSES)),
+        QuizAttempt.person_id, QuizAttempt.course_id, QuizAttempt.started_at
+    ).group_by(QuizAttempt.person_id, QuizAttempt.course_id)
+
+
+def _attempts(people, course_ids: list[int]) -> dict[tuple[int, int], sa.Row]:
+    """Each (person, course)'s attempts in their current cycle summed up: used (submitted; abandoned ones are not),
+    best, first and latest pass, latest, the one in progress."""
+    return {(row.person_id, row.course_id): row for row in people_rows(
+        _attempts_select, people, courses=course_ids, abandon_cutoff=abandon_cutoff())}
+
+
+_WITH_QUIZ = sa.select(QuizVersion.course_id).where(QuizVersion.course_id.in_(COURSES),
+                                                    QuizVersion.is_current.is_(True))
 
 
 def load_progress(person_ids: Iterable[int], courses: Iterable[Course]) -> dict[tuple[int, int], CourseProgress]:
@@ -152,12 +209,10 @@ def load_progress(person_ids: Iterable[int], courses: Iterable[Course]) -> dict[
     modules_by_course = _live_modules(course_ids)
     reads: dict[tuple[int, int], set[int]] = defaultdict(set)
     last_read: dict[tuple[int, int], datetime] = {}
-    for person_id, course_id, module_id, read_at in rows(
-            _reads(person_ids, course_ids).add_columns(ModuleRead.module_id, ModuleRead.read_at)):
+    for person_id, course_id, module_id, read_at in people_rows(_each_read, person_ids, courses=course_ids):
         reads[(person_id, course_id)].add(module_id)
         last_read[(person_id, course_id)] = max(read_at, last_read.get((person_id, course_id), read_at))
-    with_quiz = set(db.session.scalars(sa.select(QuizVersion.course_id).where(
-        QuizVersion.course_id.in_(course_ids), QuizVersion.is_current.is_(True))))
+    with_quiz = {course_id for course_id, in rows(_WITH_QUIZ, courses=course_ids)}
     attempts = _attempts(person_ids, course_ids)
     previous = _previous_completions(person_ids, course_ids)
     result = {}
@@ -195,20 +250,18 @@ class ProgressSummary(NamedTuple):
 NO_SUMMARY = ProgressSummary()
 
 
-def load_summaries(people: sa.Select, courses: Iterable[Course]) -> tuple[dict[int, int],
+def load_summaries(people: Population | sa.Select, courses: Iterable[Course]) -> tuple[dict[int, int],
                                                                            dict[tuple[int, int], ProgressSummary]]:
-    """Bulk, for reports on thousands of officers (`people` is a select of their ids): the number of live modules
+    """Bulk, for reports on thousands of officers (`people`, their ids as a select): the number of live modules
     of each course, and a summary for each (person, course) with anything done or an earlier completion, in four
     queries. The database
     counts the modules read rather than listing them, by the same rules as load_progress."""
     course_ids = [course.id for course in courses]
     if not course_ids:
         return {}, {}
-    people = people.scalar_subquery()
     totals = {course_id: len(ids) for course_id, ids in _live_modules(course_ids).items()}
-    found = {(person_id, course_id): ProgressSummary(count, last) for person_id, course_id, count, last in rows(
-        _reads(people, course_ids).add_columns(sa.func.count(), sa.func.max(ModuleRead.read_at))
-        .group_by(ModuleRead.person_id, Module.course_id))}
+    found = {(person_id, course_id): ProgressSummary(count, last) for person_id, course_id, count, last
+             in people_rows(_reads_counted, people, courses=course_ids)}
     for key, row in _attempts(people, course_ids).items():
         count, last = found.get(key, (0, None))[:2]
         found[key] = ProgressSummary(count, last, row.used, row.last_pass, row.in_progress)

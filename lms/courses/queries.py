@@ -11,20 +11,25 @@ from lms.people.models import Person
 from lms.reports.scope import teams_visible_to
 
 
+_LIVE_COURSES = sa.select(Course).where(Course.is_retired.is_(False)).order_by(Course.position, Course.title)
+
+
 def live_courses() -> list[Course]:
-    return list(db.session.scalars(sa.select(Course).where(Course.is_retired.is_(False))
-                                   .order_by(Course.position, Course.title)))
+    return list(db.session.scalars(_LIVE_COURSES))
+
+
+_COURSE_BY_SLUG = sa.select(Course).where(Course.slug == sa.bindparam("slug"))
+_LIVE_MODULES = (sa.select(Module).where(Module.course_id == sa.bindparam("course_id"), Module.is_retired.is_(False))
+                 .options(so.load_only(Module.slug, Module.number, Module.title, Module.summary, Module.minutes))
+                 .order_by(Module.number))
 
 
 def course_by_slug(slug: str) -> Course | None:
-    return db.session.scalar(sa.select(Course).where(Course.slug == slug))
+    return db.session.scalar(_COURSE_BY_SLUG, {"slug": slug})
 
 
 def live_modules(course: Course) -> list[Module]:
-    return list(db.session.scalars(
-        sa.select(Module).where(Module.course_id == course.id, Module.is_retired.is_(False))
-        .options(so.load_only(Module.slug, Module.number, Module.title, Module.summary, Module.minutes))
-        .order_by(Module.number)))
+    return list(db.session.scalars(_LIVE_MODULES, {"course_id": course.id}))
 
 
 def module_by_slug(course: Course, slug: str) -> Module | None:

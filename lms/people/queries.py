@@ -12,8 +12,11 @@ def teams_by_area() -> list[Team]:
     ))
 
 
+_AREAS = sa.select(Area).order_by(Area.name)
+
+
 def areas() -> list[Area]:
-    return list(db.session.scalars(sa.select(Area).order_by(Area.name)))
+    return list(db.session.scalars(_AREAS))
 
 
 def people_filtered(*, q: str | None, area_id: int | None, team_id: int | None, rank: str | None,

@@ -15,7 +15,7 @@ from lms.completion.rule import SEVERITY, Status
 from lms.courses.models import Course
 from lms.courses.queries import live_courses
 from lms.people.models import RANKS
-from lms.reports.queries import Member, members, population
+from lms.reports.queries import Member, covered, members
 
 RANK_ORDER = {rank: place for place, rank in enumerate(RANKS)}
 SORTS = ("name", "rank", "team")
@@ -44,7 +44,7 @@ def load_dataset(team_ids, now: datetime | None = None, courses: list[Course] | 
     courses = live_courses() if courses is None else courses
     with cycle_collector_paused():
         people = sorted(members(team_ids), key=lambda member: member.sort_name)
-        found = statuses([member.learner for member in people], courses, now, population(team_ids))
+        found = statuses([member.learner for member in people], courses, now, covered(team_ids))
         return Dataset(courses, [Row(member, [found[(member.id, course.id)] for course in courses], place)
                                  for place, member in enumerate(people)])
 

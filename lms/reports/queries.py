@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 from lms.completion.load import london_day
 from lms.completion.rule import Learner
 from lms.courses.models import Course, Module, ModuleRead, QuizAttempt
+from lms.courses.progress import COURSES, Population
 from lms.extensions import db
 from lms.people.models import Area, Person, RoleGrant, Team
 from lms.reports.models import Delegation, Nudge, ProgrammeTarget, area_leads
@@ -47,8 +48,13 @@ class Member(NamedTuple):
         return Learner(self.id, self.rank, self.team_type, london_day(self.created_at))
 
 
+#: the teams of a report, as the parameter of the selects below, built once: on a page that runs a dozen of them,
+#: building and keying them cost more than running them
+TEAMS = sa.bindparam("teams", expanding=True)
+
+
 def _in_population(team_ids) -> tuple:
-    return (Person.team_id.in_(list(team_ids)), Person.is_active_account.is_(True),
+    return (Person.team_id.in_(team_ids if team_ids is TEAMS else list(team_ids)), Person.is_active_account.is_(True),
             Person.role_grants.any(RoleGrant.role == "officer"))
 
 
@@ -57,24 +63,35 @@ def population(team_ids):
     return sa.select(Person.id).where(*_in_population(team_ids))
 
 
+_POPULATION = population(TEAMS)
+
+
+def covered(team_ids) -> Population:
+    """The people the reports cover in these teams (as population), for the bulk loaders of lms.completion."""
+    return Population(_POPULATION, {"teams": list(team_ids)})
+
+
+_MEMBERS = (sa.select(Person.id, Person.service_number, Person.given_name, Person.family_name, Person.rank,
+                      Person.email, Person.created_at, Team.id, Team.name, Team.team_type, Area.id, Area.name)
+            .join(Team, Team.id == Person.team_id).join(Area, Area.id == Team.area_id)
+            .where(*_in_population(TEAMS))
+            .order_by(Person.family_name, Person.given_name, Person.id))
+
+
 def members(team_ids) -> list[Member]:
     """The active officers of these teams, with their team and area, by family name (one query)."""
     team_ids = list(team_ids)
     if not team_ids:
         return []
-    rows = db.session.connection().execute(
-        sa.select(Person.id, Person.service_number, Person.given_name, Person.family_name, Person.rank, Person.email,
-                  Person.created_at, Team.id, Team.name, Team.team_type, Area.id, Area.name)
-        .join(Team, Team.id == Person.team_id).join(Area, Area.id == Team.area_id)
-        .where(*_in_population(team_ids))
-        .order_by(Person.family_name, Person.given_name, Person.id))
-    return [Member(*row) for row in rows]
+    return [Member(*row) for row in db.session.connection().execute(_MEMBERS, {"teams": team_ids})]
+
+
+_TEAMS_WITH_AREAS = (sa.select(Team).join(Team.area).options(so.contains_eager(Team.area))
+                     .where(Team.id.in_(TEAMS)).order_by(Area.name, Team.name))
 
 
 def teams_with_areas(team_ids) -> list[Team]:
-    return list(db.session.scalars(
-        sa.select(Team).join(Team.area).options(so.contains_eager(Team.area))
-        .where(Team.id.in_(list(team_ids))).order_by(Area.name, Team.name)))
+    return list(db.session.scalars(_TEAMS_WITH_AREAS, {"teams": list(team_ids)}))
 
 
 def last_nudges(person_ids, since: datetime) -> dict[int, datetime]:
@@ -134,12 +151,14 @@ def modules_read_by(person_id: int) -> list[tuple[ModuleRead, Module]]:
 def live_modules_of(course_ids) -> dict[int, list[Module]]:
     """The live modules of these courses, in order, keyed by course id (one query)."""
     modules: dict[int, list[Module]] = {course_id: [] for course_id in course_ids}
-    for module in db.session.scalars(
-            sa.select(Module).where(Module.course_id.in_(list(course_ids)), Module.is_retired.is_(False))
-            .options(so.load_only(Module.course_id, Module.slug, Module.number, Module.title))
-            .order_by(Module.course_id, Module.number)):
+    for module in db.session.scalars(_LIVE_MODULES_OF, {"courses": list(course_ids)}):
         modules[module.course_id].append(module)
     return modules
+
+
+_LIVE_MODULES_OF = (sa.select(Module).where(Module.course_id.in_(COURSES), Module.is_retired.is_(False))
+                    .options(so.load_only(Module.course_id, Module.slug, Module.number, Module.title))
+                    .order_by(Module.course_id, Module.number))
 
 
 def attempts_by(person_id: int) -> list[QuizAttempt]:

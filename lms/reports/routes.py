@@ -38,7 +38,7 @@ def my_training():
     items = [(course, records[(current_user.id, course.id)],
               next_step(course, records[(current_user.id, course.id)], modules[course.id], now))
              for course in courses]
-    acting = db.session.scalars(delegations_to(current_user, today_london())).all()
+    acting = delegations_to(current_user, today_london())
     return render_template("reports/my_training.html", items=items, acting=acting)
 
 

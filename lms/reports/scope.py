@@ -23,13 +23,22 @@ def own_teams(person_ids: list[int]):
     return sa.union(supervised, led)
 
 
-def delegations_to(user: Person, on: date):
-    """A select of the delegations that make `user` an acting supervisor on `on`."""
-    return (sa.select(Delegation)
-            .join(Person, Person.id == Delegation.from_person_id)
-            .where(Delegation.to_person_id == user.id, Delegation.cancelled_at.is_(None),
-                   Delegation.starts_on <= on, Delegation.ends_on >= on, Person.is_active_account.is_(True),
-                   Person.role_grants.any(RoleGrant.role == "supervisor")))
+# Built once, run with the person and the day as parameters: every page asks who the signed-in person may see,
+# and building and keying these selects cost more than running them.
+_DELEGATIONS_TO = (sa.select(Delegation)
+                   .join(Person, Person.id == Delegation.from_person_id)
+                   .where(Delegation.to_person_id == sa.bindparam("user_id"), Delegation.cancelled_at.is_(None),
+                          Delegation.starts_on <= sa.bindparam("on"), Delegation.ends_on >= sa.bindparam("on"),
+                          Person.is_active_account.is_(True),
+                          Person.role_grants.any(RoleGrant.role == "supervisor")))
+_LENDERS = _DELEGATIONS_TO.with_only_columns(Delegation.from_person_id)
+_OWN_TEAMS = own_teams(sa.bindparam("supervisors", expanding=True))
+_ALL_TEAMS = sa.select(Team.id)
+
+
+def delegations_to(user: Person, on: date) -> list[Delegation]:
+    """The delegations that make `user` an acting supervisor on `on`."""
+    return list(db.session.scalars(_DELEGATIONS_TO, {"user_id": user.id, "on": on}))
 
 
 def teams_visible_to(user: Person, on: date | None = None) -> frozenset[int]:
@@ -37,13 +46,12 @@ def teams_visible_to(user: Person, on: date | None = None) -> frozenset[int]:
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     if user.has_role("admin"):
-        return frozenset(db.session.scalars(sa.select(Team.id)))
-    on = on or today_london()
-    lenders = list(db.session.scalars(delegations_to(user, on).with_only_columns(Delegation.from_person_id)))
+        return frozenset(db.session.scalars(_ALL_TEAMS))
+    lenders = list(db.session.scalars(_LENDERS, {"user_id": user.id, "on": on or today_london()}))
     supervisors = ([user.id] if user.has_role("supervisor") else []) + lenders
     if not supervisors:
         return frozenset()
-    return frozenset(db.session.scalars(own_teams(supervisors)))
+    return frozenset(db.session.scalars(_OWN_TEAMS, {"supervisors": supervisors}))
 
 
 def sees_whole_force(user: Person) -> bool:

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template, request
 
 from lms.access import signed_in
+from lms.content.cache import cached
 from lms.extensions import db
 from lms.inputs import db_int
 from lms.search import bp
@@ -17,7 +18,11 @@ def search():
     query = request.args.get("q", "").strip()[:300]
     page = max(request.args.get("page", 1, type=db_int) or 1, 1)
     per_page = current_app.config["SEARCH_PAGE_SIZE"]
-    results = run_search(query, limit=per_page, offset=(page - 1) * per_page) if query else None
+    # The same for everyone and changed only with the content (the index, glossary and vocabulary are content
+    # tables), so kept until the content's version changes: ranking and snippets cost several milliseconds.
+    offset = (page - 1) * per_page
+    results = cached(("search", query, per_page, offset),
+                     lambda: run_search(query, limit=per_page, offset=offset)) if query else None
     pages = -(-results.total // per_page) if results else 0
     return render_template("search/results.html", query=query, results=results, page=page, pages=pages)
 

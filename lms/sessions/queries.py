@@ -2,12 +2,13 @@
 Each page's queries are bounded: their number does not grow with rows."""
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from lms.courses.models import Course
-from lms.courses.progress import in_current_cycle
+from lms.courses.progress import Population, in_current_cycle, people_rows
 from lms.extensions import db
 from lms.people.models import Person, Team
 from lms.people.queries import people_filtered
@@ -28,24 +29,28 @@ def attended_pairs(person_ids, course_ids=None) -> set[tuple[int, int]]:
     return set(last_attended(person_ids, course_ids))
 
 
-def last_attended(person_ids, course_ids=None, people: sa.Select | None = None) -> dict[tuple[int, int], datetime]:
+def last_attended(person_ids, course_ids=None, people: Population | sa.Select | None = None) -> dict[tuple[int, int], datetime]:
     """When each (person_id, course_id) pair last attended a (not cancelled) session in their current cycle of the
     course (a session before a refresher or reset no longer counts), in one query. `people` may
     give the same people as a select of ids, so the database is not sent thousands of them."""
     person_ids = list(person_ids)
     if not person_ids:
         return {}
-    rows = db.session.connection().execute(in_current_cycle(
-        sa.select(Attendance.person_id, TrainingSession.course_id, sa.func.max(TrainingSession.starts_at))
-        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-        .where(Attendance.status == "attended", TrainingSession.is_cancelled.is_(False),
-               Attendance.person_id.in_(person_ids if people is None else people.scalar_subquery())),
-        Attendance.person_id, TrainingSession.course_id, TrainingSession.starts_at)
-        .group_by(Attendance.person_id, TrainingSession.course_id))
+    rows = people_rows(_attended_select, person_ids if people is None else people)
     # The courses are picked here rather than in SQL: given thousands of people and a course filter, SQLite drives
     # the join from the sessions' course index and probes every person for every session (a second, not 10 ms).
     wanted = None if course_ids is None else set(course_ids)
     return {(person_id, course_id): at for person_id, course_id, at in rows if wanted is None or course_id in wanted}
+
+
+def _attended_select(people) -> sa.Select:
+    return in_current_cycle(
+        sa.select(Attendance.person_id, TrainingSession.course_id, sa.func.max(TrainingSession.starts_at))
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .where(Attendance.status == "attended", TrainingSession.is_cancelled.is_(False),
+               Attendance.person_id.in_(people)),
+        Attendance.person_id, TrainingSession.course_id, TrainingSession.starts_at
+    ).group_by(Attendance.person_id, TrainingSession.course_id)
 
 
 def _session_options():
@@ -57,9 +62,12 @@ def waiting_counts(session_ids) -> dict[int, int]:
     session_ids = list(session_ids)
     if not session_ids:
         return {}
-    rows = db.session.execute(sa.select(Booking.session_id, sa.func.count()).where(
-        Booking.session_id.in_(session_ids), Booking.status == "waiting").group_by(Booking.session_id))
-    return dict(rows.all())
+    return dict(db.session.execute(_WAITING_COUNTS, {"sessions": session_ids}).all())
+
+
+_WAITING_COUNTS = (sa.select(Booking.session_id, sa.func.count())
+                   .where(Booking.session_id.in_(sa.bindparam("sessions", expanding=True)), Booking.status == "waiting")
+                   .group_by(Booking.session_id))
 
 
 @dataclass
@@ -79,7 +87,18 @@ def bookable_sessions(person: Person, filters: SessionFilters, now: datetime | N
 
     Loads what the lists show and no more (the course's title, the venue and its area, the trainers' names): on
     the sessions list, loading whole courses and trainers with their roles cost more than the query itself."""
-    now = now or utcnow()
+    stmt = _bookable_select(person.team_id is not None, bool(filters.area_id), bool(filters.course_id),
+                            bool(filters.on_or_after), with_trainers)
+    return list(db.session.scalars(stmt, {
+        "now": now or utcnow(), "limit": limit, "team_id": person.team_id, "area_id": filters.area_id,
+        "course_id": filters.course_id,
+        "since": _london_midnight(filters.on_or_after) if filters.on_or_after else None}))
+
+
+@cache
+def _bookable_select(in_team: bool, in_area: bool, of_course: bool, since: bool, with_trainers: bool) -> sa.Select:
+    """bookable_sessions' select for one combination of filters, built once with the values as parameters:
+    building and keying it cost more than running it."""
     options = [so.load_only(TrainingSession.course_id, TrainingSession.starts_at, TrainingSession.ends_at,
                             TrainingSession.venue_id, TrainingSession.capacity, TrainingSession.seats_taken,
                             TrainingSession.booking_deadline_at),
@@ -89,29 +108,30 @@ def bookable_sessions(person: Person, filters: SessionFilters, now: datetime | N
         options.append(so.selectinload(TrainingSession.trainers).load_only(Person.given_name, Person.family_name)
                        .lazyload(Person.role_grants))
     stmt = (sa.select(TrainingSession).options(*options)
-            .where(TrainingSession.is_cancelled.is_(False), TrainingSession.starts_at > now)
-            .order_by(TrainingSession.starts_at, TrainingSession.id).limit(limit))
+            .where(TrainingSession.is_cancelled.is_(False), TrainingSession.starts_at > sa.bindparam("now"))
+            .order_by(TrainingSession.starts_at, TrainingSession.id).limit(sa.bindparam("limit", type_=sa.Integer)))
     no_audience = sa.and_(
         ~sa.exists().where(session_audience_teams.c.session_id == TrainingSession.id),
         ~sa.exists().where(session_audience_areas.c.session_id == TrainingSession.id))
-    if person.team_id is None:
+    if not in_team:
         stmt = stmt.where(no_audience)
     else:
-        area_id = sa.select(Team.area_id).where(Team.id == person.team_id).scalar_subquery()
+        team_id = sa.bindparam("team_id", type_=sa.Integer)
+        area_id = sa.select(Team.area_id).where(Team.id == team_id).scalar_subquery()
         stmt = stmt.where(sa.or_(
             no_audience,
             sa.exists().where(session_audience_teams.c.session_id == TrainingSession.id,
-                              session_audience_teams.c.team_id == person.team_id),
+                              session_audience_teams.c.team_id == team_id),
             sa.exists().where(session_audience_areas.c.session_id == TrainingSession.id,
                               session_audience_areas.c.area_id == area_id)))
-    if filters.area_id:  # a session held online is as near to one area as to any other
+    if in_area:  # a session held online is as near to one area as to any other
         stmt = stmt.where(sa.or_(TrainingSession.venue_id.is_(None), TrainingSession.venue_id.in_(
-            sa.select(Venue.id).where(Venue.area_id == filters.area_id))))
-    if filters.course_id:
-        stmt = stmt.where(TrainingSession.course_id == filters.course_id)
-    if filters.on_or_after:
-        stmt = stmt.where(TrainingSession.starts_at >= _london_midnight(filters.on_or_after))
-    return list(db.session.scalars(stmt))
+            sa.select(Venue.id).where(Venue.area_id == sa.bindparam("area_id")))))
+    if of_course:
+        stmt = stmt.where(TrainingSession.course_id == sa.bindparam("course_id"))
+    if since:
+        stmt = stmt.where(TrainingSession.starts_at >= sa.bindparam("since"))
+    return stmt
 
 
 @dataclass
@@ -134,28 +154,35 @@ class CoursePlan:
     sessions: list[TrainingSession] = field(default_factory=list)
 
 
+# course_plan's selects, built once (the course page runs them on every view).
+_NEXT_BOOKING = (sa.select(Booking).join(Booking.session)
+                 .options(so.contains_eager(Booking.session).joinedload(TrainingSession.venue))
+                 .where(Booking.person_id == sa.bindparam("person_id"), Booking.course_id == sa.bindparam("course_id"),
+                        Booking.status.in_(LIVE_STATUSES), TrainingSession.is_cancelled.is_(False),
+                        TrainingSession.ends_at > sa.bindparam("now"))
+                 .order_by(TrainingSession.starts_at).limit(1))
+_MARK = sa.select(Attendance).where(Attendance.session_id == sa.bindparam("session_id"),
+                                    Attendance.person_id == sa.bindparam("person_id"))
+_LAST_ATTENDED = (sa.select(TrainingSession).join(Attendance, Attendance.session_id == TrainingSession.id)
+                  .options(so.joinedload(TrainingSession.venue))
+                  .where(Attendance.person_id == sa.bindparam("person_id"), Attendance.status == "attended",
+                         TrainingSession.course_id == sa.bindparam("course_id"),
+                         TrainingSession.is_cancelled.is_(False))
+                  .order_by(TrainingSession.starts_at.desc()).limit(1))
+
+
 def course_plan(person: Person, course: Course, now: datetime | None = None, limit: int = 3) -> CoursePlan:
     """The officer's booking on the course's next session, else the session they attended, else the next few they
     can book: a handful of queries, however many sessions the course has."""
     now = now or utcnow()
-    booking = db.session.scalar(
-        sa.select(Booking).join(Booking.session)
-        .options(so.contains_eager(Booking.session).joinedload(TrainingSession.venue))
-        .where(Booking.person_id == person.id, Booking.course_id == course.id, Booking.status.in_(LIVE_STATUSES),
-               TrainingSession.is_cancelled.is_(False), TrainingSession.ends_at > now)
-        .order_by(TrainingSession.starts_at).limit(1))
+    ids = {"person_id": person.id, "course_id": course.id}
+    booking = db.session.scalar(_NEXT_BOOKING, {**ids, "now": now})
     if booking is not None:
-        mark = db.session.scalar(sa.select(Attendance).where(Attendance.session_id == booking.session_id,
-                                                             Attendance.person_id == person.id))
+        mark = db.session.scalar(_MARK, {"person_id": person.id, "session_id": booking.session_id})
         return CoursePlan(now, booking=booking, state=booking_state(booking, mark),
                           may_cancel=cancel_refusal(person, booking, now, mark and mark.status) is None,
                           position=waiting_position(booking) if booking.status == "waiting" else None)
-    attended = db.session.scalar(
-        sa.select(TrainingSession).join(Attendance, Attendance.session_id == TrainingSession.id)
-        .options(so.joinedload(TrainingSession.venue))
-        .where(Attendance.person_id == person.id, Attendance.status == "attended",
-               TrainingSession.course_id == course.id, TrainingSession.is_cancelled.is_(False))
-        .order_by(TrainingSession.starts_at.desc()).limit(1))
+    attended = db.session.scalar(_LAST_ATTENDED, ids)
     if attended is not None:
         return CoursePlan(now, attended=attended)
     return CoursePlan(now, sessions=bookable_sessions(person, SessionFilters(course_id=course.id), now, limit=limit,
@@ -166,10 +193,13 @@ def live_bookings_by_session(person_id: int, session_ids) -> dict[int, Booking]:
     session_ids = list(session_ids)
     if not session_ids:
         return {}
-    bookings = db.session.scalars(sa.select(Booking).where(Booking.person_id == person_id,
-                                                           Booking.session_id.in_(session_ids),
-                                                           Booking.status.in_(LIVE_STATUSES)))
+    bookings = db.session.scalars(_LIVE_BOOKINGS, {"person_id": person_id, "sessions": session_ids})
     return {booking.session_id: booking for booking in bookings}
+
+
+_LIVE_BOOKINGS = sa.select(Booking).where(Booking.person_id == sa.bindparam("person_id"),
+                                          Booking.session_id.in_(sa.bindparam("sessions", expanding=True)),
+                                          Booking.status.in_(LIVE_STATUSES))
 
 
 def trainer_sessions(*, upcoming: bool, now: datetime | None = None, limit: int = 100, offset: int = 0,
@@ -333,8 +363,11 @@ def team_members(team_ids) -> list[Person]:
 
 def courses_with_sessions() -> list[Course]:
     """The live courses, by title only: for choosing one in the sessions' filters and forms."""
-    return list(db.session.scalars(sa.select(Course).where(Course.is_retired.is_(False))
-                                   .options(so.load_only(Course.title)).order_by(Course.position, Course.title)))
+    return list(db.session.scalars(_COURSES_BY_TITLE))
+
+
+_COURSES_BY_TITLE = (sa.select(Course).where(Course.is_retired.is_(False)).options(so.load_only(Course.title))
+                     .order_by(Course.position, Course.title))
 
 
 def other_sessions_of_course(session: TrainingSession, now: datetime | None = None) -> list[TrainingSession]:
