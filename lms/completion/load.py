@@ -16,6 +16,7 @@ from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions.models import LIVE_STATUSES, Booking, TrainingSession
 from lms.sessions.queries import last_attended
+from lms.sessions.state import not_on_register
 from lms.timeutil import to_london, utcnow
 
 
@@ -34,7 +35,9 @@ def learner_of(person: Person) -> Learner:
 
 def seats_to_come(person_ids: list[int], course_ids: list[int], now: datetime,
                   people: sa.Select | None = None) -> dict[tuple[int, int], Booking]:
-    """Each (person, course)'s live booking on a session that has not ended, in one query."""
+    """Each (person, course)'s live booking on a session that has not ended and whose register does not mark them yet,
+    in one query: the register has the last word (as in booking_state), so someone marked absent while the session
+    runs no longer holds a seat to come."""
     if not person_ids or not course_ids:
         return {}
     rows = db.session.connection().execute(
@@ -43,7 +46,8 @@ def seats_to_come(person_ids: list[int], course_ids: list[int], now: datetime,
         .where(Booking.person_id.in_(person_ids if people is None else people.scalar_subquery()),
                Booking.course_id.in_(course_ids),
                Booking.status.in_(LIVE_STATUSES), TrainingSession.is_cancelled.is_(False),
-               TrainingSession.ends_at > now))
+               TrainingSession.ends_at > now,
+               not_on_register()))
     return {(row.person_id, row.course_id): row for row in rows}
 
 

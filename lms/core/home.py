@@ -23,6 +23,7 @@ from lms.reports.mine import Step, next_step
 from lms.reports.scope import sees_whole_force, teams_visible_to
 from lms.sessions.models import LIVE_STATUSES, Booking, TrainingSession, session_trainers
 from lms.sessions.rules import promotion_cutoff, register_locks_at, register_opens_at
+from lms.sessions.state import not_on_register
 
 #: how many recent guidance changes and upcoming sessions the home page lists
 RECENT_CHANGES = 5
@@ -98,7 +99,7 @@ def _bookings(person: Person, now: datetime) -> list[Booking]:
         .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
                  so.contains_eager(Booking.session).joinedload(TrainingSession.venue))
         .where(Booking.person_id == person.id, Booking.status.in_(LIVE_STATUSES),
-               TrainingSession.is_cancelled.is_(False), TrainingSession.ends_at > now)
+               TrainingSession.is_cancelled.is_(False), TrainingSession.ends_at > now, not_on_register())
         .order_by(TrainingSession.starts_at, Booking.id)))
 
 
