@@ -1,8 +1,12 @@
 """Forms for the course pages. The quiz's answer fields vary per attempt, so they are read by `read_answers`."""
 import re
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional, ValidationError
 
 from lms.courses.services import TamperedSubmission
 
@@ -15,8 +19,35 @@ class AnswersForm(FlaskForm):
     """The quiz form: CSRF here; the answers themselves are checked against the attempt by the service."""
 
 
-#: form fields the quiz page sends besides the answers
-KNOWN_FIELDS = {"csrf_token", "question"}
+#: the years a submitted attempt can fall in: a date outside them is a slip, not a filter
+EARLIEST, LATEST = date(2020, 1, 1), date(2100, 12, 31)
+
+
+def _in_range(form, field):
+    if field.data is not None and not EARLIEST <= field.data <= LATEST:
+        raise ValidationError(f"{field.label.text} must be between {EARLIEST.year} and {LATEST.year}")
+
+
+class AnalyticsFilterForm(FlaskForm):
+    """The analytics filters: which quiz version, and the days the attempts were submitted (London, inclusive)."""
+
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    version = SelectField("Quiz version", coerce=int, validators=[Optional()])
+    # WTForms would say "Not a valid date value.": say what to put right instead
+    submitted_from = DateField("Submitted from", validators=[Optional(), _in_range],
+                               invalid_value_message="Enter a real date for submitted from")
+    submitted_to = DateField("Submitted to", validators=[Optional(), _in_range],
+                             invalid_value_message="Enter a real date for submitted to")
+
+    def validate_submitted_to(self, field):
+        if field.data and self.submitted_from.data and field.data < self.submitted_from.data:
+            raise ValidationError("Submitted to must be the same as or after submitted from")
+
+
+#: form fields the quiz page sends besides the answers (a long quiz's screens also send which screen, and where to)
+KNOWN_FIELDS = {"csrf_token", "question", "screen", "move"}
 #: an answer field is "choice-<attempt question id>"; its values are places in the attempt's option order.
 #: (Pages from before option places were sent used "answer-": they are refused, not misread.)
 ANSWER_PREFIX = "choice-"
