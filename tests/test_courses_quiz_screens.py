@@ -118,3 +118,16 @@ def test_the_result_starts_with_a_summary_linking_to_each_answer_not_right(clien
     assert "2 questions were not fully right" in _text(summary)
     assert page.index('id="summary"') < page.index('id="answer-1"')
     assert page.count('href="#summary">Back to the summary') == 2
+
+
+def test_each_screen_and_each_move_take_the_same_queries(client, db, attempt_id, count_queries):
+    full = answers(attempt_id)
+    counts = []
+    for screen in (1, 2, 3):
+        with count_queries() as shown:
+            assert client.get(URL.format(attempt_id) + f"?screen={screen}").status_code == 200
+        with count_queries() as saved:
+            assert submit(client, attempt_id, _screen_form(full, screen, "previous" if screen == 3 else "next"),
+                          SLUG).status_code == 302
+        counts.append((shown.count, saved.count))
+    assert len(set(counts)) == 1, counts
