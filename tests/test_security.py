@@ -18,7 +18,7 @@ PUBLIC_ENDPOINTS = {"people.login", "people.logout", "people.sso_start", "people
                     "sessions.feed",
                     # the pocket checklist: impersonal, and must open from a home screen long after sign-in expires
                     "checklists.index", "checklists.checklist", "checklists.card", "checklists.service_worker",
-                    "checklists.manifest"}
+                    "checklists.manifest", "checklists.offline", "checklists.see"}
 
 
 def test_every_endpoint_declares_who_may_open_it(app):
