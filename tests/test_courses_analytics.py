@@ -239,3 +239,12 @@ def test_bad_filter_dates_are_said_plainly_and_not_applied(client, login, make_p
     assert "<title>Error: " in page
     assert 'id="figure-attempts">2</dd>' in page  # every attempt, as with no filter
     assert client.get(f"{ANALYTICS}.csv{query}").status_code == 400
+
+
+def test_a_version_that_is_not_a_number_shows_the_current_one_without_an_error(client, login, make_person, db,
+                                                                                course):
+    attempts_by(client, login, make_person, KNOWN[:1])
+    as_trainer(client, login, make_person)
+    page = client.get(f"{ANALYTICS}?version=abc").get_data(as_text=True)
+    assert "There is a problem" not in page and 'id="figure-attempts">1</dd>' in page
+    assert re.search(r'<option selected value="1">Version 1 \(current\)</option>', page)

@@ -292,7 +292,10 @@ def _figures(course):
         next((v for v in versions if v.is_current), versions[0]))
     if version is None:
         abort(404)
-    form = AnalyticsFilterForm(request.args, version=version.number)
+    # The version is checked above (404 for one the quiz never had); the form only shows it chosen.
+    args = request.args.copy()
+    args.pop("version", None)
+    form = AnalyticsFilterForm(args, version=version.number)
     form.version.choices = [(v.number, f"Version {v.number}{' (current)' if v.is_current else ''}") for v in versions]
     submitted = Submitted(form.submitted_from.data, form.submitted_to.data) if form.validate() else Submitted()
     return version_figures(version, versions, current_app.config["ANALYTICS_MIN_ATTEMPTS"],
