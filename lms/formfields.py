@@ -74,3 +74,10 @@ class DateInputField(Field):
             self.error_parts = ["day"]
             return f"{self.noun} must be a real date"
         return None
+
+
+def date_args(name: str, day: date | None) -> dict[str, int]:
+    """The query arguments a link carries for a date typed in a DateInputField called `name` (none for no date)."""
+    if day is None:
+        return {}
+    return {f"{name}-day": day.day, f"{name}-month": day.month, f"{name}-year": day.year}

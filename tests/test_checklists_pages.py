@@ -37,11 +37,42 @@ def test_a_checklist_shows_every_step_its_reason_and_its_guidance(client, synced
     assert '<h2 class="govuk-heading-m lms-cl-section__title" id="at-the-scene">At the scene</h2>' in body
     assert "Evidence lost in the <strong>first hour</strong> is rarely recovered." in body
     assert body.count("<details") == 3 and body.count("<details class=\"lms-cl-step__why\" open>") == 3
-    assert ('<a class="govuk-link" href="/guidance/scene-preservation"><span class="lms-cl-step__see-label">'
+    assert ('<a class="govuk-link" href="/checklist/first-hour/see/guidance/scene-preservation" '
+            'data-path="/guidance/scene-preservation"><span class="lms-cl-step__see-label">'
             "See guidance:</span> Scene preservation: cordons and contamination</a>") in body
-    assert 'href="/guidance/golden-hour#fast-track-actions"><span class="lms-cl-step__see-label">See guidance:' \
-        "</span> The golden hour</a>" in body
+    assert ('href="/checklist/first-hour/see/guidance/golden-hour#fast-track-actions" '
+            'data-path="/guidance/golden-hour#fast-track-actions"><span class="lms-cl-step__see-label">See guidance:'
+            "</span> The golden hour</a>") in body
     assert '<script src="/static/js/checklist.js"' in body and "<script>" not in body and " style=" not in body
+
+
+def test_without_javascript_nothing_looks_tickable_and_the_page_says_so(client, synced_content):
+    body = client.get("/checklist/first-hour").get_data(as_text=True)
+    # checklist.js draws the boxes when it turns each step into a button; the page itself has none
+    assert "lms-cl-step__box" not in body
+    notice = re.search(r'<div class="govuk-inset-text lms-cl-no-script" data-no-script>(.*?)</div>', body, re.S)
+    assert "Ticking steps needs JavaScript" in notice.group(1)
+    assert 'href="/checklist/first-hour/card">pocket card</a>' in notice.group(1)
+
+
+def test_a_steps_guidance_link_stays_in_the_checklists_scope_and_leads_on(client, synced_content):
+    response = client.get("/checklist/first-hour/see/guidance/golden-hour")
+    assert response.status_code == 302 and response.headers["Location"] == "/guidance/golden-hour"
+    # only where the checklist's own steps point: no open redirect, nor a way round to other pages
+    for target in ("guidance/victim-updates-not-named", "/evil.example/x", "people/admin", "checklist/"):
+        assert client.get(f"/checklist/first-hour/see/{target}", follow_redirects=True).status_code == 404, target
+    assert client.get("/checklist/keeping-updated/see/guidance/golden-hour").status_code == 404
+
+
+def test_the_offline_page_says_what_needs_a_signal_and_leads_back_to_the_checklist(client, synced_content):
+    response = client.get("/checklist/first-hour/offline")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-cache"
+    text = " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+    assert "That page needs a signal" in text and "Your ticks are safe on this phone." in text
+    needs = text.split("Needs a signal", 1)[1]
+    assert "The golden hour" in needs and "Scene preservation: cordons and contamination" in needs
+    assert 'href="/checklist/first-hour">Back to First hour: key steps</a>' in response.get_data(as_text=True)
+    assert client.get("/checklist/no-such-list/offline").status_code == 404
 
 
 def test_the_pocket_card_lists_every_step_to_tick_by_pen(client, synced_content):
@@ -67,7 +98,7 @@ def test_a_signed_in_officer_gets_the_same_impersonal_page(client, synced_conten
     anonymous = client.get("/checklist/first-hour").get_data(as_text=True)
     login(make_person(given_name="Sam", family_name="Patelworth"))
     assert "Patelworth" in client.get("/guidance/").get_data(as_text=True)  # the ordinary layout names them
-    for path in ("/checklist/", "/checklist/first-hour", "/checklist/first-hour/card"):
+    for path in ("/checklist/", "/checklist/first-hour", "/checklist/first-hour/card", "/checklist/first-hour/offline"):
         response = client.get(path)
         body = response.get_data(as_text=True)
         assert "Patelworth" not in body and "csrf_token" not in body and "Sign out" not in body, path
@@ -79,6 +110,7 @@ def test_everything_in_the_service_workers_scope_is_public_and_impersonal(app):
     """The service worker stores what it fetches under /checklist/: only shared pages may ever live there."""
     in_scope = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/checklist/")]
     assert {rule.endpoint for rule in in_scope} == {"checklists.index", "checklists.checklist", "checklists.card",
+                                                    "checklists.offline", "checklists.see",
                                                     "checklists.service_worker"}
     assert all(app.view_functions[rule.endpoint].access == "public" for rule in in_scope)
 
@@ -90,7 +122,8 @@ def test_the_service_worker_stores_every_checklist_and_its_assets_and_nothing_el
     assert response.headers["Cache-Control"] == "private, no-cache"
     assert "Service-Worker-Allowed" not in response.headers  # served from the scope it controls
     version, urls = precached(client)
-    assert {"/checklist/", "/checklist/first-hour", "/checklist/first-hour/card", "/checklist/keeping-updated",
+    assert {"/checklist/", "/checklist/first-hour", "/checklist/first-hour/card", "/checklist/first-hour/offline",
+            "/checklist/keeping-updated",
             "/static/js/checklist.js", "/static/css/checklist.css", "/static/icons/key-steps-192.png"} <= set(urls)
     assert all(url.startswith(("/checklist/", "/static/")) for url in urls)
     for url in urls:

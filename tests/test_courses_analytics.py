@@ -3,6 +3,9 @@ import csv
 import io
 import re
 import shutil
+from datetime import timedelta
+from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
@@ -10,8 +13,9 @@ import sqlalchemy as sa
 from lms.courses.analytics import quiz_versions, version_figures
 from lms.csvutil import cell
 from lms.courses.models import Option, QuizAttempt, QuizVersion
-from lms.timeutil import format_date, utcnow
+from lms.timeutil import format_date, today_london, utcnow
 from tests.conftest import FIXTURE_CONTENT
+from tests.forms_support import date_fields
 from tests.courses_support import SLUG, answers, course, sign_in_as, start, submit, take_quiz  # noqa: F401
 
 ANALYTICS = f"/courses/{SLUG}/analytics"
@@ -41,13 +45,14 @@ def test_figures_on_a_small_known_data_set(client, login, make_person, db, cours
     page = client.get(ANALYTICS).get_data(as_text=True)
     assert '<dd class="govuk-summary-list__value" id="figure-attempts">5</dd>' in page
     assert 'id="figure-pass-rate">4 (80%)</dd>' in page
-    missed = page.split('id="most-missed"')[1].split("Every question")[0]
-    order = [missed.index(text) for text in ("40% right (2 of 5) – question 1", "80% right (4 of 5) – question 2",
-                                             "80% right (4 of 5) – question 3", "100% right (5 of 5) – question 4")]
-    assert order == sorted(order)
-    assert "Most popular wrong answer: <strong>Once the full statement has been taken</strong> (3 of 5, 60%)" in missed
-    assert "The first account is relevant material and fades fast." in missed
-    assert 'href="/guidance/golden-hour">The golden hour</a>' in missed
+    summary, details = page.split('id="most-missed"')[1].split(">Every question</h2>")
+    rows = re.findall(r'href="#q-(\d)">Question \d</a>.*?(\d+% right \(\d of 5\))', summary, re.S)
+    assert rows == [("1", "40% right (2 of 5)"), ("2", "80% right (4 of 5)"), ("3", "80% right (4 of 5)"),
+                    ("4", "100% right (5 of 5)")]  # hardest first
+    assert "Most popular wrong answer: <strong>Once the full statement has been taken</strong> (3 of 5, 60%)" \
+        in details
+    assert "The first account is relevant material and fades fast." in details
+    assert 'href="/guidance/golden-hour">The golden hour</a>' in details
     figures = version_figures(quiz_versions(course.id)[0], quiz_versions(course.id), 5)
     assert len(figures.distribution) == 11
     assert {label: count for label, count in figures.distribution if count} == {"50–59%": 1, "70–79%": 3, "100%": 1}
@@ -64,7 +69,8 @@ def test_the_csv_holds_the_same_numbers_as_the_page(client, login, make_person, 
     assert f'id="figure-pass-rate">{passed["count"]} ({passed["percent"]}%)</dd>' in page
     for row in (row for row in rows if row["kind"] == "question"):
         assert f'fully right {row["count"]} ({row["percent"]}%)' in page
-        assert f'{row["percent"]}% right ({row["count"]} of {row["out_of"]}) – question {row["question"]}' in page
+        assert re.search(rf'href="#q-{row["question"]}">Question {row["question"]}</a>[^<]*</td>\s*'
+                         rf'<td[^>]*>{row["percent"]}% right \({row["count"]} of {row["out_of"]}\)', page)
     bands = {row["text"]: int(row["count"]) for row in rows if row["kind"] == "score band"}
     assert bands["70–79%"] == 3 and sum(bands.values()) == 5
     wrong = [row for row in rows if row["most_popular_wrong"] == "yes"]
@@ -186,3 +192,65 @@ def test_answers_are_counted_on_the_options_chosen_whatever_order_each_attempt_s
         "5", "0", "5"]
     assert "Most popular wrong answer: <strong>Only if it matches the suspect</strong> (5 of 5, 100%)" in client.get(
         ANALYTICS).get_data(as_text=True)
+
+
+def test_the_page_starts_with_the_summary_and_folds_each_questions_detail(client, login, make_person, db, course):
+    attempts_by(client, login, make_person, KNOWN)
+    as_trainer(client, login, make_person)
+    page = client.get(ANALYTICS).get_data(as_text=True)
+    assert page.index('id="most-missed"') < page.index("<details")
+    details = re.findall(r'<details class="govuk-details lms-question-figures">(.*?)</details>', page, re.S)
+    assert len(details) == 4 and all('<table class="govuk-table">' in detail for detail in details)
+    assert "Question 1: When should a witness&#39;s first account be written down? (40% right)" in details[0]
+    assert 'id="q-1"' in details[0]  # where the summary's link goes: the browser opens the question to show it
+
+
+def _submitted_on(db, days: list[int]):
+    """Move each attempt's submission to `days` ago (in order of submission)."""
+    attempts = db.session.scalars(sa.select(QuizAttempt).order_by(QuizAttempt.id)).all()
+    for attempt, ago in zip(attempts, days, strict=True):
+        attempt.submitted_at = utcnow() - timedelta(days=ago)
+    db.session.commit()
+
+
+def test_a_date_range_counts_only_the_attempts_submitted_on_those_days(client, login, make_person, db, course):
+    attempts_by(client, login, make_person, KNOWN)
+    _submitted_on(db, [40, 30, 20, 10, 1])  # the first (100%) and the fourth (50%) fall outside the range below
+    as_trainer(client, login, make_person)
+    first, last = (today_london() - timedelta(days=ago) for ago in (30, 2))
+    query = "?" + urlencode({**date_fields("submitted_from", first), **date_fields("submitted_to", last)})
+    page = client.get(ANALYTICS + query).get_data(as_text=True)
+    assert 'id="figure-attempts">3</dd>' in page and "There is a problem" not in page
+    assert f"submitted from {format_date(first)} to {format_date(last)}" in " ".join(page.split())
+    assert [row["count"] for row in csv_rows(client, query) if row["kind"] == "attempts"] == ["3"]
+    csv_link = unescape(re.search(r'href="([^"]+\.csv[^"]*)"', page).group(1))
+    assert all(f"{key}={value}" in csv_link for key, value in date_fields("submitted_from", first).items())
+
+
+@pytest.mark.parametrize("query, message", [
+    ("?submitted_from-day=30&submitted_from-month=2&submitted_from-year=2026", "Submitted from must be a real date"),
+    ("?submitted_to-day=yesterday&submitted_to-month=&submitted_to-year=", "Submitted to must include a month and year"),
+    ("?submitted_from-day=14&submitted_from-month=10&submitted_from-year=1066",
+     "Submitted from must be between 2020 and 2100"),
+    ("?" + urlencode({**date_fields("submitted_from", "2026-03-02"), **date_fields("submitted_to", "2026-03-01")}),
+     "Submitted to must be the same as or after submitted from"),
+])
+def test_bad_filter_dates_are_said_plainly_and_not_applied(client, login, make_person, db, course, query, message):
+    attempts_by(client, login, make_person, KNOWN[:2])
+    as_trainer(client, login, make_person)
+    response = client.get(ANALYTICS + query)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert re.search(rf'<a href="#submitted_(from|to)(-day|-month|-year)?">{message}</a>', page), message
+    assert "<title>Error: " in page
+    assert 'id="figure-attempts">2</dd>' in page  # every attempt, as with no filter
+    assert client.get(f"{ANALYTICS}.csv{query}").status_code == 400
+
+
+def test_a_version_that_is_not_a_number_shows_the_current_one_without_an_error(client, login, make_person, db,
+                                                                                course):
+    attempts_by(client, login, make_person, KNOWN[:1])
+    as_trainer(client, login, make_person)
+    page = client.get(f"{ANALYTICS}?version=abc").get_data(as_text=True)
+    assert "There is a problem" not in page and 'id="figure-attempts">1</dd>' in page
+    assert re.search(r'<option value="1" selected>Version 1 \(current\)</option>', page)

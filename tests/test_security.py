@@ -18,7 +18,7 @@ PUBLIC_ENDPOINTS = {"people.login", "people.logout", "people.sso_start", "people
                     "sessions.feed",
                     # the pocket checklist: impersonal, and must open from a home screen long after sign-in expires
                     "checklists.index", "checklists.checklist", "checklists.card", "checklists.service_worker",
-                    "checklists.manifest",
+                    "checklists.manifest", "checklists.offline", "checklists.see",
                     # a certificate's check: anyone an officer shows it to, by its unguessable code
                     "records.verify",
                     # what the site's own xAPI verbs mean, at their IRIs

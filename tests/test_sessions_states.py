@@ -135,3 +135,21 @@ def test_leaving_the_waiting_list_says_so_on_the_page_and_in_the_email(client, d
     assert email.subject.startswith("You have left the waiting list for Investigation Masterclass")
     assert "You have left the waiting list for this session." in email.body_text
     assert "cancelled" not in email.body_text.split("You have left", 1)[0]
+
+
+def test_an_officer_marked_absent_while_the_session_runs_is_not_booked_on_any_page(client, db, login, make_person,
+                                                                                    make_session, trainer):
+    officer = make_person()
+    running = make_session(starts_in=timedelta(minutes=-30))
+    booking_service.book(trainer, running, officer, now=running.starts_at - timedelta(days=2))
+    register.mark(trainer, running, officer, "absent", now=running.starts_at + timedelta(minutes=20))
+    db.session.commit()
+    login(officer)
+    assert "Absent" in _page(client, "/sessions/mine")
+    course_panel = _page(client, "/courses/investigation-masterclass/")
+    assert "Absent" in course_panel
+    training = _page(client, "/my-training")
+    # the seat was a fact of the booking; the register says the seat was not taken up
+    assert "Booked" not in training and "Not started" in training
+    home = _page(client, "/")
+    assert "Booked:" not in home and "You have no session booked." in home

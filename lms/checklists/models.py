@@ -32,6 +32,12 @@ class Checklist(db.Model):
     retired_at: so.Mapped[datetime | None]
 
     @property
+    def see_paths(self) -> set[str]:
+        """The site paths the steps' 'See:' lines point to, without their fragments."""
+        return {href.split("#", 1)[0] for section in self.sections for step in section["steps"]
+                for href in step["see"]}
+
+    @property
     def version(self) -> str:
         """The short content version a device files its ticks under."""
         return self.content_hash[:16]

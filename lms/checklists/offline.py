@@ -43,7 +43,8 @@ def precache_urls(checklists: list[Checklist]) -> list[str]:
     pages = [url_for("checklists.index")]
     for checklist in checklists:
         pages += [url_for("checklists.checklist", slug=checklist.slug),
-                  url_for("checklists.card", slug=checklist.slug)]
+                  url_for("checklists.card", slug=checklist.slug),
+                  url_for("checklists.offline", slug=checklist.slug)]
     return pages + [url_for("static", filename=name) for name in ASSETS]
 
 

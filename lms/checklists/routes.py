@@ -6,7 +6,7 @@ they must open from the home screen long after a session has expired, with no si
 """
 import json
 
-from flask import abort, make_response, render_template, url_for
+from flask import abort, make_response, redirect, render_template, url_for
 
 from lms.access import public
 from lms.checklists import bp
@@ -75,6 +75,29 @@ def card(slug: str):
     """Show the checklist as a pocket card to print: every step with a box to tick by pen."""
     return shared_response(cached(("checklists.card", slug), lambda: render_shared_html(
         "checklists/card.html", checklist=get_live_checklist_or_abort(slug))))
+
+
+@bp.get("/checklist/<slug>/see/<path:target>")
+@public
+def see(slug: str, target: str):
+    """Go on to a page a step points to. The link stays inside the service worker's scope, so with no signal the
+    phone can answer it with the checklist's offline page rather than the browser's own error."""
+    found = get_live_checklist_or_abort(slug)
+    if f"/{target}" not in found.see_paths:
+        abort(404)  # only the pages the checklist itself names: no open redirect
+    return redirect(f"/{target}")
+
+
+@bp.get("/checklist/<slug>/offline")
+@public
+def offline(slug: str):
+    """Say, with no signal, what needs one, and keep the officer in the checklist (the service worker shows this)."""
+    def render() -> str:
+        found = get_live_checklist_or_abort(slug)
+        return render_shared_html("checklists/offline.html", checklist=found,
+                                  titles=titles_by_path(found.guidance_slugs))
+
+    return shared_response(cached(("checklists.offline", slug), render))
 
 
 @bp.get("/checklist/sw.js")

@@ -17,6 +17,7 @@ from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions.models import LIVE_STATUSES, Booking, TrainingSession
 from lms.sessions.queries import last_attended
+from lms.sessions.state import not_on_register
 from lms.timeutil import to_london, utcnow
 
 
@@ -38,12 +39,14 @@ def _seats_select(people) -> sa.Select:
             .join(TrainingSession, TrainingSession.id == Booking.session_id)
             .where(Booking.person_id.in_(people), Booking.course_id.in_(COURSES),
                    Booking.status.in_(LIVE_STATUSES), TrainingSession.is_cancelled.is_(False),
-                   TrainingSession.ends_at > sa.bindparam("now")))
+                   TrainingSession.ends_at > sa.bindparam("now"), not_on_register()))
 
 
 def seats_to_come(person_ids: list[int], course_ids: list[int], now: datetime,
                   people: Population | sa.Select | None = None) -> dict[tuple[int, int], Booking]:
-    """Each (person, course)'s live booking on a session that has not ended, in one query."""
+    """Each (person, course)'s live booking on a session that has not ended and whose register does not mark them yet,
+    in one query: the register has the last word (as in booking_state), so someone marked absent while the session
+    runs no longer holds a seat to come."""
     if not person_ids or not course_ids:
         return {}
     rows = people_rows(_seats_select, person_ids if people is None else people, courses=course_ids, now=now)

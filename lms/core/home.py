@@ -26,6 +26,7 @@ from lms.reports.mine import Step, next_step
 from lms.reports.scope import sees_whole_force, teams_visible_to
 from lms.sessions.models import LIVE_STATUSES, Booking, TrainingSession, session_trainers
 from lms.sessions.rules import promotion_cutoff, register_locks_at, register_opens_at
+from lms.sessions.state import not_on_register
 
 #: how many recent guidance changes and upcoming sessions the home page lists
 RECENT_CHANGES = 5
@@ -111,7 +112,8 @@ _BOOKINGS = (sa.select(Booking).join(Booking.session)
              .options(so.contains_eager(Booking.session).joinedload(TrainingSession.course),
                       so.contains_eager(Booking.session).joinedload(TrainingSession.venue))
              .where(Booking.person_id == sa.bindparam("person_id"), Booking.status.in_(LIVE_STATUSES),
-                    TrainingSession.is_cancelled.is_(False), TrainingSession.ends_at > sa.bindparam("now"))
+                    TrainingSession.is_cancelled.is_(False), TrainingSession.ends_at > sa.bindparam("now"),
+                    not_on_register())
              .order_by(TrainingSession.starts_at, Booking.id))
 _RECENT_CHANGES = (sa.select(GuidancePage.slug, GuidancePage.title, GuidanceRevision.kind, GuidanceRevision.at)
                    .join(GuidanceRevision.page)

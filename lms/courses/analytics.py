@@ -4,7 +4,8 @@ Every figure comes from a fixed number of aggregate queries, however many attemp
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -12,6 +13,7 @@ import sqlalchemy.orm as so
 from lms.courses.models import AttemptQuestion, Option, Question, QuizAttempt, QuizVersion, chosen_positions
 from lms.courses.queries import guidance_titles
 from lms.extensions import db
+from lms.timeutil import from_london
 
 #: Score bands for the distribution: (label, lowest percent, highest percent)
 BANDS = [(f"{low}–{low + 9}%", low, low + 9) for low in range(0, 100, 10)] + [("100%", 100, 100)]
@@ -22,6 +24,22 @@ def share(part: int, whole: int, minimum: int) -> int | None:
     if whole < max(minimum, 1):
         return None
     return round(100 * part / whole)
+
+
+class Submitted(NamedTuple):
+    """The London days (inclusive) the attempts counted were submitted on; either end may be open."""
+
+    first: date | None = None
+    last: date | None = None
+
+    def where(self) -> list[sa.ColumnElement[bool]]:
+        """The conditions on QuizAttempt.submitted_at (UTC) that keep the attempts submitted on those days."""
+        conditions = []
+        if self.first:
+            conditions.append(QuizAttempt.submitted_at >= from_london(self.first, time()))
+        if self.last:
+            conditions.append(QuizAttempt.submitted_at < from_london(self.last + timedelta(days=1), time()))
+        return conditions
 
 
 @dataclass
@@ -61,6 +79,13 @@ class VersionFigures:
     #: none is absent. An attempt belongs to the version it was started on, so each version's figures cover
     #: exactly its own attempts.
     coverage: dict[int, tuple[int, datetime, datetime]] = field(default_factory=dict)
+    #: the days counted: every attempt unless the trainer chose some
+    submitted: Submitted = Submitted()
+
+    @property
+    def by_facility(self) -> list[QuestionFigures]:
+        """Every question, hardest first; those with too few answers to judge last, in their order."""
+        return self.most_missed + self.too_few
 
     @property
     def most_missed(self) -> list[QuestionFigures]:
@@ -79,9 +104,10 @@ def quiz_versions(course_id: int) -> list[QuizVersion]:
 
 
 def version_figures(version: QuizVersion, versions: list[QuizVersion], minimum: int,
-                    people: sa.Select | None = None) -> VersionFigures:
-    """The figures of a version; with `people` (a select of person ids), of those people's attempts only."""
-    figures = VersionFigures(version=version, versions=versions, minimum=minimum)
+                    people: sa.Select | None = None, submitted: Submitted = Submitted()) -> VersionFigures:
+    """The figures of a version; with `people` (a select of person ids), of those people's attempts only; with
+    `submitted`, of the attempts submitted on those days only."""
+    figures = VersionFigures(version=version, versions=versions, minimum=minimum, submitted=submitted)
     _attempt_figures(figures, people)
     questions = list(db.session.scalars(
         sa.select(Question).where(Question.version_id == version.id).order_by(Question.position)
@@ -92,7 +118,8 @@ def version_figures(version: QuizVersion, versions: list[QuizVersion], minimum: 
 
 def _attempt_figures(figures: VersionFigures, people: sa.Select | None) -> None:
     stmt = (sa.select(QuizAttempt.score_percent, QuizAttempt.is_passed, sa.func.count())
-            .where(QuizAttempt.version_id == figures.version.id, QuizAttempt.submitted_at.is_not(None))
+            .where(QuizAttempt.version_id == figures.version.id, QuizAttempt.submitted_at.is_not(None),
+                   *figures.submitted.where())
             .group_by(QuizAttempt.score_percent, QuizAttempt.is_passed))
     if people is not None:
         stmt = stmt.where(QuizAttempt.person_id.in_(people.scalar_subquery()))
@@ -109,7 +136,7 @@ def _attempt_figures(figures: VersionFigures, people: sa.Select | None) -> None:
     spans = (sa.select(QuizAttempt.version_id, sa.func.count(), sa.func.min(QuizAttempt.submitted_at),
                        sa.func.max(QuizAttempt.submitted_at))
              .where(QuizAttempt.version_id.in_([version.id for version in figures.versions]),
-                    QuizAttempt.submitted_at.is_not(None))
+                    QuizAttempt.submitted_at.is_not(None), *figures.submitted.where())
              .group_by(QuizAttempt.version_id))
     if people is not None:
         spans = spans.where(QuizAttempt.person_id.in_(people.scalar_subquery()))
@@ -137,8 +164,10 @@ def _question_figures(figures: VersionFigures, questions: list[Question], course
                          sa.func.count())
                .where(AttemptQuestion.question_id.in_(fingerprint_of), AttemptQuestion.is_correct.is_not(None))
                .group_by(AttemptQuestion.question_id, AttemptQuestion.is_correct, AttemptQuestion.chosen_mask))
+    if people is not None or figures.submitted.where():
+        answers = answers.join(QuizAttempt).where(*figures.submitted.where())
     if people is not None:
-        answers = answers.join(QuizAttempt).where(QuizAttempt.person_id.in_(people.scalar_subquery()))
+        answers = answers.where(QuizAttempt.person_id.in_(people.scalar_subquery()))
     for question_id, is_correct, mask, count in db.session.execute(answers):
         answered[question_id][0] += count
         answered[question_id][1] += count if is_correct else 0

@@ -1,10 +1,15 @@
 """Forms for the course pages. The quiz's answer fields vary per attempt, so they are read by `read_answers`."""
 import re
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+from wtforms import SelectField
+from wtforms.validators import Optional, ValidationError
 
 from lms.courses.services import TamperedSubmission
+from lms.formfields import DateInputField
 
 
 class ActionForm(FlaskForm):
@@ -15,8 +20,32 @@ class AnswersForm(FlaskForm):
     """The quiz form: CSRF here; the answers themselves are checked against the attempt by the service."""
 
 
-#: form fields the quiz page sends besides the answers
-KNOWN_FIELDS = {"csrf_token", "question"}
+#: the years a submitted attempt can fall in: a date outside them is a slip, not a filter
+EARLIEST, LATEST = date(2020, 1, 1), date(2100, 12, 31)
+
+
+def _in_range(form, field):
+    if field.data is not None and not EARLIEST <= field.data <= LATEST:
+        raise ValidationError(f"{field.label.text} must be between {EARLIEST.year} and {LATEST.year}")
+
+
+class AnalyticsFilterForm(FlaskForm):
+    """The analytics filters: which quiz version, and the days the attempts were submitted (London, inclusive)."""
+
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    version = SelectField("Quiz version", coerce=int, validators=[Optional()])
+    submitted_from = DateInputField("Submitted from", validators=[Optional(), _in_range])
+    submitted_to = DateInputField("Submitted to", validators=[Optional(), _in_range])
+
+    def validate_submitted_to(self, field):
+        if field.data and self.submitted_from.data and field.data < self.submitted_from.data:
+            raise ValidationError("Submitted to must be the same as or after submitted from")
+
+
+#: form fields the quiz page sends besides the answers (a long quiz's screens also send which screen, and where to)
+KNOWN_FIELDS = {"csrf_token", "question", "screen", "move"}
 #: an answer field is "choice-<attempt question id>"; its values are places in the attempt's option order.
 #: (Pages from before option places were sent used "answer-": they are refused, not misread.)
 ANSWER_PREFIX = "choice-"

@@ -279,6 +279,9 @@ class AttemptQuestion(db.Model):
     option_order: so.Mapped[list] = so.mapped_column(sa.JSON)
     #: full marks for this question; None until the attempt is submitted
     is_correct: so.Mapped[bool | None]
+    #: the places (in option_order, from 1) ticked so far, kept while the officer moves between the screens of a
+    #: long quiz; None until a screen holding this question is sent
+    saved_places: so.Mapped[list | None] = so.mapped_column(sa.JSON)
     #: the mark earned, 0 to 1; None until submitted
     credit: so.Mapped[float | None]
     #: the options ticked, as bits of their authored positions (bit 0 = option 1); None until submitted.

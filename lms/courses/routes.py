@@ -5,16 +5,18 @@ from flask_login import current_user
 from lms.access import roles_required, signed_in
 from lms.completion import load as completion  # a module, not names: completion imports this package too
 from lms.courses import bp
-from lms.courses.analytics import quiz_versions, version_figures
+from lms.courses.analytics import Submitted, quiz_versions, version_figures
 from lms.courses.analytics_csv import to_csv
 from lms.courses.cycles import CycleError, may_start_refresher, start_cycle
-from lms.courses.forms import ActionForm, AnswersForm, read_answers
+from lms.courses.forms import ActionForm, AnalyticsFilterForm, AnswersForm, read_answers
 from lms.courses.progress import is_open_attempt, progress_of
 from lms.courses.queries import (attempt_history, course_by_slug, current_version_summary, get_attempt_for,
                                  guidance_titles, live_courses, live_modules, module_by_slug, read_of)
+from lms.courses.screens import save_screen, screen_of, screens_of, submit_saved
 from lms.courses.scoring import rule_text
 from lms.courses.services import (AlreadySubmitted, AttemptAbandoned, AttemptNotAllowed, TamperedSubmission,
                                   UnansweredQuestions, mark_read, quiz_state, start_attempt, submit_attempt)
+from lms.formfields import date_args
 from lms.extensions import db
 from lms.guidance.citations import changed_citations
 from lms.inputs import db_int
@@ -164,7 +166,10 @@ def attempt(slug: str, attempt_id: int):
         return _result(item)
     if item.person_id == current_user.id and not is_open_attempt(item):
         return _abandoned(item)
-    return _attempt_form(item)
+    number = request.args.get("screen", 1, type=db_int)
+    if not 1 <= number <= len(screens_of(item)):
+        abort(404)
+    return _attempt_form(item, screen=number)
 
 
 def _abandoned(item):
@@ -174,10 +179,16 @@ def _abandoned(item):
     return redirect(url_for("courses.quiz", slug=item.course.slug))
 
 
-def _attempt_form(item, unanswered=(), selected=None, problem="", status=200):
+def _attempt_form(item, unanswered=(), selected=None, problem="", status=200, screen=1):
+    """The attempt's questions, or one screen of them when there are more than fit: ticked as sent, else as kept."""
+    screens = screens_of(item)
+    if selected is None:
+        selected = {entry.id: set(entry.saved_places or ()) for entry in item.questions}
     return render_template("courses/attempt.html", attempt=item, course=item.course, form=AnswersForm(),
                            rule=rule_text(item.version.is_partial_credit), unanswered=set(unanswered),
-                           selected=selected or {}, problem=problem, is_own=item.person_id == current_user.id), status
+                           selected=selected, problem=problem, is_own=item.person_id == current_user.id,
+                           screens=screens, screen=screen, screen_of=screen_of,
+                           answered=[sum(1 for entry in part if selected.get(entry.id)) for part in screens]), status
 
 
 def _result(item):
@@ -200,10 +211,21 @@ def submit(slug: str, attempt_id: int):
         abort(404)
     if not AnswersForm().validate_on_submit():
         abort(400)
+    screen = request.form.get("screen")
     try:
         shown, answers = read_answers(request.form)
-        submit_attempt(current_user, item, shown, answers)
+        if screen is None:  # the whole quiz on one page
+            submit_attempt(current_user, item, shown, answers)
+        else:
+            moved_to = _save_and_move(item, screen, shown, answers)
+            if moved_to is not None:
+                db.session.commit()
+                return redirect(url_for("courses.attempt", slug=slug, attempt_id=attempt_id, screen=moved_to))
+            submit_saved(current_user, item)
     except UnansweredQuestions as error:
+        if screen is not None:
+            db.session.commit()  # the answers kept so far stay kept: only the marking failed
+            return _attempt_form(item, error.positions, screen=len(screens_of(item)))
         db.session.rollback()
         return _attempt_form(item, error.positions, {key: set(value) for key, value in answers.items()})
     except AlreadySubmitted:
@@ -228,8 +250,10 @@ def analytics(slug: str):
     """Show a quiz version's figures: attempts, pass rate, scores, and what people get wrong."""
     found = get_course_or_abort(slug, live=False)
     changed = changed_citations(found)
-    return render_template("courses/analytics.html", course=found, figures=_figures(found), changed=changed,
-                           changed_questions={question.id: on for question, _, on in changed.questions})
+    figures, form = _figures(found)
+    dated = {**date_args("submitted_from", figures.submitted.first), **date_args("submitted_to", figures.submitted.last)}
+    return render_template("courses/analytics.html", course=found, figures=figures, form=form, dated=dated,
+                           changed=changed, changed_questions={question.id: on for question, _, on in changed.questions})
 
 
 @bp.get("/<slug>/analytics.csv")
@@ -237,13 +261,34 @@ def analytics(slug: str):
 def analytics_csv(slug: str):
     """Download the same figures as CSV."""
     found = get_course_or_abort(slug, live=False)
-    figures = _figures(found)
+    figures, form = _figures(found)
+    if form.errors:
+        abort(400)  # a spreadsheet cannot show the message: the page does
     name = f"{found.slug}-quiz-v{figures.version.number}-analytics.csv"
     return Response(to_csv(figures), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+def _save_and_move(item, screen: str, shown: list[int], answers: dict[int, list[int]]) -> int | None:
+    """Keep the answers of the screen sent; return the screen to show next, or None to submit the attempt."""
+    screens = screens_of(item)
+    number = int(screen) if screen.isdigit() and len(screen) < 4 else 0
+    if not 1 <= number <= len(screens):
+        raise TamperedSubmission("The form held a screen the quiz does not have.")
+    save_screen(item, screens[number - 1], shown, answers)
+    move = request.form.get("move", "")
+    if move == "submit":
+        return None
+    target = {"previous": number - 1, "next": number + 1}.get(move) or (
+        int(move.removeprefix("screen-")) if move.removeprefix("screen-").isdigit() and len(move) < 12 else 0)
+    if not 1 <= target <= len(screens):
+        raise TamperedSubmission("The form held a move the quiz does not offer.")
+    return target
+
+
 def _figures(course):
+    """The figures the filters ask for, and the filter form; dates that do not make sense are said so on the form
+    and not applied."""
     versions = quiz_versions(course.id)
     if not versions:
         abort(404)
@@ -252,4 +297,11 @@ def _figures(course):
         next((v for v in versions if v.is_current), versions[0]))
     if version is None:
         abort(404)
-    return version_figures(version, versions, current_app.config["ANALYTICS_MIN_ATTEMPTS"])
+    # The version is checked above (404 for one the quiz never had); the form only shows it chosen.
+    args = request.args.copy()
+    args.pop("version", None)
+    form = AnalyticsFilterForm(args, version=version.number)
+    form.version.choices = [(v.number, f"Version {v.number}{' (current)' if v.is_current else ''}") for v in versions]
+    submitted = Submitted(form.submitted_from.data, form.submitted_to.data) if form.validate() else Submitted()
+    return version_figures(version, versions, current_app.config["ANALYTICS_MIN_ATTEMPTS"],
+                           submitted=submitted), form

@@ -196,17 +196,15 @@ def draw_questions(version: QuizVersion, asked: Counter[str], rng: random.Random
     return drawn
 
 
-def check_answers(attempt: QuizAttempt, shown: list[int], answers: dict[int, list[int]]) -> dict[int, set[int]]:
-    """Refuse anything the attempt's own page could not have sent; return {attempt question id: option ids}.
-
-    The page sends each option as its place (from 1) in the order this attempt shows it, never as its id: the
-    places mean nothing outside the attempt, and only here are they turned back into options.
-    """
+def checked_places(attempt: QuizAttempt, wanted: list[AttemptQuestion], shown: list[int],
+                   answers: dict[int, list[int]]) -> dict[int, list[int]]:
+    """Refuse anything the page showing `wanted` (the attempt's questions, or one screen of them) could not have
+    sent; return {attempt question id: option places} for the questions answered."""
     if attempt.is_submitted:
         raise AlreadySubmitted("This attempt has already been submitted.")
     if not is_open_attempt(attempt):
         raise AttemptAbandoned()
-    by_id = {item.id: item for item in attempt.questions}
+    by_id = {item.id: item for item in wanted}
     if len(shown) != len(set(shown)) or set(shown) != set(by_id):
         raise TamperedSubmission("The answers sent do not match the questions of this attempt.")
     checked = {}
@@ -218,7 +216,19 @@ def check_answers(attempt: QuizAttempt, shown: list[int], answers: dict[int, lis
             raise TamperedSubmission(f"An answer sent for question {item.position} is not one of its options.")
         if len(places) > 1 and not item.question.is_multiple:
             raise TamperedSubmission(f"Several answers were sent for question {item.position}, which takes one.")
-        checked[item_id] = {item.option_order[place - 1] for place in places}
+        checked[item_id] = places
+    return checked
+
+
+def check_answers(attempt: QuizAttempt, shown: list[int], answers: dict[int, list[int]]) -> dict[int, set[int]]:
+    """Refuse anything the attempt's own page could not have sent; return {attempt question id: option ids}.
+
+    The page sends each option as its place (from 1) in the order this attempt shows it, never as its id: the
+    places mean nothing outside the attempt, and only here are they turned back into options.
+    """
+    places = checked_places(attempt, attempt.questions, shown, answers)
+    checked = {item.id: {item.option_order[place - 1] for place in places[item.id]}
+               for item in attempt.questions if places.get(item.id)}
     unanswered = [item.position for item in attempt.questions if not checked.get(item.id)]
     if unanswered:
         raise UnansweredQuestions(unanswered)

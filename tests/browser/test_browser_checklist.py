@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from lms.checklists.models import Checklist
 from lms.content.sync import sync_content
-from tests.browser.conftest import PHONE, assert_accessible, assert_no_horizontal_scroll, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, assert_no_horizontal_scroll, sign_in
 from tests.conftest import PASSWORD
 
 REQUEST_LINE = re.compile(r'"(?:\x1b\[[0-9;]*m)?([A-Z]+) (\S+) HTTP')
@@ -256,6 +256,7 @@ def test_without_javascript_every_step_and_reason_shows_as_a_printable_list(page
     expect(page.get_by_text("Evidence lost in the first hour is rarely recovered.")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("See guidance.*Scene preservation"))).to_be_visible()
     expect(page.get_by_role("button")).to_have_count(0)  # no buttons that would do nothing
+    expect(page.locator(".lms-cl-step__box")).to_have_count(0)  # nor boxes that look tickable
     page.emulate_media(media="print")
     expect(page.get_by_text("People who know what to expect stay engaged.")).to_be_visible()
     page.goto("/checklist/first-hour/card")
@@ -286,3 +287,41 @@ def test_a_signed_in_officer_leaves_no_personal_data_in_the_offline_store(page_a
     }""")
     assert "/checklist/first-hour" in stored
     assert "Patelworth" not in stored and "csrf_token" not in stored and "/guidance/golden-hour\n" not in stored
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "desktop"])
+def test_without_javascript_the_checklist_says_ticking_needs_it_and_offers_the_card(page_at, content, viewport):
+    page = page_at(viewport, java_script_enabled=False)
+    page.goto("/checklist/first-hour")
+    notice = page.locator("[data-no-script]")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Ticking steps needs JavaScript, which is off in this browser.")
+    notice.get_by_role("link", name="pocket card").click()
+    expect(page.locator(".lms-pocket__step").first).to_be_visible()
+    # axe is itself a script, so it judges the same page with the site's scripts refused instead
+    checked = page_at(viewport)
+    checked.route("**/static/js/*.js", lambda route: route.abort())
+    checked.goto("/checklist/first-hour")
+    expect(checked.locator("[data-no-script]")).to_be_visible()
+    assert_accessible(checked)
+    assert_no_horizontal_scroll(checked)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "desktop"])
+def test_with_no_signal_a_guidance_link_says_it_needs_one_and_leads_back_to_the_ticks(page_at, content, viewport):
+    page = page_at(viewport)
+    page.goto("/checklist/first-hour")
+    wait_until_kept_offline(page)
+    expect(page.locator("[data-no-script]")).to_be_hidden()
+    step(page, "Make everyone safe").click()
+    page.context.set_offline(True)
+    page.get_by_role("link", name=re.compile("See guidance.*The golden hour")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("That page needs a signal")
+    expect(page.get_by_role("listitem").filter(has_text="the guidance page The golden hour")).to_be_visible()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    page.get_by_role("link", name="Back to First hour: key steps").click()
+    expect(step(page, "Make everyone safe")).to_contain_text("Done")
+    page.context.set_offline(False)
+    page.get_by_role("link", name=re.compile("See guidance.*The golden hour")).click()
+    expect(page).to_have_url(re.compile(r"/login\?next=|/guidance/golden-hour"))  # with a signal, on to the page

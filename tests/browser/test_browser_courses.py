@@ -164,10 +164,22 @@ def test_officer_reads_fails_learns_retakes_and_passes_then_trainer_sees_it(page
     expect(trainer.get_by_role("heading", level=1)).to_have_text("Quiz analytics")
     expect(trainer.locator("#figure-attempts")).to_have_text("2")
     expect(trainer.locator("#figure-pass-rate")).to_have_text("1 (50%)")
+    # the summary comes first; its link opens the folded question it names
+    expect(trainer.locator("#most-missed + p + .lms-table-scroll tbody tr").first).to_contain_text("50% right (1 of 2)")
+    trainer.get_by_role("link", name="Question 1", exact=True).click()
     first = trainer.locator(".lms-question-figures").first
+    expect(first).to_have_attribute("open", "")
     expect(first).to_contain_text("Answered 2 times; fully right 1 (50%).")
     expect(first.get_by_role("row", name=re.compile("^Once the full statement has been taken"))).to_contain_text(
         "Most popular wrong answer")
+    assert_accessible(trainer)
+    for name, day in (("Submitted from", "2"), ("Submitted to", "1")):
+        group = trainer.get_by_role("group", name=name)
+        for part, value in (("Day", day), ("Month", "3"), ("Year", "2026")):
+            group.get_by_label(part).fill(value)
+    trainer.get_by_role("button", name="Apply filters").click()
+    expect(trainer.get_by_role("alert")).to_contain_text("Submitted to must be the same as or after submitted from")
+    expect(trainer.locator("#figure-attempts")).to_have_text("2")  # not applied
     assert_accessible(trainer)
 
 

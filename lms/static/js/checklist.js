@@ -114,6 +114,11 @@
       const button = document.createElement("button");
       button.type = "button";
       button.className = "lms-cl-step__button";
+      // The box is drawn only here: without this script nothing can be ticked, so nothing looks tickable.
+      const box = document.createElement("span");
+      box.className = "lms-cl-step__box";
+      box.setAttribute("aria-hidden", "true");
+      button.appendChild(box);
       while (line.firstChild) {
         button.appendChild(line.firstChild);
       }
@@ -168,6 +173,7 @@
     });
 
     root.querySelector("[data-tools]").hidden = false;
+    root.querySelector("[data-no-script]").hidden = true;
     render();
   }
 

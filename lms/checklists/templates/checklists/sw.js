@@ -1,6 +1,8 @@
 /* Key steps, offline. Stores the checklist pages and their assets when it installs, answers from the network when
-   there is one (so new content shows at once) and from the store when there is not. It never stores anything
-   outside the checklists and the static assets: nothing personal is ever kept on the phone. */
+   there is one (so new content shows at once) and from the store when there is not; a page it cannot get (a step's
+   guidance link, which goes through the checklist's own address) is answered with that checklist's offline page.
+   It never stores anything outside the checklists and the static assets: nothing personal is ever kept on the
+   phone. */
 "use strict";
 
 const VERSION = {{ version|tojson }};
@@ -73,5 +75,14 @@ function networkFirst(event) {
   // A server error is no better than no signal: show the stored copy if there is one.
   return Promise.race([network, tooSlow])
     .then((response) => response.status >= 500 ? fromCache(request).then((cached) => cached || response) : response)
-    .catch(() => fromCache(request).then((cached) => cached || network));
+    .catch(() => fromCache(request).then((cached) => cached || offlinePage(request) || network));
+}
+
+// "/checklist/<slug>/..." gets "/checklist/<slug>/offline"; only pages, not what a page asks for.
+function offlinePage(request) {
+  if (request.mode !== "navigate") {
+    return null;
+  }
+  const slug = new URL(request.url).pathname.slice(SCOPE.length).split("/")[0];
+  return slug ? fromCache(SCOPE + slug + "/offline").then((page) => page || Promise.reject(new Error("offline"))) : null;
 }
