@@ -66,3 +66,11 @@ def test_every_scrolling_table_is_a_labelled_region_a_keyboard_can_reach():
     for template in TEMPLATES.rglob("*.html"):
         for tag in re.findall(r'<div class="lms-table-scroll"[^>]*>', template.read_text()):
             assert 'tabindex="0"' in tag and 'role="region"' in tag and "aria-label" in tag, (template, tag)
+
+
+def test_every_form_gives_its_csrf_token_without_an_id():
+    """A page with two forms (a guidance page's acknowledgement and feedback) would repeat id="csrf_token": every
+    template writes the token through csrf_field, which leaves the id off."""
+    for template in TEMPLATES.rglob("*.html"):
+        text = template.read_text()
+        assert not re.search(r"\.csrf_token\s*}}|hidden_tag\(\)", text), template
