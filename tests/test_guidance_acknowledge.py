@@ -9,9 +9,7 @@ import sqlalchemy as sa
 
 from lms.guidance.models import GuidanceAcknowledgement
 from lms.notify.models import OutboxMessage
-from tests.guidance_support import import_at, rewrite
-
-AUDIENCE = "acknowledge: [PC, LOCAL_CID]\n"
+from tests.guidance_support import AUDIENCE, ask_to_acknowledge, import_at, rewrite
 
 
 @pytest.fixture
@@ -28,12 +26,7 @@ def people(make_team, make_person):
 @pytest.fixture
 def major_change(content_tree, clock, db):
     """The page is published to its audience, then changes in a major way on 6 May 2026."""
-    rewrite(content_tree, "Bail periods: 28 days.", AUDIENCE)
-    import_at(content_tree, clock, datetime(2026, 3, 2, 10, 0))
-    rewrite(content_tree, "Bail periods: three months.", AUDIENCE + "change: major\n"
-            "change_note: The bail periods now match the 2022 Act.\n")
-    import_at(content_tree, clock, datetime(2026, 5, 6, 9, 0))
-    return content_tree
+    return ask_to_acknowledge(content_tree, clock, datetime(2026, 3, 2, 10, 0), datetime(2026, 5, 6, 9, 0))
 
 
 def home(client) -> str:
