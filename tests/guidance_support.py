@@ -1,9 +1,10 @@
 """Helpers for tests that change a guidance page and import it again at a chosen moment."""
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from lms.content.sync import sync_content
 from lms.extensions import db
+from lms.timeutil import utcnow
 
 GOLDEN_HOUR = "guidance/first-response/golden-hour.md"
 
@@ -42,6 +43,14 @@ def ask_to_acknowledge(tree: Path, clock, published: datetime, changed: datetime
             "change_note: The bail periods now match the 2022 Act.\n")
     import_at(tree, clock, changed)
     return tree
+
+
+def asking_since_days_ago(tree: Path, clock) -> None:
+    """The page changed in a major way five days ago and asks its audience (police constables among them) to
+    acknowledge version 2; the clock is back where it was, so other learning can be dated from now."""
+    start = utcnow()
+    ask_to_acknowledge(tree, clock, start - timedelta(days=10), start - timedelta(days=5))
+    clock.move_to(start)
 
 
 def acknowledge_on_page(client, slug: str = "golden-hour"):

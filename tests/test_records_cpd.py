@@ -1,15 +1,14 @@
 """The CPD record from My training: completions, sessions attended and guidance acknowledgements as CSV, and the
 officer's learning as xAPI statements (JSON); each officer's own only."""
 import json
-from datetime import timedelta
 
 import sqlalchemy as sa
 
 from lms.guidance.models import GuidanceAcknowledgement
 from lms.records import cpd
 from lms.records.models import Certificate
-from lms.timeutil import format_date, format_datetime, utcnow
-from tests.guidance_support import acknowledge_on_page, ask_to_acknowledge
+from lms.timeutil import format_date, format_datetime
+from tests.guidance_support import acknowledge_on_page, asking_since_days_ago
 from tests.reports_support import ago, attempt, attend, complete, course, csv_rows, force  # noqa: F401
 from tests.xapi_support import everything
 
@@ -42,9 +41,7 @@ def test_the_csv_lists_completions_with_certificate_codes_and_sessions_attended(
 
 def test_a_page_acknowledged_is_in_the_record_with_its_version_and_date(client, login, db, force, content_tree,
                                                                        clock):  # noqa: F811
-    start = utcnow()
-    ask_to_acknowledge(content_tree, clock, start - timedelta(days=10), start - timedelta(days=5))
-    clock.move_to(start)
+    asking_since_days_ago(content_tree, clock)
     login(force.officer_a)
     acknowledge_on_page(client)
     acknowledged_at = db.session.scalar(sa.select(GuidanceAcknowledgement.acknowledged_at))

@@ -8,12 +8,11 @@ import sqlalchemy as sa
 from lms.courses.models import Module, ModuleRead
 from lms.guidance.models import GuidanceAcknowledgement
 from lms.sessions.models import Booking
-from lms.timeutil import utcnow
 from lms.xapi.queue import backfill
 from lms.xapi.sending import send_due
 from lms.xapi.statements import ACTIVITY_TYPES, statements_for, timestamp
 from tests.courses_support import answers, start, submit
-from tests.guidance_support import acknowledge_on_page, ask_to_acknowledge
+from tests.guidance_support import acknowledge_on_page, asking_since_days_ago
 from tests.reports_support import ago, complete, course, force, read_modules, session_of  # noqa: F401
 from tests.xapi_support import everything, queued, verbs_of, xapi_on  # noqa: F401
 
@@ -169,18 +168,10 @@ def test_backfill_queues_past_learning_once(app, db, force, course, runner):  # 
         app.config["XAPI_ENDPOINT"] = ""
 
 
-def _page_asking(content_tree, clock) -> None:
-    """Golden hour changed in a major way five days ago, asking police constables (the force's officers) to
-    acknowledge version 2; the clock is back at the start."""
-    start = utcnow()
-    ask_to_acknowledge(content_tree, clock, start - timedelta(days=10), start - timedelta(days=5))
-    clock.move_to(start)
-
-
 def test_an_acknowledgement_on_the_page_queues_one_statement_for_that_version(app, client, login, db, force,
                                                                               content_tree, clock,
                                                                               xapi_on):  # noqa: F811
-    _page_asking(content_tree, clock)
+    asking_since_days_ago(content_tree, clock)
     login(force.officer_a)
     acknowledge_on_page(client)
     [row] = queued()
@@ -202,7 +193,7 @@ def test_an_acknowledgement_on_the_page_queues_one_statement_for_that_version(ap
 
 def test_backfill_queues_acknowledgements_made_before_the_store_once(app, client, login, db, force, content_tree,
                                                                      clock, runner):  # noqa: F811
-    _page_asking(content_tree, clock)
+    asking_since_days_ago(content_tree, clock)
     login(force.officer_a)
     acknowledge_on_page(client)
     assert queued() == []  # no store yet
