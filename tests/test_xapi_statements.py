@@ -183,8 +183,9 @@ def test_an_acknowledgement_on_the_page_queues_one_statement_for_that_version(ap
         "objectType": "Activity", "id": f"{site}/guidance/golden-hour/versions/2",
         "definition": {"type": ACTIVITY_TYPES["guidance"], "name": {"en-GB": "The golden hour, version 2"}}}
     assert row.body["timestamp"] == timestamp(acknowledged.acknowledged_at)
-    # the object is the permanent address of the version acknowledged
+    # the object is the permanent address of the version acknowledged, and the site's verb says what it means
     assert client.get("/guidance/golden-hour/versions/2").status_code == 200
+    assert "read a version of a guidance page" in client.get("/xapi/verbs/acknowledged").json["description"]["en-GB"]
     client.post("/guidance/golden-hour/acknowledge", data={})  # a second press (another tab) adds nothing
     assert backfill() == 0
     assert [r.statement_id for r in queued()] == [row.statement_id]
