@@ -31,7 +31,9 @@ def cpd_rows(person: Person) -> list[list]:
 def statements(people: dict[int, Person]) -> list[dict]:
     """An `acknowledged` statement for each acknowledgement; its object is the version acknowledged, at the permanent
     address that shows that version's text, so a store can tell which wording was confirmed."""
-    return [statement(f"acknowledged:{ack.id}", people[ack.person_id], "acknowledged",
-                      activity("guidance", f"/guidance/{slug}/versions/{ack.version}", f"{title}, version {ack.version}"),
-                      ack.acknowledged_at)
-            for ack, slug, title in _acknowledged(list(people))]
+    made = []
+    for ack, slug, title in _acknowledged(list(people)):
+        version = activity("guidance", f"/guidance/{slug}/versions/{ack.version}", f"{title}, version {ack.version}")
+        made.append(statement(f"acknowledged:{ack.id}", people[ack.person_id], "acknowledged", version,
+                              ack.acknowledged_at))
+    return made
