@@ -22,6 +22,7 @@ def create_app(config_class=None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_content_importers(app)
+    register_record_sources(app)
     register_commands(app)
     return app
 
@@ -164,6 +165,20 @@ def register_content_importers(app: Flask) -> None:
     for importer in (GlossaryImporter(), GuidanceImporter(), CourseImporter(), ChecklistImporter(),
                      FacilitatorImporter()):
         register_importer(app, importer)
+
+
+def register_record_sources(app: Flask) -> None:
+    """Learning recorded by other domains that the CPD record and xAPI statements include: guidance
+    acknowledgements (wired here, at start-up, so that neither the records nor xAPI import guidance)."""
+    from lms.guidance import record_sources
+    from lms.guidance.models import GuidanceAcknowledgement
+    from lms.records.cpd import register_acknowledgements
+    from lms.xapi.queue import track
+    from lms.xapi.statements import register_source
+
+    register_acknowledgements(record_sources.cpd_rows)
+    register_source(record_sources.statements)
+    track(GuidanceAcknowledgement)
 
 
 def register_commands(app: Flask) -> None:

@@ -2,16 +2,18 @@
 see who has not, in the page and as CSV, and can remind them."""
 import csv
 import io
+import threading
 from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
 
-from lms.guidance.models import GuidanceAcknowledgement
+from lms.guidance.acknowledgements import acknowledge
+from lms.guidance.models import GuidanceAcknowledgement, GuidancePage
 from lms.notify.models import OutboxMessage
-from tests.guidance_support import import_at, rewrite
-
-AUDIENCE = "acknowledge: [PC, LOCAL_CID]\n"
+from lms.people.models import Person
+from tests.guidance_support import AUDIENCE, ask_to_acknowledge, import_at, rewrite
+from tests.xapi_support import queued, verbs_of, xapi_on  # noqa: F401
 
 
 @pytest.fixture
@@ -28,12 +30,7 @@ def people(make_team, make_person):
 @pytest.fixture
 def major_change(content_tree, clock, db):
     """The page is published to its audience, then changes in a major way on 6 May 2026."""
-    rewrite(content_tree, "Bail periods: 28 days.", AUDIENCE)
-    import_at(content_tree, clock, datetime(2026, 3, 2, 10, 0))
-    rewrite(content_tree, "Bail periods: three months.", AUDIENCE + "change: major\n"
-            "change_note: The bail periods now match the 2022 Act.\n")
-    import_at(content_tree, clock, datetime(2026, 5, 6, 9, 0))
-    return content_tree
+    return ask_to_acknowledge(content_tree, clock, datetime(2026, 3, 2, 10, 0), datetime(2026, 5, 6, 9, 0))
 
 
 def home(client) -> str:
@@ -65,6 +62,38 @@ def test_the_audience_is_asked_after_a_major_change_and_acknowledges_that_versio
     # A second press (another tab) records nothing more.
     client.post("/guidance/golden-hour/acknowledge")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(GuidanceAcknowledgement)) == 1
+
+
+def test_pressing_the_button_in_four_tabs_at_once_records_and_queues_it_once(app, people, major_change, db,
+                                                                            xapi_on):
+    """Each tab's request in its own thread and database session, as a server runs them: no tab fails, and the
+    acknowledgement and its xAPI statement are written once (on PostgreSQL the losers hit the unique index)."""
+    page_id = db.session.scalar(sa.select(GuidancePage.id).where(GuidancePage.slug == "golden-hour"))
+    person_id = people["pc"].id
+    db.session.commit()  # end the test's own transaction: on SQLite it would hold the write lock throughout
+    tabs = 4
+    barrier, errors = threading.Barrier(tabs), []
+
+    def press() -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                acknowledge(db.session.get(GuidancePage, page_id), db.session.get(Person, person_id))
+                db.session.commit()
+            except Exception as error:  # every failure is a finding
+                db.session.rollback()
+                errors.append(repr(error)[:300])
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=press) for _ in range(tabs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(GuidanceAcknowledgement)) == 1
+    assert verbs_of(queued()) == ["acknowledged"]
 
 
 def test_someone_outside_the_audience_is_not_asked_and_cannot_acknowledge(client, login, people, major_change, db):

@@ -1,12 +1,14 @@
-"""The CPD record from My training: completions, sessions attended (and acknowledgements, once guidance has them) as
-CSV, and the officer's learning as xAPI statements (JSON); each officer's own only."""
+"""The CPD record from My training: completions, sessions attended and guidance acknowledgements as CSV, and the
+officer's learning as xAPI statements (JSON); each officer's own only."""
 import json
 
 import sqlalchemy as sa
 
+from lms.guidance.models import GuidanceAcknowledgement
 from lms.records import cpd
 from lms.records.models import Certificate
-from lms.timeutil import format_date
+from lms.timeutil import format_date, format_datetime
+from tests.guidance_support import acknowledge_on_page, asking_since_days_ago
 from tests.reports_support import ago, attempt, attend, complete, course, csv_rows, force  # noqa: F401
 from tests.xapi_support import everything
 
@@ -34,20 +36,26 @@ def test_the_csv_lists_completions_with_certificate_codes_and_sessions_attended(
     assert completions == [course.title, format_date(ago(3)), "modules, quiz, session", code]
     sessions = rows[rows.index(["Sessions attended"]) + 2:]
     assert len([row for row in sessions if row and row[0] == course.title]) == 1  # the session missed is left out
-    assert ["Acknowledgements"] not in rows  # nothing records acknowledgements yet
+    assert rows[rows.index(["Acknowledgements"]) + 1:] == [["Guidance", "Version", "Acknowledged on"]]  # none
 
 
-def test_acknowledgements_appear_once_a_source_registers(client, login, db, force, monkeypatch):  # noqa: F811
-    def acknowledged(person):
-        return [["Witness first accounts", "3", ago(1)]] if person.id == force.officer_a.id else []
-
-    monkeypatch.setattr(cpd, "ACKNOWLEDGEMENT_SOURCES", [])
-    cpd.register_acknowledgements(acknowledged)
+def test_a_page_acknowledged_is_in_the_record_with_its_version_and_date(client, login, db, force, content_tree,
+                                                                       clock):  # noqa: F811
+    asking_since_days_ago(content_tree, clock)
     login(force.officer_a)
+    acknowledge_on_page(client)
+    acknowledged_at = db.session.scalar(sa.select(GuidanceAcknowledgement.acknowledged_at))
     rows = csv_rows(client.get("/my-training/cpd.csv").get_data(as_text=True))
-    header, row = rows[rows.index(["Acknowledgements"]) + 1:][:2]
-    assert header == ["Guidance", "Version", "Acknowledged on"]
-    assert row[:2] == ["Witness first accounts", "3"] and row[2]
+    assert rows[rows.index(["Acknowledgements"]) + 1:] == [
+        ["Guidance", "Version", "Acknowledged on"], ["The golden hour", "2", format_datetime(acknowledged_at)]]
+    [statement] = client.get("/my-training/cpd.json").json
+    assert statement["verb"]["display"] == {"en-GB": "acknowledged"}
+    assert statement["object"]["id"].endswith("/guidance/golden-hour/versions/2")
+    client.post("/logout")
+    login(force.officer_b)  # someone else's acknowledgement stays out of their record
+    rows = csv_rows(client.get("/my-training/cpd.csv").get_data(as_text=True))
+    assert rows[rows.index(["Acknowledgements"]) + 1:] == [["Guidance", "Version", "Acknowledged on"]]
+    assert client.get("/my-training/cpd.json").json == []
 
 
 def test_the_json_is_my_xapi_statements(client, login, db, force, course):  # noqa: F811

@@ -6,13 +6,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from lms.courses.models import Module, ModuleRead
+from lms.guidance.models import GuidanceAcknowledgement
 from lms.sessions.models import Booking
-
-from lms.xapi import statements as xapi_statements
 from lms.xapi.queue import backfill
 from lms.xapi.sending import send_due
-from lms.xapi.statements import ACTIVITY_TYPES, activity, statement, statements_for
+from lms.xapi.statements import ACTIVITY_TYPES, statements_for, timestamp
 from tests.courses_support import answers, start, submit
+from tests.guidance_support import acknowledge_on_page, asking_since_days_ago
 from tests.reports_support import ago, complete, course, force, read_modules, session_of  # noqa: F401
 from tests.xapi_support import everything, queued, verbs_of, xapi_on  # noqa: F401
 
@@ -168,18 +168,43 @@ def test_backfill_queues_past_learning_once(app, db, force, course, runner):  # 
         app.config["XAPI_ENDPOINT"] = ""
 
 
-def test_another_domain_adds_its_statements_through_a_source(app, db, force, monkeypatch):  # noqa: F811
-    """The hook guidance acknowledgements will use: a registered source's statements join everyone else's."""
-    def acknowledgements(people):
-        return [statement(f"acknowledged:{person.id}:page-3", person, "acknowledged",
-                          activity("module", "/guidance/first-accounts/versions/3", "First accounts, version 3"),
-                          ago(1)) for person in people.values()]
+def test_an_acknowledgement_on_the_page_queues_one_statement_for_that_version(app, client, login, db, force,
+                                                                              content_tree, clock,
+                                                                              xapi_on):  # noqa: F811
+    asking_since_days_ago(content_tree, clock)
+    login(force.officer_a)
+    acknowledge_on_page(client)
+    [row] = queued()
+    site = app.config["SITE_URL"]
+    acknowledged = db.session.scalar(sa.select(GuidanceAcknowledgement))
+    assert row.person_id == force.officer_a.id and row.status == "pending"
+    assert row.body["verb"] == {"id": f"{site}/xapi/verbs/acknowledged", "display": {"en-GB": "acknowledged"}}
+    assert row.body["object"] == {
+        "objectType": "Activity", "id": f"{site}/guidance/golden-hour/versions/2",
+        "definition": {"type": ACTIVITY_TYPES["guidance"], "name": {"en-GB": "The golden hour, version 2"}}}
+    assert row.body["timestamp"] == timestamp(acknowledged.acknowledged_at)
+    # the object is the permanent address of the version acknowledged, and the site's verb says what it means
+    assert client.get("/guidance/golden-hour/versions/2").status_code == 200
+    assert "read a version of a guidance page" in client.get("/xapi/verbs/acknowledged").json["description"]["en-GB"]
+    client.post("/guidance/golden-hour/acknowledge", data={})  # a second press (another tab) adds nothing
+    assert backfill() == 0
+    assert [r.statement_id for r in queued()] == [row.statement_id]
+    assert [s["id"] for s in statements_for([force.officer_a])] == [row.statement_id]  # the same id every time
 
-    monkeypatch.setattr(xapi_statements, "SOURCES", [])
-    xapi_statements.register_source(acknowledgements)
-    [found] = statements_for([force.officer_a])
-    assert found["verb"] == {"id": f"{app.config['SITE_URL']}/xapi/verbs/acknowledged",
-                             "display": {"en-GB": "acknowledged"}}
+
+def test_backfill_queues_acknowledgements_made_before_the_store_once(app, client, login, db, force, content_tree,
+                                                                     clock, runner):  # noqa: F811
+    asking_since_days_ago(content_tree, clock)
+    login(force.officer_a)
+    acknowledge_on_page(client)
+    assert queued() == []  # no store yet
+    app.config["XAPI_ENDPOINT"] = "http://127.0.0.1:9/xAPI"
+    try:
+        assert "Queued 1 statement;" in runner.invoke(args=["xapi", "backfill"]).output
+        assert "Queued 0 statements" in runner.invoke(args=["xapi", "backfill"]).output
+    finally:
+        app.config["XAPI_ENDPOINT"] = ""
+    assert verbs_of(queued()) == ["acknowledged"]
 
 
 def test_the_sites_own_verbs_resolve_to_what_they_mean(app, client, db, force, course):  # noqa: F811

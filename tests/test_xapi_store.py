@@ -15,6 +15,7 @@ from lms.timeutil import utcnow
 from lms.xapi.models import XapiStatement
 from lms.xapi.queue import backfill
 from lms.xapi.sending import send_due
+from tests.guidance_support import acknowledge_on_page, asking_since_days_ago
 from tests.lrs_support import lrs, silent_port, store  # noqa: F401
 from tests.mail_support import free_port
 from tests.reports_support import complete, course, force  # noqa: F401
@@ -31,10 +32,14 @@ def _queue_everything(force, course) -> list[str]:  # noqa: F811
     return [row.statement_id for row in rows]
 
 
-def test_the_store_accepts_every_kind_of_statement_once(app, db, force, course, store):  # noqa: F811
+def test_the_store_accepts_every_kind_of_statement_once(app, client, login, db, force, course, content_tree, clock,
+                                                        store):  # noqa: F811
+    asking_since_days_ago(content_tree, clock)
+    login(force.officer_a)
+    acknowledge_on_page(client)
     ids = _queue_everything(force, course)
     assert set(verbs_of(queued())) == {"experienced", "attempted", "passed", "failed", "attended", "missed",
-                                       "completed"}
+                                       "completed", "acknowledged"}
     app.config["XAPI_BATCH_SIZE"] = 4  # several batches: each is appended to what the store already holds
     try:
         report = send_due()
@@ -48,6 +53,8 @@ def test_the_store_accepts_every_kind_of_statement_once(app, db, force, course, 
     fetched = store.fetch(sample.statement_id)  # the store validated it and gives it back as sent
     assert fetched["id"] == sample.statement_id and fetched["verb"] == sample.body["verb"]
     assert fetched["actor"]["account"] == sample.body["actor"]["account"]
+    [acknowledged] = [row for row in queued() if row.body["verb"]["display"]["en-GB"] == "acknowledged"]
+    assert store.fetch(acknowledged.statement_id)["object"] == acknowledged.body["object"]
 
 
 def test_the_store_takes_the_voiding_of_a_corrected_register_mark(app, db, force, course, store):  # noqa: F811

@@ -4,7 +4,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.content.cache import cached
 from lms.extensions import db
@@ -66,14 +65,17 @@ def is_awaited(page_id: int, person: Person) -> bool:
 def acknowledge(page: GuidancePage, person: Person) -> bool:
     """Record that `person` has read and understood the page's current version; False when they are not asked.
 
-    Pressing the button twice (or in two tabs) records it once.
+    Pressing the button twice (or in two tabs) records it once. Added through the ORM, not as a bare INSERT, so
+    the xAPI queue sees the row and queues its statement in this transaction (lms.xapi.queue.track).
     """
     if not is_awaited(page.id, person):
         return False
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    db.session.execute(dialect.insert(GuidanceAcknowledgement).values(
-        page_id=page.id, person_id=person.id, version=page.version, acknowledged_at=utcnow())
-        .on_conflict_do_nothing())
+    try:
+        with db.session.begin_nested():
+            db.session.add(GuidanceAcknowledgement(page_id=page.id, person_id=person.id, version=page.version,
+                                                   acknowledged_at=utcnow()))
+    except sa.exc.IntegrityError:  # the other tab got there first: it is recorded
+        pass
     return True
 
 

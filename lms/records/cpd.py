@@ -16,8 +16,8 @@ from lms.timeutil import format_date, format_datetime
 from lms.xapi.statements import statements_for
 
 #: Sources of "acknowledged" rows for the CPD record: each takes a person and returns rows of
-#: [what was acknowledged, its version, when (a datetime)]. Guidance acknowledgements register theirs here
-#: (`register_acknowledgements`) when they exist; the section appears once a source is registered.
+#: [what was acknowledged, its version, when (a datetime)]. The app factory registers guidance acknowledgements'
+#: (`register_acknowledgements`); the section appears once a source is registered.
 ACKNOWLEDGEMENT_SOURCES: list[Callable[[Person], list[list]]] = []
 
 

@@ -51,6 +51,8 @@ ACTIVITY_TYPES = {
     "module": ADL_ACTIVITY + "module",
     "quiz": ADL_ACTIVITY + "assessment",
     "session": ADL_ACTIVITY + "meeting",
+    # ADL has no type for a written policy one is asked to read; the registry most stores know (tincanapi.com) does
+    "guidance": "http://id.tincanapi.com/activitytype/document",
 }
 #: the attendance marks that make a statement (an excused absence is neither attended nor missed)
 ATTENDANCE_VERBS = {"attended": "attended", "absent": "missed"}
@@ -212,8 +214,8 @@ def voiding(target: dict, at: datetime) -> dict:
 
 
 #: Builders of statements kept by other domains: each takes {person id: Person} and returns statements made with
-#: `statement()` (one query for everyone, keys unique to the event). Guidance acknowledgements register theirs here
-#: (with lms.xapi.queue.track for the rows that record them) when they exist.
+#: `statement()` (one query for everyone, keys unique to the event), registered by the app factory with
+#: lms.xapi.queue.track for the rows that record them (guidance acknowledgements).
 SOURCES: list[Callable[[dict[int, Person]], list[dict]]] = []
 
 
