@@ -150,10 +150,12 @@ def register_content_importers(app: Flask) -> None:
     from lms.content.sync import register_importer
     from lms.courses.importer import CourseImporter
     from lms.guidance.importer import GuidanceImporter
+    from lms.quality.importer import RubricImporter
     from lms.search.glossary import GlossaryImporter
 
     # The glossary first: guidance pages link the first use of each of its terms.
-    for importer in (GlossaryImporter(), GuidanceImporter(), CourseImporter(), ChecklistImporter()):
+    for importer in (GlossaryImporter(), GuidanceImporter(), CourseImporter(), ChecklistImporter(),
+                     RubricImporter()):
         register_importer(app, importer)
 
 
