@@ -91,13 +91,14 @@ def register_blueprints(app: Flask) -> None:
     from lms.guidance import bp as guidance_bp
     from lms.notify import bp as notify_bp
     from lms.people import bp as people_bp
+    from lms.quality import bp as quality_bp
     from lms.reports import bp as reports_bp
     from lms.reports import training_bp
     from lms.search import bp as search_bp
     from lms.sessions import bp as sessions_bp
 
     for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp, courses_bp, sessions_bp, notify_bp,
-                      checklists_bp, reports_bp, training_bp):
+                      checklists_bp, reports_bp, training_bp, quality_bp):
         app.register_blueprint(blueprint)
 
 
@@ -118,6 +119,7 @@ def import_views() -> None:
     from lms.people import admin_routes as people_admin_routes, routes as people_routes  # noqa: F401
     from lms.reports import admin_routes as reports_admin_routes, routes as reports_routes  # noqa: F401
     from lms.reports import snapshot_routes  # noqa: F401
+    from lms.quality import routes as quality_routes  # noqa: F401
     from lms.search import routes as search_routes  # noqa: F401
     from lms.sessions import calendar_routes, manage_routes, register_routes  # noqa: F401
     from lms.sessions import routes as sessions_routes, templating as sessions_templating  # noqa: F401

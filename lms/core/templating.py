@@ -13,7 +13,7 @@ def navigation() -> list[tuple[str, str, bool]]:
     items = [("guidance.index", "Guidance"), ("courses.index", "Courses"), ("sessions.index", "Sessions")]
     if current_user.has_role("trainer", "admin"):
         items.append(("sessions.manage", "Manage sessions"))
-    items += [("checklists.index", "Key steps"), ("training.my_training", "My training")]
+    items += [("checklists.index", "Key steps"), ("training.my_training", "My training"), ("quality.plans", "Plans")]
     if current_user.has_role("supervisor", "admin"):
         items.append(("reports.index", "Reports"))
     if current_user.has_role("admin"):
