@@ -119,7 +119,7 @@ def import_views() -> None:
     from lms.people import admin_routes as people_admin_routes, routes as people_routes  # noqa: F401
     from lms.reports import admin_routes as reports_admin_routes, routes as reports_routes  # noqa: F401
     from lms.reports import snapshot_routes  # noqa: F401
-    from lms.quality import routes as quality_routes  # noqa: F401
+    from lms.quality import outcome_routes, routes as quality_routes  # noqa: F401
     from lms.search import routes as search_routes  # noqa: F401
     from lms.sessions import calendar_routes, manage_routes, register_routes  # noqa: F401
     from lms.sessions import routes as sessions_routes, templating as sessions_templating  # noqa: F401
@@ -167,6 +167,7 @@ def register_commands(app: Flask) -> None:
     from lms.demo.cli import demo_cli
     from lms.notify.cli import notify_cli
     from lms.people.cli import users_cli
+    from lms.quality.cli import outcomes_cli
 
-    for group in (users_cli, content_cli, courses_cli, demo_cli, notify_cli):
+    for group in (users_cli, content_cli, courses_cli, demo_cli, notify_cli, outcomes_cli):
         app.cli.add_command(group)

@@ -2,6 +2,7 @@
 import re
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -54,3 +55,7 @@ def scores_from(form: FlaskForm, criteria: list[dict]) -> list[dict]:
     return [{"key": criterion["key"], "score": int(form[f"score_{number}"].data),
              "comment": (form[f"comment_{number}"].data or "").strip()}
             for number, criterion in enumerate(criteria)]
+
+
+class OutcomeUploadForm(FlaskForm):
+    outcomes = FileField("Outcome file (CSV)", validators=[FileRequired("Choose the outcome file to upload")])
