@@ -2,9 +2,7 @@
 
 The file holds counts only, never a case: team, area, month, finalised crimes and how they were finalised.
 """
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from lms.audit.services import record
+from lms.csvutil import UnreadableCsv, numbered_rows
 from lms.extensions import db
 from lms.inputs import control_character_reasons
 from lms.people.models import Area, Person, Team
@@ -72,15 +71,10 @@ def _counts(values: dict[str, str]) -> tuple[dict[str, int], list[str]]:
 
 def parse_outcomes(text: str, teams: dict[tuple[str, str], int], this_month: date) -> OutcomeFile:
     """Check every row against the teams on the system (by area and team name); importable only with no problems."""
-    reader = csv.reader(io.StringIO(text))
     rows, problems, columns = [], [], None
     first: dict[tuple[int, date], int] = {}
-    line = 0
     try:
-        for cells in reader:
-            start, line = line + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
+        for start, cells in numbered_rows(text):
             if columns is None:
                 columns = [_column(cell) for cell in cells]
                 missing = [column for column in COLUMNS if column not in columns]
@@ -109,8 +103,8 @@ def parse_outcomes(text: str, teams: dict[tuple[str, str], int], this_month: dat
             problems += [Problem(start, reason) for reason in reasons]
             if not reasons:
                 rows.append(OutcomeRow(start, team_id, month, counts))
-    except csv.Error as error:
-        return OutcomeFile([], [Problem(line + 1, f"cannot be read as CSV ({error})")])
+    except UnreadableCsv as error:
+        return OutcomeFile([], [Problem(error.line, str(error))])
     if columns is None:
         return OutcomeFile([], [Problem(None, "the file is empty; the first line must be the header row")])
     if not rows and not problems:
