@@ -15,7 +15,7 @@ def navigation() -> list[tuple[str, str, bool]]:
         items.append(("sessions.manage", "Manage sessions"))
     items += [("checklists.index", "Key steps"), ("training.my_training", "My training"), ("quality.plans", "Plans")]
     if current_user.has_role("supervisor", "admin"):
-        items.append(("reports.index", "Reports"))
+        items += [("reports.index", "Reports"), ("quality.quality_view", "Quality")]
     if current_user.has_role("admin"):
         items += [("people.admin_people", "People"), ("audit.index", "Audit log"), ("notify.index", "Outbox")]
     current = _current(items)
