@@ -67,12 +67,12 @@ def test_a_supervisor_sees_their_team_beside_the_force_and_the_csv_is_the_page(c
     before, now = mine[f"{last_month():%B %Y}"], mine[f"{this_month():%B %Y}"]
     assert before[6:] == ["120", "12", "10.0%"]
     # Ten crimes finalised is below QUALITY_MIN_FINALISED (20): neither the count nor the rate is shown.
-    assert now[6:] == ["10", "fewer than 20 finalised", "not shown"]
+    assert now[6:] == ["10", "under 20 finalised", "not shown"]
     assert now[1:6] == ["2", "1", "50%", "1", "75%"]
     force = rows_by_month(tables["The force by month"])
     assert force[f"{last_month():%B %Y}"][6:] == ["200", "28", "14.0%"]
     [_, team_row] = tables[next(title for title in tables if title.startswith("By team"))]
-    assert team_row[:2] == ["Response Team A", "Northtown"] and team_row[7:] == ["130", "14", "10.8%"]
+    assert team_row[0] == "Response Team A, Northtown" and team_row[6:] == ["130", "14", "10.8%"]
     download = csv_rows(client.get("/quality.csv").get_data(as_text=True))
     for title, table in page_tables(page):
         start = download.index([title])
@@ -89,9 +89,9 @@ def test_the_threshold_for_small_numbers_is_a_setting(app, client, login, histor
 @pytest.mark.parametrize("who, status, teams", [
     ("officer_a", 403, None),
     ("reviewer", 403, None),            # reviewing plans gives no sight of a team's figures
-    ("sergeant_a", 200, ["Response Team A"]),
-    ("sergeant_b", 200, ["Response Team B"]),
-    ("admin", 200, ["Investigation Standards", "Response Team A", "Response Team B"]),
+    ("sergeant_a", 200, ["Response Team A, Northtown"]),
+    ("sergeant_b", 200, ["Response Team B, Southport"]),
+    ("admin", 200, ["Investigation Standards, Northtown", "Response Team A, Northtown", "Response Team B, Southport"]),
 ])
 def test_who_sees_which_teams_in_the_quality_view_and_its_download(client, login, history, who, status, teams):
     login(getattr(history, who))

@@ -18,11 +18,11 @@ from lms.reports.snapshot import month_ends
 from lms.reports.tables import Block, percent_text
 from lms.timeutil import utcnow
 
-MONTH_HEADER = ["Month", "Officers required now", "Trained by the month's end", "Training coverage",
-                "Plan reviews", "Mean plan review score", "Crimes finalised", "Charge/summons",
-                "Positive outcome rate"]
-TEAM_HEADER = ["Team", "Area", "Officers required", "Trained now", "Training coverage", "Plan reviews",
-               "Mean plan review score", "Crimes finalised", "Charge/summons", "Positive outcome rate"]
+#: short headings: nine columns must fit a desktop column without scrolling (on a phone each row is a card)
+MONTH_HEADER = ["Month", "Required now", "Trained by month end", "Coverage", "Plan reviews", "Mean review score",
+                "Finalised", "Charge/ summons", "Positive outcome rate"]
+TEAM_HEADER = ["Team", "Required", "Trained now", "Coverage", "Plan reviews", "Mean review score", "Finalised",
+               "Charge/ summons", "Positive outcome rate"]
 
 
 @dataclass
@@ -63,7 +63,7 @@ class Figures:
         suppressed = self.finalised and rate is None
         return [self.required, self.trained, percent_text(self.coverage), self.reviews,
                 percent_text(self.review_percent), self.finalised,
-                f"fewer than {minimum} finalised" if suppressed else self.charged,
+                f"under {minimum} finalised" if suppressed else self.charged,
                 "not shown" if suppressed else ("–" if rate is None else f"{rate}%")]
 
 
@@ -144,7 +144,8 @@ def build(course: Course, team_ids: frozenset[int], all_team_ids: frozenset[int]
                                      [[f"{month:%B %Y}", *force[month].cells(minimum)] for month in months])
     ordered = sorted(team_ids, key=lambda team_id: (team_names[team_id][1], team_names[team_id][0], team_id))
     view.blocks["by_team"] = Block(f"By team, {months[0]:%B %Y} to {months[-1]:%B %Y}", TEAM_HEADER,
-                                   [[*team_names[team_id], *teams[team_id].cells(minimum)] for team_id in ordered])
+                                   [[", ".join(team_names[team_id]), *teams[team_id].cells(minimum)]
+                                    for team_id in ordered])
     view.charts["coverage"] = columns([(f"{month:%b}", scope[month].coverage or 0, percent_text(scope[month].coverage))
                                        for month in months], 100)
     view.charts["reviews"] = columns([(f"{month:%b}", scope[month].review_percent or 0,
