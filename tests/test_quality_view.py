@@ -73,6 +73,10 @@ def test_a_supervisor_sees_their_team_beside_the_force_and_the_csv_is_the_page(c
     assert force[f"{last_month():%B %Y}"][6:] == ["200", "28", "14.0%"]
     [_, team_row] = tables[next(title for title in tables if title.startswith("By team"))]
     assert team_row[0] == "Response Team A, Northtown" and team_row[6:] == ["130", "14", "10.8%"]
+    # The one review was made after officer A completed the course (two days before).
+    assert tables["Plan review scores before and after the officer completed the course"][1:] == [
+        ["Reviewed before the officer completed it (or not completed)", "0", "–"],
+        ["Reviewed after the officer completed it", "1", "75%"]]
     download = csv_rows(client.get("/quality.csv").get_data(as_text=True))
     for title, table in page_tables(page):
         start = download.index([title])

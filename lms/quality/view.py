@@ -21,6 +21,7 @@ from lms.timeutil import utcnow
 #: short headings: nine columns must fit a desktop column without scrolling (on a phone each row is a card)
 MONTH_HEADER = ["Month", "Required now", "Trained by month end", "Coverage", "Plan reviews", "Mean review score",
                 "Finalised", "Charge/ summons", "Positive outcome rate"]
+TRAINING_HEADER = ["When the plan was reviewed", "Plan reviews", "Mean review score"]
 TEAM_HEADER = ["Team", "Required", "Trained now", "Coverage", "Plan reviews", "Mean review score", "Finalised",
                "Charge/ summons", "Positive outcome rate"]
 
@@ -37,9 +38,9 @@ class Figures:
     finalised: int = 0
     charged: int = 0
 
-    def add_outcome(self, outcome: OutcomeMonth) -> None:
-        self.finalised += outcome.finalised
-        self.charged += outcome.charge_summons
+    def add_outcome(self, finalised: int, charged: int) -> None:
+        self.finalised += finalised
+        self.charged += charged
 
     def add_review(self, total: int, max_score: int) -> None:
         self.reviews += 1
@@ -80,17 +81,19 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _reviews(since: datetime) -> list[tuple[int, date, int, int]]:
-    """(team, month, total, max) of every plan review since `since`, in one query."""
+def _reviews(since: datetime) -> list[tuple[int, int, date, int, int]]:
+    """(officer, team, London day, total, max) of every plan review since `since`, in one query."""
     rows = db.session.execute(
-        sa.select(Plan.team_id, PlanReview.reviewed_at, PlanReview.total, PlanReview.max_score)
+        sa.select(Plan.person_id, Plan.team_id, PlanReview.reviewed_at, PlanReview.total, PlanReview.max_score)
         .join(PlanAttempt, PlanAttempt.id == PlanReview.attempt_id).join(Plan, Plan.id == PlanAttempt.plan_id)
         .where(PlanReview.reviewed_at >= since))
-    return [(team_id, _month_start(london_day(at)), total, most) for team_id, at, total, most in rows]
+    return [(person_id, team_id, london_day(at), total, most) for person_id, team_id, at, total, most in rows]
 
 
-def _outcomes(first: date) -> list[OutcomeMonth]:
-    return list(db.session.scalars(sa.select(OutcomeMonth).where(OutcomeMonth.month >= first)))
+def _outcomes(first: date) -> list[tuple[int, date, int, int]]:
+    """(team, month, finalised, charge/summons) of every team month from `first`, as plain rows (thousands)."""
+    return db.session.execute(sa.select(OutcomeMonth.team_id, OutcomeMonth.month, OutcomeMonth.finalised,
+                                        OutcomeMonth.charge_summons).where(OutcomeMonth.month >= first)).all()
 
 
 def _coverage(dataset: Dataset, months: list[date], ends: list[date], by_month: dict, by_team: dict) -> None:
@@ -117,23 +120,38 @@ def build(course: Course, team_ids: frozenset[int], all_team_ids: frozenset[int]
     months = [_month_start(end) for end in ends]
     whole = team_ids == all_team_ids
     view = QualityView(course=course, is_whole_force=whole, minimum=minimum)
-    groups = {"scope": (team_ids, defaultdict(Figures))} | ({} if whole else {"force": (all_team_ids, defaultdict(Figures))})
+    groups = {"scope": (team_ids, defaultdict(Figures))}
+    if not whole:
+        groups["force"] = (all_team_ids, defaultdict(Figures))
     teams: dict[int, Figures] = defaultdict(Figures)
+    completed: dict[int, date | None] = {}
     for name, (ids, by_month) in groups.items():
-        _coverage(load_dataset(ids, now, [course]), months, ends, by_month, teams if name == "scope" else defaultdict(Figures))
+        dataset = load_dataset(ids, now, [course])
+        _coverage(dataset, months, ends, by_month, teams if name == "scope" else defaultdict(Figures))
+        if name == "scope":
+            completed = {row.member.id: row.statuses[0].completed_on for row in dataset.rows}
     since = datetime.combine(months[0], datetime.min.time())
-    for team_id, month, total, most in _reviews(since):
+    training = {"before": Figures(), "after": Figures()}
+    for person_id, team_id, day, total, most in _reviews(since):
+        month = _month_start(day)
         for ids, by_month in groups.values():
             if team_id in ids and month in months:
                 by_month[month].add_review(total, most)
         if team_id in team_ids:
             teams[team_id].add_review(total, most)
-    for outcome in _outcomes(months[0]):
+            done_on = completed.get(person_id)
+            training["after" if done_on and done_on <= day else "before"].add_review(total, most)
+    for team_id, month, finalised, charged in _outcomes(months[0]):
         for ids, by_month in groups.values():
-            if outcome.team_id in ids and outcome.month in months:
-                by_month[outcome.month].add_outcome(outcome)
-        if outcome.team_id in team_ids:
-            teams[outcome.team_id].add_outcome(outcome)
+            if team_id in ids and month in months:
+                by_month[month].add_outcome(finalised, charged)
+        if team_id in team_ids:
+            teams[team_id].add_outcome(finalised, charged)
+    view.blocks["training"] = Block(
+        "Plan review scores before and after the officer completed the course", TRAINING_HEADER,
+        [[label, training[key].reviews, percent_text(training[key].review_percent)]
+         for key, label in (("before", "Reviewed before the officer completed it (or not completed)"),
+                            ("after", "Reviewed after the officer completed it"))])
     scope = groups["scope"][1]
     title = "The force by month" if whole else "Your teams by month"
     view.blocks["by_month"] = Block(title, MONTH_HEADER, [[f"{month:%B %Y}", *scope[month].cells(minimum)]
@@ -146,8 +164,8 @@ def build(course: Course, team_ids: frozenset[int], all_team_ids: frozenset[int]
     view.blocks["by_team"] = Block(f"By team, {months[0]:%B %Y} to {months[-1]:%B %Y}", TEAM_HEADER,
                                    [[", ".join(team_names[team_id]), *teams[team_id].cells(minimum)]
                                     for team_id in ordered])
-    view.charts["coverage"] = columns([(f"{month:%b}", scope[month].coverage or 0, percent_text(scope[month].coverage))
-                                       for month in months], 100)
+    view.charts["coverage"] = columns([(f"{month:%b}", scope[month].coverage or 0,
+                                        percent_text(scope[month].coverage)) for month in months], 100)
     view.charts["reviews"] = columns([(f"{month:%b}", scope[month].review_percent or 0,
                                        percent_text(scope[month].review_percent)) for month in months], 100)
     rates = [scope[month].outcome_rate(minimum) for month in months]
@@ -157,4 +175,4 @@ def build(course: Course, team_ids: frozenset[int], all_team_ids: frozenset[int]
     return view
 
 
-SECTIONS = ("by_month", "force", "by_team")
+SECTIONS = ("by_month", "force", "by_team", "training")
