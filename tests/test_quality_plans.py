@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from lms.audit.models import AuditEvent
 from lms.quality.models import Plan, PlanAttempt, PlanReview, RubricVersion
+from tests.conftest import PASSWORD
 from tests.quality_support import qforce, review_data, submit_plan  # noqa: F401
 
 
@@ -201,3 +202,31 @@ def test_the_queue_is_by_area_oldest_first_in_a_fixed_number_of_queries(client, 
     with count_queries() as second:
         page = client.get("/plans/queue").get_data(as_text=True)
     assert "More 4" in page and second.count == first.count
+
+
+def test_a_plan_page_runs_a_fixed_number_of_queries_however_many_attempts(client, qforce, waiting_plan, db,
+                                                                         count_queries):
+    version, plan_id = str(db.session.scalar(sa.select(RubricVersion.id))), waiting_plan.id
+    reviewer, officer = qforce.reviewer.email, qforce.officer_a.email
+
+    def as_user(email):
+        client.post("/logout")
+        client.post("/login", data={"email": email, "password": PASSWORD})
+
+    def review_and_resubmit():
+        as_user(reviewer)
+        client.post(f"/plans/{plan_id}/review", data=review_data(version=version))
+        as_user(officer)
+        client.post(f"/plans/{plan_id}/resubmit")
+        client.post(f"/plans/{plan_id}/edit", data={"scenario": "S", "body": "Again", "action": "submit"})
+
+    review_and_resubmit()
+    db.session.expunge_all()  # as a server starts each request with an empty session, not this test's objects
+    with count_queries() as first:
+        client.get(f"/plans/{plan_id}")
+    for _ in range(3):
+        review_and_resubmit()
+    db.session.expunge_all()
+    with count_queries() as second:
+        page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "Attempt 5" in page and second.count == first.count

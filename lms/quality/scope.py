@@ -1,11 +1,12 @@
 """Who may see and review which plans: officers their own, supervisors their teams' (the reports' scope function),
 investigative-quality sergeants their areas'. Every plan page and download asks here."""
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import abort
 
 from lms.extensions import db
 from lms.people.models import Person, Team
-from lms.quality.models import Plan
+from lms.quality.models import Plan, PlanAttempt, PlanReview
 from lms.reports.scope import teams_visible_to
 
 
@@ -29,8 +30,11 @@ def plan_team_ids(user: Person) -> frozenset[int]:
 
 
 def get_plan_for(user: Person, plan_id: int) -> Plan:
-    """A plan `user` may see; 404 otherwise (never confirm that someone else's plan exists)."""
-    plan = db.session.get(Plan, plan_id)
+    """A plan `user` may see, with its attempts, their reviews and reviewers (a fixed number of queries however many
+    attempts); 404 otherwise (never confirm that someone else's plan exists)."""
+    plan = db.session.get(Plan, plan_id, options=[
+        so.selectinload(Plan.attempts).selectinload(PlanAttempt.review).joinedload(PlanReview.reviewer),
+        so.joinedload(Plan.person), so.joinedload(Plan.team).joinedload(Team.area)])
     if plan is None or (plan.person_id != user.id and plan.team_id not in plan_team_ids(user)):
         abort(404)
     return plan
