@@ -4,6 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.audit.models import AuditEvent
+from lms.notify.models import OutboxMessage
 from lms.quality.models import Plan, PlanAttempt, PlanReview, RubricVersion
 from tests.conftest import PASSWORD
 from tests.quality_support import qforce, review_data, submit_plan  # noqa: F401
@@ -73,6 +74,9 @@ def test_a_review_scores_each_criterion_the_officer_reads_it_and_resubmits_keepi
     assert (review.total, review.max_score, review.reviewer_id) == (3, 4, qforce.reviewer.id)
     assert [item["comment"] for item in review.scores] == ["Test each explanation", "Good needs assessment"]
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "plan.reviewed")) is not None
+    [email] = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "plan_reviewed")).all()
+    assert email.person_id == qforce.officer_a.id and "3 of 4 (75%)" in email.body_text
+    assert f"/plans/{plan.id}" in email.body_text and "Rita Reviewer" in email.body_text
     logout(client)
 
     login(qforce.officer_a)

@@ -2,10 +2,12 @@
 import logging
 
 import sqlalchemy as sa
+from flask import current_app, url_for
 
 from lms.audit.services import record
 from lms.content.render import render_markdown
 from lms.extensions import db
+from lms.notify.services import queue
 from lms.people.models import Person
 from lms.quality.models import Plan, PlanAttempt, PlanReview, Rubric, RubricVersion
 from lms.timeutil import utcnow
@@ -84,6 +86,8 @@ def record_review(reviewer: Person, plan: Plan, version: RubricVersion, scores: 
     db.session.flush()
     record(reviewer, "plan.reviewed", "plan", plan.id, f"Plan '{plan.title}' attempt {attempt.number} reviewed: "
                                                        f"{review.total} of {review.max_score}")
+    url = current_app.config["SITE_URL"] + url_for("quality.plan", plan_id=plan.id)
+    queue("plan_reviewed", plan.person, topic=f"plan:{plan.id}", plan=plan, attempt=attempt, review=review, url=url)
     return review
 
 
