@@ -119,7 +119,8 @@ def import_views() -> None:
     from lms.people import admin_routes as people_admin_routes, routes as people_routes  # noqa: F401
     from lms.reports import admin_routes as reports_admin_routes, routes as reports_routes  # noqa: F401
     from lms.reports import snapshot_routes  # noqa: F401
-    from lms.quality import outcome_routes, routes as quality_routes, view_routes as quality_view  # noqa: F401
+    from lms.quality import audit_routes, outcome_routes, routes as quality_routes  # noqa: F401
+    from lms.quality import view_routes as quality_view  # noqa: F401
     from lms.search import routes as search_routes  # noqa: F401
     from lms.sessions import calendar_routes, manage_routes, register_routes  # noqa: F401
     from lms.sessions import routes as sessions_routes, templating as sessions_templating  # noqa: F401

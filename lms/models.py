@@ -13,5 +13,5 @@ from lms.people.models import (Area, DeviceSession, LoginCounter, PasswordToken,
 from lms.reports.models import Delegation, Nudge, ProgrammeTarget, area_leads  # noqa: F401
 from lms.search.models import GlossaryTerm, SearchDocument, SearchWord  # noqa: F401
 from lms.sessions.models import Attendance, Booking, CalendarFeed, TrainingSession, Venue  # noqa: F401
-from lms.quality.models import (OutcomeImport, OutcomeMonth, Plan, PlanAttempt, PlanReview, Rubric,  # noqa: F401
-                                RubricVersion)
+from lms.quality.models import (AuditAction, AuditCase, AuditVisit, OutcomeImport, OutcomeMonth, Plan,  # noqa: F401
+                                PlanAttempt, PlanReview, Rubric, RubricVersion)

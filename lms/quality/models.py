@@ -170,3 +170,65 @@ class OutcomeMonth(db.Model):
     outcome_14_15: so.Mapped[int]
     other: so.Mapped[int]
     import_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("outcome_imports.id"), index=True)
+
+
+class AuditVisit(db.Model):
+    """A quality audit team's visit to a team: the cases sampled (by crime reference), findings and actions."""
+
+    __tablename__ = "audit_visits"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    team_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("teams.id"), index=True)
+    visited_on: so.Mapped[date]
+    #: who audited, as the audit team writes it
+    auditors: so.Mapped[str] = so.mapped_column(sa.String(300))
+    #: the audit rubric version every case of the visit is scored on
+    rubric_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("rubric_versions.id"))
+    findings: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    team: so.Mapped["Team"] = so.relationship()  # noqa: F821
+    rubric_version: so.Mapped[RubricVersion] = so.relationship()
+    cases: so.Mapped[list["AuditCase"]] = so.relationship(order_by="AuditCase.id", cascade="all, delete-orphan")
+    actions: so.Mapped[list["AuditAction"]] = so.relationship(back_populates="visit", order_by="AuditAction.due_on",
+                                                              cascade="all, delete-orphan")
+
+
+class AuditCase(db.Model):
+    """One sampled case, named by its crime reference only, scored on the visit's rubric version."""
+
+    __tablename__ = "audit_cases"
+    __table_args__ = (sa.UniqueConstraint("visit_id", "crime_reference"),
+                      sa.CheckConstraint("total BETWEEN 0 AND max_score", name="total_in_range"))
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    visit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("audit_visits.id", ondelete="CASCADE"))
+    crime_reference: so.Mapped[str] = so.mapped_column(sa.String(30))
+    #: [{"key", "score", "comment"}], one per criterion of the visit's rubric version
+    scores: so.Mapped[list] = so.mapped_column(sa.JSON)
+    comment: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    total: so.Mapped[int]
+    max_score: so.Mapped[int]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.total / self.max_score) if self.max_score else 0
+
+
+class AuditAction(db.Model):
+    """Something the team must do after a visit, followed up until its owner closes it with a note."""
+
+    __tablename__ = "audit_actions"
+    __table_args__ = (sa.CheckConstraint("status IN ('open','closed')", name="status"),
+                      sa.CheckConstraint("status = 'open' OR closing_note <> ''", name="closed_with_note"),
+                      sa.Index("ix_audit_actions_owner_id_status_due_on", "owner_id", "status", "due_on"))
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    visit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("audit_visits.id", ondelete="CASCADE"), index=True)
+    description: so.Mapped[str] = so.mapped_column(sa.String(500))
+    owner_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"))
+    due_on: so.Mapped[date]
+    status: so.Mapped[str] = so.mapped_column(sa.String(10), default="open")
+    closing_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    closed_at: so.Mapped[datetime | None]
+
+    owner: so.Mapped["Person"] = so.relationship()  # noqa: F821
+    visit: so.Mapped[AuditVisit] = so.relationship(back_populates="actions")

@@ -1,5 +1,6 @@
 """The programme beyond training: rubrics and their versions, investigation plans with attempts and reviews, teams'
-monthly outcome counts, and the investigative-quality sergeant role
+monthly outcome counts, quality audit visits with their cases and actions, and the investigative-quality sergeant
+role
 
 Revision ID: 0016_quality
 Revises: 0015_findit
@@ -141,10 +142,70 @@ def upgrade():
     with op.batch_alter_table('plan_reviews', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_plan_reviews_reviewed_at'), ['reviewed_at'], unique=False)
 
+    op.create_table('audit_visits',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('visited_on', sa.Date(), nullable=False),
+    sa.Column('auditors', sa.String(length=300), nullable=False),
+    sa.Column('rubric_version_id', sa.Integer(), nullable=False),
+    sa.Column('findings', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['people.id'], name=op.f('fk_audit_visits_created_by_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['rubric_version_id'], ['rubric_versions.id'], name=op.f('fk_audit_visits_rubric_version_id_rubric_versions')),
+    sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_audit_visits_team_id_teams')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_visits'))
+    )
+    with op.batch_alter_table('audit_visits', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_visits_team_id'), ['team_id'], unique=False)
+
+    op.create_table('audit_actions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('description', sa.String(length=500), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('closing_note', sa.Text(), nullable=False),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint("status = 'open' OR closing_note <> ''", name=op.f('ck_audit_actions_closed_with_note')),
+    sa.CheckConstraint("status IN ('open','closed')", name=op.f('ck_audit_actions_status')),
+    sa.ForeignKeyConstraint(['owner_id'], ['people.id'], name=op.f('fk_audit_actions_owner_id_people')),
+    sa.ForeignKeyConstraint(['visit_id'], ['audit_visits.id'], name=op.f('fk_audit_actions_visit_id_audit_visits'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_actions'))
+    )
+    with op.batch_alter_table('audit_actions', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_actions_owner_id_status_due_on', ['owner_id', 'status', 'due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_actions_visit_id'), ['visit_id'], unique=False)
+
+    op.create_table('audit_cases',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('crime_reference', sa.String(length=30), nullable=False),
+    sa.Column('scores', sa.JSON(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('max_score', sa.Integer(), nullable=False),
+    sa.CheckConstraint('total BETWEEN 0 AND max_score', name=op.f('ck_audit_cases_total_in_range')),
+    sa.ForeignKeyConstraint(['visit_id'], ['audit_visits.id'], name=op.f('fk_audit_cases_visit_id_audit_visits'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_cases')),
+    sa.UniqueConstraint('visit_id', 'crime_reference', name=op.f('uq_audit_cases_visit_id_crime_reference'))
+    )
 
 
 def downgrade():
     guard_destructive_downgrade(revision)
+    op.drop_table('audit_cases')
+    with op.batch_alter_table('audit_actions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_actions_visit_id'))
+        batch_op.drop_index('ix_audit_actions_owner_id_status_due_on')
+
+    op.drop_table('audit_actions')
+    with op.batch_alter_table('audit_visits', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_visits_team_id'))
+
+    op.drop_table('audit_visits')
+
     with op.batch_alter_table('plan_reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_plan_reviews_reviewed_at'))
 

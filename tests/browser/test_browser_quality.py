@@ -101,3 +101,51 @@ def test_the_plan_and_quality_pages_pass_axe_and_fit_a_phone(page_at, qforce, co
             assert_accessible(page)
             if viewport == PHONE:
                 assert_no_horizontal_scroll(page)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_an_audit_visit_is_recorded_and_its_owner_closes_an_overdue_action(page_at, qforce, course, content_tree,
+                                                                           db, release_database, viewport):
+    from lms.content.sync import sync_content
+    from tests.test_quality_audits import AUDIT_RUBRIC
+
+    (content_tree / "rubrics" / "audit.md").write_text(AUDIT_RUBRIC)
+    assert sync_content(content_tree).ok
+    db.session.commit()
+    reviewer_email, owner_email, owner_number = qforce.reviewer.email, qforce.sergeant_a.email, \
+        qforce.sergeant_a.service_number
+    release_database()
+    auditor = page_at(viewport)
+    sign_in(auditor, reviewer_email, PASSWORD)
+    auditor.goto("/audits/")
+    auditor.get_by_role("link", name="Record a visit").click()
+    auditor.get_by_label("Team visited").select_option(label="Northtown – Response Team A")
+    auditor.get_by_label("Date of the visit").fill("2026-01-15")
+    auditor.get_by_label("Auditors").fill("DS Reviewer")
+    auditor.get_by_label("Findings").fill("Plans are thin")
+    assert_accessible(auditor)
+    auditor.get_by_role("button", name="Record the visit").click()
+    auditor.get_by_role("link", name="Score a case").click()
+    auditor.get_by_label("Crime reference number").fill("21/555/26")
+    auditor.get_by_role("group", name="Recording").get_by_label("1 – Met").check()
+    auditor.get_by_role("group", name="Supervision").get_by_label("1 – Partly met").check()
+    assert_accessible(auditor)
+    auditor.get_by_role("button", name="Save the case").click()
+    auditor.get_by_label("Action").fill("Supervisor reviews within 24 hours")
+    auditor.get_by_label("Owner's service number").fill(owner_number)
+    auditor.get_by_label("Due by").fill("2026-01-20")
+    auditor.get_by_role("button", name="Set the action").click()
+    expect(auditor.get_by_role("alert")).to_contain_text("The action has been set")
+    expect(auditor.get_by_role("rowheader", name="21/555/26")).to_be_visible()
+    assert_accessible(auditor)
+    if viewport == PHONE:
+        assert_no_horizontal_scroll(auditor)
+
+    owner_page = page_at(viewport)
+    sign_in(owner_page, owner_email, PASSWORD)
+    expect(owner_page.get_by_role("heading", name="Quality audit actions overdue")).to_be_visible()
+    assert_accessible(owner_page)
+    owner_page.get_by_label("Closing note").fill("Reviews are now daily")
+    owner_page.get_by_role("button", name="Close this action").click()
+    expect(owner_page.get_by_role("alert")).to_contain_text("The action has been closed.")
+    expect(owner_page.get_by_role("heading", name="Quality audit actions overdue")).to_have_count(0)
