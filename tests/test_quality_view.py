@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from lms.quality import services
 from lms.quality.models import RubricVersion
@@ -32,11 +33,13 @@ def outcomes(db, lines: list[str]) -> None:
 
 
 def reviewed_plan(db, officer, reviewer, scores=(2, 1)) -> None:
+    """Submit and review a plan as the pages do (inside a request: the review emails a link to it)."""
     version = db.session.scalar(sa.select(RubricVersion))
-    plan = services.start_plan(officer, "Scenario 1")
-    services.save_draft(plan, "Scenario 1", "A plan", submit=True)
-    services.record_review(reviewer, plan, version, [{"key": c["key"], "score": s, "comment": ""}
-                                                     for c, s in zip(version.criteria, scores)], "")
+    with current_app.test_request_context():
+        plan = services.start_plan(officer, "Scenario 1")
+        services.save_draft(plan, "Scenario 1", "A plan", submit=True)
+        services.record_review(reviewer, plan, version, [{"key": c["key"], "score": s, "comment": ""}
+                                                         for c, s in zip(version.criteria, scores)], "")
     db.session.commit()
 
 
