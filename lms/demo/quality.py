@@ -1,7 +1,7 @@
-"""Demo plan reviews and outcome figures: an investigative-quality sergeant in every local policing area, a year of
-practice plans scored on the rubric (better once the officer has done the masterclass, and better again at a
-second attempt), and an outcome file for every local team whose positive outcome rate (5-20%) rises a little as
-the team's training coverage rises."""
+"""Demo plan reviews, outcome figures and audits: an investigative-quality sergeant in every local policing area, a
+year of practice plans scored on the rubric (better once the officer has done the masterclass, and better again at a
+second attempt), an outcome file for every local team whose positive outcome rate (5-20%) rises a little as the
+team's training coverage rises, and quality audit visits whose case scores improve between visits."""
 import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -12,11 +12,12 @@ from lms.completion.load import london_day
 from lms.content.render import render_markdown
 from lms.courses.queries import live_courses
 from lms.demo.context import DemoContext
-from lms.demo.force import REVIEWER
+from lms.demo.force import REVIEWER, SUPERVISOR
 from lms.demo.names import LOCAL_POLICING_AREAS
 from lms.extensions import db
-from lms.people.models import Area, Person, RoleGrant, Team
-from lms.quality.models import Plan, PlanAttempt, PlanReview, RubricVersion
+from lms.people.models import Area, Person, RoleGrant, Team, team_supervisors
+from lms.quality.models import (AuditAction, AuditCase, AuditVisit, Plan, PlanAttempt, PlanReview,
+                                RubricVersion)
 from lms.quality.outcomes import import_outcomes, read_file
 from lms.quality.services import current_rubric
 from lms.reports.dataset import load_dataset
@@ -49,8 +50,10 @@ def load_quality(demo: DemoContext) -> str:
     trained = {row.member.id: row.statuses[0].completed_on for row in dataset.rows}
     plans, reviews = _plans(demo, version, dataset, trained, reviewers, now)
     files = _outcome_files(demo, teams, dataset, now)
+    audit = current_rubric("quality-audit")
+    visits = _audits(demo, audit, teams, reviewers, now) if audit else 0
     return (f"Quality: {len(reviewers)} investigative-quality sergeants, {plans} practice plans with {reviews} "
-            f"reviews, outcome figures for {files} teams over 12 months")
+            f"reviews, outcome figures for {files} teams over 12 months, {visits} quality audit visits")
 
 
 def _reviewers(demo: DemoContext) -> dict[int, int]:
@@ -156,3 +159,49 @@ def _outcome_files(demo: DemoContext, teams: dict[int, Team], dataset, now: date
         outcomes = read_file(text)
         import_outcomes(outcomes, actor=None, file_name=f"demo-outcomes-{team_id}.csv", content=text)
     return len(teams)
+
+
+def _audits(demo: DemoContext, version: RubricVersion, teams: dict[int, Team], reviewers: dict[int, int],
+            now: datetime) -> int:
+    """Two visits a year to each area's response teams, five cases each, and an action for the team's sergeant:
+    closed when long past due, mostly; the demo supervisor's team has one overdue, to show on their home page."""
+    rng, today = demo.rng, london_day(now)
+    sergeants = dict(db.session.execute(
+        sa.select(team_supervisors.c.team_id, sa.func.min(team_supervisors.c.person_id))
+        .group_by(team_supervisors.c.team_id)).all())
+    supervisor = demo.people.get(SUPERVISOR.email)
+    visits = 0
+    for team in sorted((team for team in teams.values() if team.team_type == "RESPONSE"), key=lambda t: t.id):
+        reviewer, owner = reviewers.get(team.area_id), sergeants.get(team.id)
+        if reviewer is None or owner is None or rng.random() > 0.5:
+            continue
+        for months_ago in (9, 3):
+            visited = today - timedelta(days=30 * months_ago + rng.randint(0, 20))
+            visit = AuditVisit(team_id=team.id, visited_on=visited, auditors="Area investigative-quality sergeant",
+                               rubric_version_id=version.id, created_by_id=reviewer,
+                               findings="Plans are recorded early; supervisory direction is often missing.")
+            for case in range(5):
+                scores = _scores(demo, version, 0.45 if months_ago == 9 else 0.6)
+                visit.cases.append(AuditCase(crime_reference=f"{visited:%y}/{rng.randint(10000, 99999)}/{case}",
+                                             scores=scores, total=sum(item["score"] for item in scores),
+                                             max_score=version.max_score))
+            due = visited + timedelta(days=30)
+            closed = due < today and rng.random() < 0.8
+            visit.actions.append(AuditAction(
+                description="Every open investigation has a supervisor's review with recorded direction",
+                owner_id=owner, due_on=due,
+                status="closed" if closed else "open", closing_note="Reviews checked at each handover" if closed else "",
+                closed_at=now if closed else None))
+            db.session.add(visit)
+            visits += 1
+    if supervisor is not None:
+        own = db.session.get(Team, db.session.scalar(sa.select(Person.team_id).where(Person.id == supervisor)))
+        visit = AuditVisit(team_id=own.id, visited_on=today - timedelta(days=45), rubric_version_id=version.id,
+                           auditors="Area investigative-quality sergeant", created_by_id=reviewers.get(own.area_id),
+                           findings="Victim updates are not recorded.")
+        visit.actions.append(AuditAction(description="Record the agreed frequency of victim updates in every plan",
+                                         owner_id=supervisor, due_on=today - timedelta(days=5)))
+        db.session.add(visit)
+        visits += 1
+    db.session.flush()
+    return visits
