@@ -184,6 +184,11 @@ class Config:
     #: an uploaded roster not confirmed within this many hours is forgotten
     ROSTER_UPLOAD_KEEP_HOURS = _int("ROSTER_UPLOAD_KEEP_HOURS", 24)
 
+    # The quality view.
+    #: a positive outcome rate from fewer finalised crimes than this is not shown (a rate of 2 out of 9 says
+    #: nothing about a team, and small counts can point to individual cases)
+    QUALITY_MIN_FINALISED = max(1, _int("QUALITY_MIN_FINALISED", 20))
+
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True

@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.guidance import bp as guidance_bp
     from lms.notify import bp as notify_bp
     from lms.people import bp as people_bp
+    from lms.quality import bp as quality_bp
     from lms.reports import bp as reports_bp
     from lms.records import bp as records_bp
     from lms.reports import training_bp
@@ -103,7 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.trainers import bp as trainers_bp
 
     for blueprint in (core_bp, people_bp, audit_bp, guidance_bp, search_bp, courses_bp, sessions_bp, notify_bp,
-                      checklists_bp, reports_bp, training_bp, trainers_bp, records_bp):
+                      checklists_bp, reports_bp, training_bp, trainers_bp, records_bp, quality_bp):
         app.register_blueprint(blueprint)
 
 
@@ -125,6 +126,8 @@ def import_views() -> None:
     from lms.reports import admin_routes as reports_admin_routes, routes as reports_routes  # noqa: F401
     from lms.records import routes as records_routes  # noqa: F401
     from lms.reports import booking_routes, digest_routes, snapshot_routes  # noqa: F401
+    from lms.quality import audit_routes, outcome_routes, routes as quality_routes  # noqa: F401
+    from lms.quality import view_routes as quality_view  # noqa: F401
     from lms.search import routes as search_routes  # noqa: F401
     from lms.sessions import calendar_routes, manage_routes, register_routes  # noqa: F401
     from lms.sessions import routes as sessions_routes, templating as sessions_templating  # noqa: F401
@@ -158,12 +161,13 @@ def register_content_importers(app: Flask) -> None:
     from lms.content.sync import register_importer
     from lms.courses.importer import CourseImporter
     from lms.guidance.importer import GuidanceImporter
+    from lms.quality.importer import RubricImporter
     from lms.search.glossary import GlossaryImporter
     from lms.trainers.importer import FacilitatorImporter
 
     # The glossary first: guidance pages link the first use of each of its terms.
     for importer in (GlossaryImporter(), GuidanceImporter(), CourseImporter(), ChecklistImporter(),
-                     FacilitatorImporter()):
+                     FacilitatorImporter(), RubricImporter()):
         register_importer(app, importer)
 
 
@@ -188,7 +192,8 @@ def register_commands(app: Flask) -> None:
     from lms.guidance.cli import guidance_cli
     from lms.notify.cli import notify_cli
     from lms.people.cli import users_cli
+    from lms.quality.cli import outcomes_cli
     from lms.xapi.cli import xapi_cli
 
-    for group in (users_cli, content_cli, courses_cli, demo_cli, notify_cli, xapi_cli, guidance_cli):
+    for group in (users_cli, content_cli, courses_cli, demo_cli, notify_cli, xapi_cli, guidance_cli, outcomes_cli):
         app.cli.add_command(group)

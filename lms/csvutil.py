@@ -1,4 +1,5 @@
-"""CSV downloads that are safe to open in a spreadsheet: no cell is ever run as a formula."""
+"""CSV for spreadsheets: downloads in which no cell is ever run as a formula, and uploads read row by row with
+the line each row starts on."""
 import csv
 import io
 
@@ -19,3 +20,25 @@ def to_csv(rows) -> str:
     for row in rows:
         writer.writerow([cell(value) for value in row])
     return buffer.getvalue()
+
+
+class UnreadableCsv(ValueError):
+    """The text stops being CSV at `line` (a stray quote, say)."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def numbered_rows(text: str):
+    """Yield (line, cells) for each row that is not blank, with the file line it starts on (a quoted value may
+    run over several lines); raise UnreadableCsv where the text cannot be read as CSV."""
+    reader = csv.reader(io.StringIO(text))
+    line = 0
+    try:
+        for cells in reader:
+            start, line = line + 1, reader.line_num
+            if any(cell.strip() for cell in cells):
+                yield start, cells
+    except csv.Error as error:
+        raise UnreadableCsv(line + 1, f"cannot be read as CSV ({error})") from None

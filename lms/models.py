@@ -16,3 +16,5 @@ from lms.search.models import GlossaryTerm, SearchDocument, SearchWord  # noqa: 
 from lms.sessions.models import Attendance, Booking, CalendarFeed, TrainingSession, Venue  # noqa: F401
 from lms.trainers.models import FacilitatorPage  # noqa: F401
 from lms.xapi.models import XapiStatement  # noqa: F401
+from lms.quality.models import (AuditAction, AuditCase, AuditVisit, OutcomeImport, OutcomeMonth, Plan,  # noqa: F401
+                                PlanAttempt, PlanReview, Rubric, RubricVersion)

@@ -9,11 +9,11 @@ from lms.timeutil import today_london, utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 #: the test files whose outcome depends most on the date and time they run at: they schedule sessions a week ahead,
-#: book, take registers, send reminders and nudges. (The whole suite passes at these moments too; this keeps the
-#: proof to a fraction of the suite's time.)
+#: book, take registers, send reminders and nudges, and count by calendar month. (The whole suite passes at these
+#: moments too; this keeps the proof to a fraction of the suite's time.)
 TIME_DEPENDENT = ["test_sessions_scheduling.py", "test_sessions_booking.py", "test_sessions_register.py",
                   "test_sessions_calendar.py", "test_sessions_course_page.py", "test_notify_outbox.py",
-                  "test_reports_nudge.py", "test_reports_agree.py"]
+                  "test_reports_nudge.py", "test_reports_agree.py", "test_quality_view.py"]
 
 
 def test_the_clock_moves_and_keeps_ticking(clock):

@@ -118,6 +118,6 @@ def wait_for_other_syncs() -> None:
 
 
 def _belongs(path: str, kind: str) -> bool:
-    folder = {"guidance": "guidance/", "course": "courses/", "checklist": "checklists/",
+    folder = {"guidance": "guidance/", "course": "courses/", "checklist": "checklists/", "rubric": "rubrics/",
               "glossary": "glossary.md"}.get(kind, kind + "/")
     return path.startswith(folder)

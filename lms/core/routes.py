@@ -12,6 +12,7 @@ from lms.core.home import home_page
 from lms.core.models import beat
 from lms.extensions import db, write_intent
 from lms.guidance.queries import categories_with_pages
+from lms.quality.audits import is_overdue, open_actions
 from lms.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,8 @@ log = logging.getLogger(__name__)
 def home():
     """What is the signed-in person's first: their courses, bookings and offers, sessions and teams; then the topics."""
     topics = cached(("core.topics",), lambda: fragment("core/_topics.html", categories=categories_with_pages()))
-    return render_template("core/home.html", home=home_page(current_user, utcnow()), topics=topics)
+    return render_template("core/home.html", home=home_page(current_user, utcnow()), topics=topics,
+                           overdue_actions=open_actions(current_user, overdue=True), is_overdue=is_overdue)
 
 
 @bp.get("/healthz")

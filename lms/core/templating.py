@@ -17,9 +17,9 @@ def navigation() -> list[tuple[str, str, bool]]:
     items = [("guidance.index", "Guidance"), ("courses.index", "Courses"), ("sessions.index", "Sessions")]
     if current_user.has_role("trainer", "admin"):
         items += [("sessions.manage", "Manage sessions"), ("trainers.index", "Trainers' area")]
-    items += [("checklists.index", "Key steps"), ("training.my_training", "My training")]
+    items += [("checklists.index", "Key steps"), ("training.my_training", "My training"), ("quality.plans", "Plans")]
     if current_user.has_role("supervisor", "admin"):
-        items.append(("reports.index", "Reports"))
+        items += [("reports.index", "Reports"), ("quality.quality_view", "Quality")]
     if current_user.has_role("admin"):
         items += [("people.admin_people", "People"), ("audit.index", "Audit log"), ("notify.index", "Outbox")]
     current = _current(items)

@@ -36,7 +36,8 @@ ADMIN = Login("admin@demo.police.uk", "Priya", "Desai", "PC", frozenset({"admin"
 TRAINER = Login("trainer@demo.police.uk", "Gareth", "Lloyd", "PC", frozenset({"trainer", "officer"}))
 SUPERVISOR = Login("supervisor@demo.police.uk", "Claire", "Doyle", "PS", frozenset({"supervisor", "officer"}))
 OFFICER = Login("officer@demo.police.uk", "Sam", "Turner", "PC", frozenset({"officer"}))
-LOGINS = (ADMIN, TRAINER, SUPERVISOR, OFFICER)
+REVIEWER = Login("reviewer@demo.police.uk", "Nadia", "Okafor", "DS", frozenset({"iq_sergeant", "officer"}))
+LOGINS = (ADMIN, TRAINER, SUPERVISOR, OFFICER, REVIEWER)
 
 
 @dataclass
@@ -145,12 +146,14 @@ def _scaled(counts: dict[str, int], share: float) -> dict[str, int]:
 
 
 def _place_logins(teams: list[TeamPlan]) -> None:
-    """Put the four demo logins where they make sense: the supervisor leads the officer's response team."""
+    """Put the demo logins where they make sense: the supervisor leads the officer's response team, and the
+    investigative-quality sergeant reviews plans in the same area from its CID."""
     by_name = {(team.area, team.name): team for team in teams}
     response = by_name[(LOCAL_POLICING_AREAS[0], "Response Team A")]
     sergeant = next(person for person in response.members if person.rank == "PS")
     sergeant.login = SUPERVISOR
     response.members.insert(1, PersonPlan(OFFICER.rank, login=OFFICER))
+    by_name[(LOCAL_POLICING_AREAS[0], "CID")].members.append(PersonPlan(REVIEWER.rank, login=REVIEWER))
     by_name[("Force Headquarters", "Investigation Standards")].members.append(PersonPlan(ADMIN.rank, login=ADMIN))
     by_name[("Force Headquarters", TRAINING_TEAM)].members.append(PersonPlan(TRAINER.rank, login=TRAINER))
 

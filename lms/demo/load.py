@@ -8,6 +8,7 @@ from lms.audit.services import record
 from lms.demo.context import DemoContext, Step
 from lms.demo.force import LOGINS, plan_force
 from lms.demo.names import LOCAL_POLICING_AREAS
+from lms.demo.quality import load_quality
 from lms.demo.training import load_training
 from lms.extensions import db
 from lms.people.models import Area, Person, RoleGrant, Team, team_supervisors
@@ -56,7 +57,7 @@ def load_people(demo: DemoContext) -> str:
 
 #: The steps `flask demo load` runs in order. A capability that adds demo data (courses and attempts, sessions
 #: and bookings) appends a function here that takes the DemoContext and returns one line for the terminal.
-STEPS: list[Step] = [load_people, load_training]
+STEPS: list[Step] = [load_people, load_training, load_quality]
 
 
 def demo_state() -> str:

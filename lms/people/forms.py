@@ -5,9 +5,9 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.people.models import RANKS, ROLES
+from lms.people.models import RANKS, ROLE_LABELS
 
-ROLE_CHOICES = {role: role.capitalize() for role in ROLES}
+ROLE_CHOICES = ROLE_LABELS
 
 
 class LoginForm(FlaskForm):

@@ -8,7 +8,10 @@ from flask_login import UserMixin
 from lms.extensions import db
 from lms.timeutil import utcnow
 
-ROLES = ("officer", "trainer", "supervisor", "admin")
+#: iq_sergeant: an investigative-quality sergeant, who reviews investigation plans in the areas of their own team
+ROLES = ("officer", "trainer", "supervisor", "admin", "iq_sergeant")
+ROLE_LABELS = {"officer": "Officer", "trainer": "Trainer", "supervisor": "Supervisor", "admin": "Admin",
+               "iq_sergeant": "Investigative-quality sergeant"}
 
 #: Rank codes (DOMAIN.md section 6) and how people write them.
 RANKS = {
@@ -110,7 +113,7 @@ class RoleGrant(db.Model):
     """One role held by one person; a person may hold several."""
 
     __tablename__ = "role_grants"
-    __table_args__ = (sa.CheckConstraint(sa.text("role IN ('officer','trainer','supervisor','admin')"), name="role"),)
+    __table_args__ = (sa.CheckConstraint(sa.text("role IN ('officer','trainer','supervisor','admin','iq_sergeant')"), name="role"),)
     person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     role: so.Mapped[str] = so.mapped_column(sa.String(20), primary_key=True)
 

@@ -1,10 +1,9 @@
 """Read and check the HR roster CSV. Pure functions, no database: every rule can be tested on a string."""
-import csv
 import difflib
-import io
 import re
 from dataclasses import dataclass
 
+from lms.csvutil import UnreadableCsv, numbered_rows
 from lms.inputs import control_character_reasons
 from lms.people.models import CONSTABLE_RANKS, RANKS, ROLES, TEAM_TYPES
 
@@ -247,17 +246,12 @@ def _team_type_conflicts(rows: list[RosterRow]) -> list[Problem]:
 
 def parse_roster(text: str) -> Roster:
     """Read and check every row of a roster; the roster is importable only if it has no problems at all."""
-    reader = csv.reader(io.StringIO(text))
     rows: list[RosterRow] = []
     problems: list[Problem] = []
     columns: list[str] | None = None
     entries: list[tuple[int, dict[str, str]]] = []
-    line = 0
     try:
-        for cells in reader:
-            start, line = line + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
+        for start, cells in numbered_rows(text):
             if columns is None:
                 columns, header_problems = _read_header(cells, start)
                 if header_problems:
@@ -273,8 +267,8 @@ def parse_roster(text: str) -> Roster:
             problems += [Problem(start, reason) for reason in reasons]
             if row:
                 rows.append(row)
-    except csv.Error as error:
-        return Roster([], [Problem(line + 1, f"cannot be read as CSV ({error})")])
+    except UnreadableCsv as error:
+        return Roster([], [Problem(error.line, str(error))])
     if columns is None:
         return Roster([], [Problem(None, "the file is empty; the first line must be the header row")])
     if not rows and not problems:

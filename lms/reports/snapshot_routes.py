@@ -1,30 +1,17 @@
 """The visual snapshot page and its CSV."""
-import sqlalchemy as sa
-from flask import abort, render_template
-from flask_login import current_user
+from flask import render_template
 
 from lms.access import signed_in
-from lms.courses.queries import live_courses
-from lms.extensions import db
-from lms.people.models import Team
-from lms.reports import bp, queries, snapshot, tables
-from lms.reports.scope import require_scope
-from lms.reports.viewhelpers import download, filter_args, read_filters
+from lms.reports import bp, snapshot, tables
+from lms.reports.viewhelpers import course_view, download, filter_args
 
 SECTIONS = ("by_team", "over_time", "scores", "first_attempt", "sessions", "most_missed")
 
 
 def _build():
     """The snapshot of the course asked for (the first by default), for the teams the filters leave in scope."""
-    team_ids = require_scope(current_user)
-    teams = queries.teams_with_areas(team_ids)
-    courses = live_courses()
-    if not courses:
-        abort(404)
-    form, filters, chosen = read_filters(teams, courses)
-    course = next((item for item in courses if item.id == filters.course_id), courses[0])
-    everyone = frozenset(db.session.scalars(sa.select(Team.id)))
-    return form, snapshot.build(course, chosen, everyone)
+    scope = course_view()
+    return scope.form, snapshot.build(scope.course, scope.chosen, scope.everyone)
 
 
 @bp.get("/reports/snapshot")

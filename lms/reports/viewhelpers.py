@@ -2,16 +2,22 @@
 import math
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import Response, abort, request
+from flask_login import current_user
 from wtforms.fields import SelectChoice
 
 from lms.completion.rule import LABELS
 from lms.courses.models import Course
+from lms.courses.queries import live_courses
+from lms.extensions import db
 from lms.formfields import PARTS
 from lms.inputs import db_int, link_args
 from lms.people.models import Team
 from lms.reports.dataset import SORTS, Dataset, Filters, course_sort_id
 from lms.reports.forms import ReportFilterForm, SortForm
+from lms.reports.queries import teams_with_areas
+from lms.reports.scope import require_scope
 
 
 @dataclass
@@ -118,3 +124,28 @@ def filter_args() -> dict:
 
 def download(body: str | bytes, filename: str, mimetype: str = "text/csv") -> Response:
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@dataclass
+class CourseView:
+    """What a page about one course across the teams in scope starts from (the snapshot, the quality view)."""
+
+    form: ReportFilterForm
+    course: Course
+    #: the teams the filters leave
+    chosen: frozenset[int]
+    #: every team of the force, to compare with
+    everyone: frozenset[int]
+    #: the teams in the caller's scope, with their areas loaded
+    teams: list[Team]
+
+
+def course_view() -> CourseView:
+    """The course asked for (the first live one by default) and the teams the filters leave in the caller's scope."""
+    teams = teams_with_areas(require_scope(current_user))
+    courses = live_courses()
+    if not courses:
+        abort(404)
+    form, filters, chosen = read_filters(teams, courses)
+    course = next((item for item in courses if item.id == filters.course_id), courses[0])
+    return CourseView(form, course, chosen, frozenset(db.session.scalars(sa.select(Team.id))), teams)

@@ -1,0 +1,131 @@
+"""Quality audits: the audit team records a visit, scores sampled cases on the audit rubric and sets actions; an
+action's owner sees it on their home page once overdue and closes it with a note; the report prints and downloads."""
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from lms.audit.models import AuditEvent
+from lms.quality.models import AuditAction, AuditCase, AuditVisit
+from lms.timeutil import today_london
+from tests.quality_support import qforce, review_data  # noqa: F401
+from tests.reports_support import csv_rows
+
+AUDIT_RUBRIC = """---
+title: Audit (test)
+summary: The audit rubric for the tests.
+use: quality-audit
+---
+## Recording
+- 0 Not met: Wrong.
+- 1 Met: Right.
+
+## Supervision
+- 0 Not met: None.
+- 1 Partly met: Some.
+- 2 Met: Regular.
+"""
+
+
+@pytest.fixture
+def audit_rubric(content_tree, db):
+    from lms.content.sync import sync_content
+
+    (content_tree / "rubrics" / "audit.md").write_text(AUDIT_RUBRIC)
+    assert sync_content(content_tree).ok
+    db.session.commit()
+
+
+@pytest.fixture
+def visit(client, login, qforce, audit_rubric, db) -> AuditVisit:
+    """A visit to team A by the Northtown reviewer, one case scored, one action for team A's sergeant."""
+    login(qforce.reviewer)
+    response = client.post("/audits/new", data={"team": str(qforce.team_a.id), "visited_on": "2026-01-15",
+                                                 "auditors": "DS Reviewer", "findings": "Plans are thin"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    found = db.session.scalar(sa.select(AuditVisit))
+    client.post(f"/audits/{found.id}/cases/new", data=review_data(scores=(1, 1), comments=("", "Late review"),
+                                                                  crime_reference="21/555/26"))
+    client.post(f"/audits/{found.id}/actions", data={
+        "description": "Supervisor reviews within 24 hours", "owner": qforce.sergeant_a.service_number,
+        "due_on": (today_london() - timedelta(days=1)).isoformat()})
+    client.post("/logout")
+    return found
+
+
+def test_the_audit_team_records_a_visit_with_a_scored_case_and_an_action(visit, qforce, db):
+    case = db.session.scalar(sa.select(AuditCase))
+    assert (case.crime_reference, case.total, case.max_score) == ("21/555/26", 2, 3)
+    action = db.session.scalar(sa.select(AuditAction))
+    assert (action.owner_id, action.status) == (qforce.sergeant_a.id, "open")
+    actions = set(db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("audit_%"))))
+    assert actions == {"audit_visit.recorded", "audit_case.scored", "audit_action.added"}
+
+
+def test_a_case_twice_or_a_bad_reference_is_refused(client, login, visit, qforce, db):
+    login(qforce.reviewer)
+    again = client.post(f"/audits/{visit.id}/cases/new", data=review_data(crime_reference="21/555/26"))
+    assert "already one of this visit" in again.get_data(as_text=True)
+    bad = client.post(f"/audits/{visit.id}/cases/new", data=review_data(crime_reference="John Smith"))
+    assert "Enter the crime reference number" in bad.get_data(as_text=True)
+    assert len(db.session.scalars(sa.select(AuditCase)).all()) == 1
+
+
+def test_an_overdue_action_is_on_its_owners_home_page_until_closed_with_a_note(client, login, visit, qforce, db):
+    login(qforce.sergeant_a)
+    home = client.get("/").get_data(as_text=True)
+    assert "Quality audit actions overdue" in home and "Supervisor reviews within 24 hours" in home
+    action = db.session.scalar(sa.select(AuditAction))
+    refused = client.post(f"/audits/actions/{action.id}/close", data={"closing_note": " "}, follow_redirects=True)
+    assert "Say what was done" in refused.get_data(as_text=True)
+    client.post(f"/audits/actions/{action.id}/close", data={"closing_note": "Reviews now daily", "next": "home"})
+    db.session.refresh(action)
+    assert (action.status, action.closing_note) == ("closed", "Reviews now daily") and action.closed_at
+    assert "Quality audit actions overdue" not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who, report, score, close", [
+    ("sergeant_a", 200, 403, 302),   # supervises team A and owns the action
+    ("officer_a", 404, 403, 404),
+    ("sergeant_b", 404, 403, 404),
+    ("reviewer", 200, 200, 302),     # the audit team for Northtown
+    ("reviewer_b", 404, 404, 404),
+    ("admin", 200, 200, 302),
+])
+def test_who_sees_and_changes_a_visit(client, login, visit, qforce, db, who, report, score, close):
+    login(getattr(qforce, who))
+    assert client.get(f"/audits/{visit.id}").status_code == report
+    assert client.get(f"/audits/{visit.id}.csv").status_code == report
+    assert client.get(f"/audits/{visit.id}/cases/new").status_code == score
+    action = db.session.scalar(sa.select(AuditAction))
+    assert client.post(f"/audits/actions/{action.id}/close", data={"closing_note": "Done"}).status_code == close
+    listed = client.get("/audits/")
+    if report == 200:
+        assert "Visits" in listed.get_data(as_text=True) and "15 January 2026" in listed.get_data(as_text=True)
+
+
+def test_the_csv_holds_the_cases_and_actions(client, login, visit, qforce):
+    login(qforce.sergeant_a)
+    rows = csv_rows(client.get(f"/audits/{visit.id}.csv").get_data(as_text=True))
+    assert ["21/555/26", "1", "1", "2", "3", "67%", ""] in rows
+    assert ["Supervisor reviews within 24 hours", qforce.sergeant_a.name,
+            (today_london() - timedelta(days=1)).isoformat(), "Overdue", ""] in rows
+    page = client.get(f"/audits/{visit.id}").get_data(as_text=True)
+    assert "21/555/26" in page and "Plans are thin" in page and "Overdue" in page
+
+
+def test_a_visit_report_runs_a_fixed_number_of_queries_however_many_cases_and_actions(client, login, visit, qforce,
+                                                                                      db, count_queries):
+    visit_id, owner = visit.id, qforce.sergeant_a.service_number
+    login(qforce.reviewer)
+    db.session.expunge_all()  # a server starts each request with an empty session
+    with count_queries() as first:
+        client.get(f"/audits/{visit_id}")
+    for number in range(4):
+        client.post(f"/audits/{visit_id}/cases/new", data=review_data(crime_reference=f"21/{number}00/26"))
+        client.post(f"/audits/{visit_id}/actions", data={"description": f"Action {number}", "owner": owner,
+                                                         "due_on": "2099-01-01"})
+    db.session.expunge_all()
+    with count_queries() as second:
+        page = client.get(f"/audits/{visit_id}").get_data(as_text=True)
+    assert "21/300/26" in page and "Action 3" in page and second.count == first.count
