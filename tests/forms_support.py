@@ -17,3 +17,10 @@ def with_dates(data: dict, *names: str) -> dict:
         if name in split:
             split.update(date_fields(name, split.pop(name)))
     return split
+
+
+def fill_date(page, legend: str, value: date | str, exact: bool = False) -> None:
+    """In a browser, type a date (or ISO text) in the GOV.UK date input whose fieldset has this legend."""
+    group = page.get_by_role("group", name=legend, exact=exact)
+    for part, text in zip(("Day", "Month", "Year"), date_fields(legend, value).values()):
+        group.get_by_label(part).fill(text)

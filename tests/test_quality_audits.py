@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from lms.audit.models import AuditEvent
 from lms.quality.models import AuditAction, AuditCase, AuditVisit
 from lms.timeutil import today_london
+from tests.forms_support import date_fields
 from tests.quality_support import qforce, review_data  # noqa: F401
 from tests.reports_support import csv_rows
 
@@ -40,7 +41,7 @@ def audit_rubric(content_tree, db):
 def visit(client, login, qforce, audit_rubric, db) -> AuditVisit:
     """A visit to team A by the Northtown reviewer, one case scored, one action for team A's sergeant."""
     login(qforce.reviewer)
-    response = client.post("/audits/new", data={"team": str(qforce.team_a.id), "visited_on": "2026-01-15",
+    response = client.post("/audits/new", data={"team": str(qforce.team_a.id), **date_fields("visited_on", "2026-01-15"),
                                                  "auditors": "DS Reviewer", "findings": "Plans are thin"})
     assert response.status_code == 302, response.get_data(as_text=True)
     found = db.session.scalar(sa.select(AuditVisit))
@@ -48,7 +49,7 @@ def visit(client, login, qforce, audit_rubric, db) -> AuditVisit:
                                                                   crime_reference="21/555/26"))
     client.post(f"/audits/{found.id}/actions", data={
         "description": "Supervisor reviews within 24 hours", "owner": qforce.sergeant_a.service_number,
-        "due_on": (today_london() - timedelta(days=1)).isoformat()})
+        **date_fields("due_on", today_london() - timedelta(days=1))})
     client.post("/logout")
     return found
 
@@ -124,7 +125,7 @@ def test_a_visit_report_runs_a_fixed_number_of_queries_however_many_cases_and_ac
     for number in range(4):
         client.post(f"/audits/{visit_id}/cases/new", data=review_data(crime_reference=f"21/{number}00/26"))
         client.post(f"/audits/{visit_id}/actions", data={"description": f"Action {number}", "owner": owner,
-                                                         "due_on": "2099-01-01"})
+                                                         **date_fields("due_on", "2099-01-01")})
     db.session.expunge_all()
     with count_queries() as second:
         page = client.get(f"/audits/{visit_id}").get_data(as_text=True)

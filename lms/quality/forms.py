@@ -3,9 +3,10 @@ import re
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from lms.formfields import DateInputField
 from lms.inputs import db_int
 
 #: What a crime reference looks like in most forces' systems (letters, digits, / and -, such as 21/12345/24 or
@@ -67,7 +68,8 @@ class OutcomeUploadForm(FlaskForm):
 
 class VisitForm(FlaskForm):
     team = SelectField("Team visited", coerce=db_int, validators=[InputRequired("Choose the team visited")])
-    visited_on = DateField("Date of the visit", validators=[InputRequired("Enter the date of the visit")])
+    visited_on = DateInputField("Date of the visit", validators=[InputRequired("Enter the date of the visit")],
+                                noun="The date of the visit")
     auditors = StringField("Auditors", validators=[DataRequired("Enter who audited"), Length(max=300)])
     findings = TextAreaField("Findings", validators=[
         Optional(), Length(max=COMMENT_MAX * 5, message=f"Keep the findings under {COMMENT_MAX * 5:,} characters")])
@@ -77,7 +79,7 @@ class ActionForm(FlaskForm):
     description = StringField("Action", validators=[DataRequired("Describe the action"), Length(max=500)])
     owner = StringField("Owner's service number", validators=[DataRequired("Enter the owner's service number"),
                                                               Length(max=20)])
-    due_on = DateField("Due by", validators=[InputRequired("Enter the date it is due by")])
+    due_on = DateInputField("Due by", validators=[InputRequired("Enter the date it is due by")], noun="The due date")
 
 
 class CloseActionForm(FlaskForm):

@@ -12,6 +12,7 @@ from lms.extensions import db
 from lms.timeutil import format_datetime
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, assert_no_horizontal_scroll, sign_in
 from tests.conftest import PASSWORD
+from tests.forms_support import fill_date
 
 MODULES = ["Taking a first account", "Describing people", "After the account"]
 #: the fixture quiz (tests/fixtures/content/courses/witness-basics/quiz.md), unshuffled: answers per question
@@ -173,10 +174,8 @@ def test_officer_reads_fails_learns_retakes_and_passes_then_trainer_sees_it(page
     expect(first.get_by_role("row", name=re.compile("^Once the full statement has been taken"))).to_contain_text(
         "Most popular wrong answer")
     assert_accessible(trainer)
-    for name, day in (("Submitted from", "2"), ("Submitted to", "1")):
-        group = trainer.get_by_role("group", name=name)
-        for part, value in (("Day", day), ("Month", "3"), ("Year", "2026")):
-            group.get_by_label(part).fill(value)
+    fill_date(trainer, "Submitted from", "2026-03-02")
+    fill_date(trainer, "Submitted to", "2026-03-01")
     trainer.get_by_role("button", name="Apply filters").click()
     expect(trainer.get_by_role("alert")).to_contain_text("Submitted to must be the same as or after submitted from")
     expect(trainer.locator("#figure-attempts")).to_have_text("2")  # not applied

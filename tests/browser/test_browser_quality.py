@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, assert_no_horizontal_scroll, sign_in
 from tests.conftest import PASSWORD
+from tests.forms_support import fill_date
 from tests.quality_support import qforce  # noqa: F401
 from tests.reports_support import course  # noqa: F401
 
@@ -120,7 +121,7 @@ def test_an_audit_visit_is_recorded_and_its_owner_closes_an_overdue_action(page_
     auditor.goto("/audits/")
     auditor.get_by_role("link", name="Record a visit").click()
     auditor.get_by_label("Team visited").select_option(label="Northtown – Response Team A")
-    auditor.get_by_label("Date of the visit").fill("2026-01-15")
+    fill_date(auditor, "Date of the visit", "2026-01-15")
     auditor.get_by_label("Auditors").fill("DS Reviewer")
     auditor.get_by_label("Findings").fill("Plans are thin")
     assert_accessible(auditor)
@@ -133,7 +134,7 @@ def test_an_audit_visit_is_recorded_and_its_owner_closes_an_overdue_action(page_
     auditor.get_by_role("button", name="Save the case").click()
     auditor.get_by_label("Action").fill("Supervisor reviews within 24 hours")
     auditor.get_by_label("Owner's service number").fill(owner_number)
-    auditor.get_by_label("Due by").fill("2026-01-20")
+    fill_date(auditor, "Due by", "2026-01-20")
     auditor.get_by_role("button", name="Set the action").click()
     expect(auditor.get_by_role("alert")).to_contain_text("The action has been set")
     expect(auditor.get_by_role("rowheader", name="21/555/26")).to_be_visible()

@@ -8,6 +8,7 @@ from lms.reports.models import Delegation, ProgrammeTarget
 from lms.timeutil import today_london
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, assert_no_horizontal_scroll, sign_in
 from tests.conftest import PASSWORD
+from tests.forms_support import fill_date
 from tests.reports_support import attempt, book, complete, course, force, read_modules, set_due  # noqa: F401
 
 
@@ -144,9 +145,7 @@ def test_a_supervisor_chooses_an_acting_supervisor_by_name_without_javascript(pa
     expect(page.locator("#acting")).to_contain_text("Acting supervisor: Bob Baker, Police Constable")
     today = today_london()
     for name in ("First day", "Last day"):
-        group = page.get_by_role("group", name=name)
-        for part, value in (("Day", today.day), ("Month", today.month), ("Year", today.year)):
-            group.get_by_label(part).fill(str(value))
+        fill_date(page, name, today)
     page.get_by_role("button", name="Delegate my teams to Bob Baker").click()
     expect(page.get_by_role("alert")).to_contain_text("Bob Baker will see your teams")
     db.session.rollback()

@@ -11,6 +11,7 @@ from lms.sessions.models import Attendance, Booking, TrainingSession
 from lms.timeutil import format_date, format_datetime, format_weekday, today_london, utcnow
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, assert_no_horizontal_scroll, sign_in
 from tests.conftest import PASSWORD
+from tests.forms_support import fill_date
 from tests.sessions_fixtures import course, make_session, outbox, trainer, venue  # noqa: F401
 
 
@@ -75,10 +76,7 @@ def test_schedule_book_wait_cancel_promote_and_take_the_register(page_at, people
 
     day = today_london() + timedelta(days=2)
     desk.get_by_label("Course").select_option(label="Investigation Masterclass")
-    date = desk.get_by_role("group", name="Date", exact=True)
-    date.get_by_label("Day").fill(str(day.day))
-    date.get_by_label("Month").fill(str(day.month))
-    date.get_by_label("Year").fill(str(day.year))
+    fill_date(desk, "Date", day, exact=True)
     desk.get_by_label("Starts at").fill("10:00")
     desk.get_by_label("Ends at").fill("12:00")
     desk.get_by_role("button", name="Schedule the session").click()
