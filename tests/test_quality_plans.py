@@ -4,6 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.audit.models import AuditEvent
+from lms.content.render import render_written
 from lms.notify.models import OutboxMessage
 from lms.quality.models import Plan, PlanAttempt, PlanReview, RubricVersion
 from tests.conftest import PASSWORD
@@ -234,3 +235,9 @@ def test_a_plan_page_runs_a_fixed_number_of_queries_however_many_attempts(client
     with count_queries() as second:
         page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "Attempt 5" in page and second.count == first.count
+
+
+def test_a_plan_writers_headings_take_no_ids_of_the_page():
+    """Several attempts share one page, beside the page's own ids: what an officer writes carries no ids."""
+    html = render_written("## Hypotheses\n\nA.\n\n## Main content\n\nB.")
+    assert "<h2>Hypotheses</h2>" in html and "<h2>Main content</h2>" in html and " id=" not in html

@@ -79,6 +79,16 @@ def render_markdown(source: str) -> Rendered:
     return Rendered(html=html, toc=toc, text=plain_text(html, blocks=True))
 
 
+#: the id a heading anchor gives a heading (toc extension)
+HEADING_ID_RE = re.compile(r'(<h[1-6])\s+id="[^"]*"')
+
+
+def render_written(source: str) -> str:
+    """Markdown a person wrote on the site (a practice plan) as safe HTML without heading ids: several such texts
+    share a page, beside the page's own ids, and a writer's heading must not take one of them."""
+    return HEADING_ID_RE.sub(r"\1", render_markdown(source).html)
+
+
 def render_inline(source: str) -> str:
     """Render one line of markdown (a question, an option) without the wrapping paragraph."""
     html = sanitise(_converter().convert(source))

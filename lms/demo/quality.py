@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from lms.completion.load import london_day
-from lms.content.render import render_markdown
+from lms.content.render import render_written
 from lms.courses.queries import live_courses
 from lms.demo.context import DemoContext
 from lms.demo.force import REVIEWER, SUPERVISOR
@@ -85,7 +85,7 @@ def _scores(demo: DemoContext, version: RubricVersion, skill: float) -> list[dic
 def _plans(demo: DemoContext, version: RubricVersion, dataset, trained: dict, reviewers: dict[int, int],
            now: datetime) -> tuple[int, int]:
     rng = demo.rng
-    html = render_markdown(DEMO_PLAN).html
+    html = render_written(DEMO_PLAN)
     authors = [row.member for row in dataset.rows if row.member.rank in ("PC", "DC") and rng.random() < PLAN_SHARE]
     count = 0
     for member in authors:
@@ -125,7 +125,7 @@ def _waiting(demo: DemoContext, members: list, now: datetime, count: int = 4) ->
         submitted = now - timedelta(hours=demo.rng.uniform(2, 72))
         plan = Plan(person_id=member.id, team_id=member.team_id, kind="practice", status="waiting",
                     scenario=demo.rng.choice(SCENARIOS), waiting_since=submitted, created_at=submitted)
-        plan.attempts.append(PlanAttempt(number=1, body=DEMO_PLAN, body_html=render_markdown(DEMO_PLAN).html,
+        plan.attempts.append(PlanAttempt(number=1, body=DEMO_PLAN, body_html=render_written(DEMO_PLAN),
                                          saved_at=submitted, submitted_at=submitted))
         db.session.add(plan)
     return min(count, len(members))

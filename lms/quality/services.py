@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 
 from lms.audit.services import record
-from lms.content.render import render_markdown
+from lms.content.render import render_written
 from lms.extensions import db
 from lms.notify.services import queue
 from lms.people.models import Person
@@ -47,7 +47,7 @@ def save_draft(plan: Plan, scenario: str, body: str, *, submit: bool) -> PlanAtt
     attempt = latest(plan)
     if plan.status != "draft":
         raise PlanError("This attempt has been submitted and can no longer be changed.")
-    attempt.body, attempt.body_html, attempt.saved_at = body, render_markdown(body).html, utcnow()
+    attempt.body, attempt.body_html, attempt.saved_at = body, render_written(body), utcnow()
     if plan.attempts[0] is attempt:
         plan.scenario = scenario
     if submit:
