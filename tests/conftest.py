@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from config import TestConfig
 from lms import create_app
-from lms.extensions import db as _db
+from lms.extensions import db as _db, write_intent
 from lms.people.models import Area, Person, RoleGrant, Team
 from lms.people.passwords import hash_password
 from lms.timeutil import set_now, utcnow
@@ -69,15 +69,29 @@ def database_url(tmp_path_factory) -> str:
 
 
 class Client(FlaskClient):
-    """A test client that loads the signed-in person afresh for every request, as a real server does.
+    """A test client that begins and ends every request as a real server does.
 
-    Requests reuse the test's application context, and Flask-Login caches the user in its `g`: without this a
-    request would see whoever the previous request (from any client) signed in, and revocation would go untested.
+    Requests reuse the test's application context, so the server's end of request (the context's teardown, which
+    closes the session) never runs between them. Flask-Login caches the user in that context's `g`: without popping
+    it a request would see whoever the previous request (from any client) signed in. A transaction the request left
+    open (a writing request begins BEGIN IMMEDIATE, and a lazy load after its commit opens another) would hold
+    SQLite's write lock into the next request, whose "last seen" write, on a connection of its own, then waited
+    DB_LOCK_TIMEOUT_SECONDS and answered 503: so it is ended, as the server ends it. The test's own transaction, if
+    it had one open before the request, is the test's to end. The request's write intent is put back too, so the
+    test's own statements do not run under whatever the last request's method was.
     """
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
+        before = _db.session().get_transaction()
+        intent = write_intent.set(write_intent.get())
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            write_intent.reset(intent)
+            left_open = _db.session().get_transaction()
+            if left_open is not None and left_open is not before:
+                _db.session.rollback()
 
 
 @pytest.fixture(scope="session")

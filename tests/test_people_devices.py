@@ -231,3 +231,14 @@ def test_signing_in_clears_the_persons_timed_out_sessions(app, make_person, db):
     db.session.commit()
     sign_in(app.test_client(), person, PHONE_UA)
     assert [s.browser for s in sessions_of(db, person)] == ["Chrome on Android"]
+
+
+def test_a_page_after_a_form_when_last_seen_is_due_is_served_at_once(app, make_person, db, clock):
+    """A form's request ends its transaction, as the server ends it: the next page's "last seen" write, on its own
+    connection, does not wait on the write lock the form took (it did in the test client, and answered 503)."""
+    person = make_person()
+    client = sign_in(app.test_client(), person)
+    assert client.post("/account/devices/sign-out-others").status_code == 302
+    clock.advance(timedelta(minutes=2))
+    assert client.get("/guidance/").status_code == 200
+    assert sessions_of(db, person)[0].last_seen_at > utcnow() - timedelta(minutes=1)
