@@ -36,7 +36,8 @@ def test_the_command_imports_a_file_and_a_second_file_replaces_the_same_team_mon
     again = run(runner, tmp_path, HEADER + "Northtown,Response Team A,2026-01,100,15,20,30,35\n")
     assert "1 team month imported, 1 replacing earlier figures" in again.output
     assert months(db) == {(qforce.team_a.id, "2026-01-01"): (100, 15), (qforce.team_b.id, "2026-01-01"): (80, 8)}
-    events = db.session.scalars(sa.select(AuditEvent.summary).where(AuditEvent.action == "outcomes.imported")).all()
+    events = db.session.scalars(sa.select(AuditEvent.summary).where(AuditEvent.action == "outcomes.imported")
+                                .order_by(AuditEvent.id)).all()
     assert len(events) == 2 and "replacing 1" in events[1]
 
 
