@@ -10,7 +10,8 @@ from lms.audit.services import record
 from lms.checklists.models import Checklist
 from lms.content.errors import ContentError, ContentProblem
 from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
-from lms.content.importing import KindReport, ParsedItem, change_kind, live_slugs, read_text
+from lms.content.importing import (KindReport, ParsedItem, change_kind, flat_markdown_files, live_slugs,
+                                   read_text)
 from lms.content.render import internal_links, plain_text, render_inline
 from lms.extensions import db
 from lms.search.index import index_document, remove_document
@@ -62,20 +63,11 @@ class ChecklistImporter:
     kind = "checklist"
 
     def parse(self, root: Path) -> tuple[list[ParsedItem], list[ContentError]]:
-        folder = root / "checklists"
-        items, errors = [], []
-        if not folder.is_dir():
-            return items, errors
-        for path in sorted(folder.rglob("*")):
+        paths, errors = flat_markdown_files(root, "checklists", "a checklist must be at checklists/<slug>.md",
+                                            not_markdown="only .md checklists belong in checklists/")
+        items = []
+        for path in paths:
             relative = path.relative_to(root).as_posix()
-            if path.is_dir() or path.name.startswith((".", "_")):
-                continue
-            if path.suffix != ".md":
-                errors.append(ContentError(relative, 0, "only .md checklists belong in checklists/"))
-                continue
-            if path.parent != folder:
-                errors.append(ContentError(relative, 0, "a checklist must be at checklists/<slug>.md"))
-                continue
             try:
                 data = parse_checklist(path)
             except ContentProblem as problem:

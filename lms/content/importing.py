@@ -103,3 +103,25 @@ def live_slugs(model, failed_paths: set[str]) -> list[str]:
         return []
     return list(db.session.scalars(sa.select(model.slug).where(model.source_path.in_(failed_paths),
                                                                 model.is_retired.is_(False))))
+
+
+def flat_markdown_files(root: Path, folder_name: str, misplaced: str, not_markdown: str | None = None,
+                        skip: tuple[str, ...] = (".", "_")) -> tuple[list[Path], list[ContentError]]:
+    """The `<slug>.md` files of one flat content folder, in name order, and an error for anything else in it (a
+    file that is not markdown says `not_markdown` when given, else `misplaced`); names starting with `skip` are
+    passed over."""
+    folder = root / folder_name
+    paths, errors = [], []
+    if not folder.is_dir():
+        return paths, errors
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() or path.name.startswith(skip):
+            continue
+        relative = path.relative_to(root).as_posix()
+        if path.suffix != ".md" and not_markdown:
+            errors.append(ContentError(relative, 0, not_markdown))
+        elif path.suffix != ".md" or path.parent != folder:
+            errors.append(ContentError(relative, 0, misplaced))
+        else:
+            paths.append(path)
+    return paths, errors

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from lms.audit.services import record
 from lms.content.errors import ContentError, ContentProblem
-from lms.content.importing import KindReport, ParsedItem, change_kind, live_slugs
+from lms.content.importing import KindReport, ParsedItem, change_kind, flat_markdown_files, live_slugs
 from lms.extensions import db
 from lms.quality.models import Rubric, RubricVersion
 from lms.quality.rubric_format import RubricData, parse_rubric
@@ -16,17 +16,10 @@ class RubricImporter:
     kind = "rubric"
 
     def parse(self, root: Path) -> tuple[list[ParsedItem], list[ContentError]]:
-        folder = root / "rubrics"
-        items, errors = [], []
-        if not folder.is_dir():
-            return items, errors
-        for path in sorted(folder.rglob("*")):
+        paths, errors = flat_markdown_files(root, "rubrics", "a rubric must be at rubrics/<slug>.md")
+        items = []
+        for path in paths:
             relative = path.relative_to(root).as_posix()
-            if path.is_dir() or path.name.startswith((".", "_")):
-                continue
-            if path.suffix != ".md" or path.parent != folder:
-                errors.append(ContentError(relative, 0, "a rubric must be at rubrics/<slug>.md"))
-                continue
             try:
                 data = parse_rubric(path)
             except ContentProblem as problem:

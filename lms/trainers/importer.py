@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from lms.audit.services import record
 from lms.content.errors import ContentError, ContentProblem
 from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
-from lms.content.importing import KindReport, ParsedItem, change_kind, live_slugs, read_text
+from lms.content.importing import (KindReport, ParsedItem, change_kind, flat_markdown_files, live_slugs,
+                                   read_text)
 from lms.content.render import callout_problems, internal_links, render_markdown
 from lms.extensions import db
 from lms.search.glossary import glossary_digest, link_first_uses, read_glossary
@@ -40,19 +41,14 @@ class FacilitatorImporter:
     kind = "facilitator"
 
     def parse(self, root: Path) -> tuple[list[ParsedItem], list[ContentError]]:
-        folder = root / FOLDER
-        items, errors = [], []
-        if not folder.is_dir():
+        paths, errors = flat_markdown_files(root, FOLDER, "the facilitator pack is one folder of pages: "
+                                                          "facilitator/<slug>.md", skip=(".",))
+        items = []
+        if not paths:
             return items, errors
         glossary = read_glossary(root)[0]
-        for path in sorted(folder.rglob("*")):
+        for path in paths:
             relative = path.relative_to(root).as_posix()
-            if path.is_dir() or path.name.startswith("."):
-                continue
-            if path.suffix != ".md" or path.parent != folder:
-                errors.append(ContentError(relative, 0, "the facilitator pack is one folder of pages: "
-                                                        "facilitator/<slug>.md"))
-                continue
             try:
                 items.append(self._page(root, path, glossary))
             except ContentProblem as problem:
