@@ -22,7 +22,6 @@ import os
 import pstats
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,8 +29,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.pages import PAGES, _signed_in_client, prepare  # noqa: E402
-from bench.serving import fresh_database  # noqa: E402
+from bench.pages import PAGES, _signed_in_client, demo_database  # noqa: E402
 
 
 def cpu_ms(client, path: str, requests: int) -> float:
@@ -65,16 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     pages = [page for page in PAGES if not args.only or page.name in args.only]
 
-    sqlite_file = Path(tempfile.gettempdir()) / "lms-bench-cpu.db"
-    if args.reuse:
-        url = args.database_url or f"sqlite:///{sqlite_file}"
-    else:
-        for stale in sqlite_file.parent.glob(sqlite_file.name + "*"):
-            stale.unlink()
-        url = fresh_database(args.database_url, str(sqlite_file))
-    print(f"preparing the demo force in {url.split('://')[0]} ...", file=sys.stderr)
-    prepare(url)
-    os.environ["DATABASE_URL"] = url
+    url = demo_database(args.database_url, "lms-bench-cpu.db", args.reuse)
 
     from bench.hello import app as hello_app
     from lms.extensions import db

@@ -93,6 +93,22 @@ class Figures:
     ms: float = 0.0
 
 
+def demo_database(database_url: str | None, sqlite_name: str, reuse: bool) -> str:
+    """The database a bench measures, with the demo force in it (the given URL, or a SQLite file in the temp
+    folder), made afresh unless `reuse`; DATABASE_URL is set to it for the app."""
+    sqlite_file = Path(tempfile.gettempdir()) / sqlite_name
+    if reuse:
+        url = database_url or f"sqlite:///{sqlite_file}"
+    else:
+        for stale in sqlite_file.parent.glob(sqlite_file.name + "*"):
+            stale.unlink()
+        url = fresh_database(database_url, str(sqlite_file))
+    print(f"preparing the demo force in {url.split('://')[0]} ...", file=sys.stderr)
+    prepare(url)
+    os.environ["DATABASE_URL"] = url
+    return url
+
+
 def prepare(url: str) -> None:
     """Migrate, sync the force's content and load the demo force (each step is a no-op when already done)."""
     env = dict(os.environ, DATABASE_URL=url)
@@ -264,16 +280,7 @@ def main() -> None:
         sys.exit("wrk is not installed: `apt-get install wrk` (Debian's package) and run again.")
     pages = [page for page in PAGES if not args.only or page.name in args.only]
 
-    sqlite_file = Path(tempfile.gettempdir()) / "lms-bench-pages.db"
-    if args.reuse:
-        url = args.database_url or f"sqlite:///{sqlite_file}"
-    else:
-        for stale in sqlite_file.parent.glob(sqlite_file.name + "*"):
-            stale.unlink()
-        url = fresh_database(args.database_url, str(sqlite_file))
-    print(f"preparing the demo force in {url.split('://')[0]} ...", file=sys.stderr)
-    prepare(url)
-    os.environ["DATABASE_URL"] = url
+    url = demo_database(args.database_url, "lms-bench-pages.db", args.reuse)
     measured = in_process(pages, args.repeat, args.profile)
 
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-" + os.urandom(8).hex())
