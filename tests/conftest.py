@@ -225,9 +225,8 @@ def content_tree(tmp_path) -> Path:
 @pytest.fixture
 def synced_content(app, db):
     """The fixture content tree imported into the database."""
-    from lms.content.sync import sync_content
+    from tests.content_snapshot import synced
 
-    report = sync_content(FIXTURE_CONTENT)
-    db.session.commit()
+    report = synced(FIXTURE_CONTENT)
     assert report.ok, [str(error) for error in report.errors]
     return report

@@ -23,10 +23,9 @@ def course(synced_content) -> Course:
 @pytest.fixture
 def library(db):
     """The force's own content (the real masterclass and supervisors' course) imported into the database."""
-    from lms.content.sync import sync_content
+    from tests.content_snapshot import synced
 
-    report = sync_content(CONTENT)
-    db.session.commit()
+    report = synced(CONTENT)
     assert report.ok, [str(error) for error in report.errors]
     return report
 

@@ -1,25 +1,15 @@
 """The force's own content in content/ imports cleanly and is complete enough to run the masterclass."""
 from datetime import date
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from lms.checklists.models import Checklist
-from lms.content.sync import sync_content
 from lms.courses.models import Course, Module, Question, QuizVersion
 from lms.guidance.models import GuidanceCategory, GuidancePage
+from tests.courses_support import library  # noqa: F401  (the force's own content, synced)
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
 #: The day this content ships. The site itself warns readers of any page that later goes past its review date.
 SHIP_DATE = date(2026, 11, 25)
-
-
-@pytest.fixture
-def library(db):
-    report = sync_content(CONTENT)
-    db.session.commit()
-    return report
 
 
 def test_every_file_syncs_and_every_link_resolves(library):

@@ -18,8 +18,9 @@ from tests.courses_support import library, start, submit  # noqa: F401
 
 #: the chance of a check failing although the shuffle is fair
 FALSE_ALARM = 1e-6
-#: attempts per strategy and course: 50 attempts of 15 questions is 750 answers a strategy on the masterclass
-ATTEMPTS = 50
+#: attempts per strategy and course: 20 attempts of 15 questions is 300 answers a strategy on the masterclass, enough
+#: to hold chance within ±16 points while the leak this guards against scored 93–100%
+ATTEMPTS = 20
 
 INPUT = re.compile(r'<input class="govuk-(?:radios|checkboxes)__input" id="[^"]+" name="([^"]+)" type="\w+" '
                    r'value="([^"]+)"')
@@ -98,7 +99,7 @@ def test_guessing_by_value_or_by_order_scores_at_chance(client, login, make_pers
     single = [item for item in items if not item.question.is_multiple]
     right_at = Counter(next(place for place, option in enumerate(item.ordered_options(), start=1)
                             if option.is_correct) for item in single)
-    assert len(single) > 200
+    assert len(single) >= 100
     for place in range(1, max(len(item.option_order) for item in single) + 1):
         expected = sum(1 / len(item.option_order) for item in single if len(item.option_order) >= place)
         assert abs(right_at[place] - expected) < bound(len(single)), (place, right_at, expected)
