@@ -27,10 +27,12 @@ run: content
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## make test: install what the tests need (Chromium from Debian when we can), scan with bandit, run the suite
+## make test: install what the tests need (Chromium from Debian when we can), scan with bandit, run the suite in
+## one process per processor (at most four; each has a database of its own): TEST_PROCESSES=0 runs it in this one
+TEST_PROCESSES ?= auto
 test: install browser oidc-provider html-validator lrs
 	$(BIN)/bandit --quiet --recursive lms --severity-level medium
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses $(TEST_PROCESSES) --maxprocesses 4 --dist worksteal
 
 # Browser tests drive Debian's Chromium; install it when we are root on Debian, otherwise they skip (or fail under CI).
 browser:

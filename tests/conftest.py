@@ -64,8 +64,26 @@ def clock():
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def database_url(tmp_path_factory, worker_id) -> str:
+    """The test database: a file of this run's own on SQLite; TEST_DATABASE_URL on PostgreSQL, or, when the suite
+    runs in several processes (pytest-xdist, `make test`), a database of each process's own beside it."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if worker_id == "master":
+        return url
+    return _database_of_its_own(sa.make_url(url), worker_id)
+
+
+def _database_of_its_own(url: sa.URL, worker_id: str) -> str:
+    """`url`'s database name with the worker's id after it (lms_test_gw0), made on the server if it is not there."""
+    name = f"{url.database}_{worker_id}"
+    server = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        if not connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 class Client(FlaskClient):
