@@ -5,7 +5,7 @@ from lms.content.sync import sync_content
 from lms.demo.force import REVIEWER, SUPERVISOR
 from lms.people.models import Person
 from lms.quality.models import AuditVisit, OutcomeMonth, Plan, PlanReview
-from tests.test_quality_audits import AUDIT_RUBRIC
+from tests.quality_support import AUDIT_RUBRIC
 
 
 def test_the_demo_has_reviewers_reviews_audits_and_an_outcome_file_per_local_team(runner, db, content_tree, client, login):

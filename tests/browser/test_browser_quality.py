@@ -108,7 +108,7 @@ def test_the_plan_and_quality_pages_pass_axe_and_fit_a_phone(page_at, qforce, co
 def test_an_audit_visit_is_recorded_and_its_owner_closes_an_overdue_action(page_at, qforce, course, content_tree,
                                                                            db, release_database, viewport):
     from lms.content.sync import sync_content
-    from tests.test_quality_audits import AUDIT_RUBRIC
+    from tests.quality_support import AUDIT_RUBRIC
 
     (content_tree / "rubrics" / "audit.md").write_text(AUDIT_RUBRIC)
     assert sync_content(content_tree).ok
