@@ -6,7 +6,9 @@ row, and so does "Victim Care" renamed "Victim care". A renamed criterion ("Supe
 is a new row: the rubric file says nothing that links the two names, and guessing could merge two standards. Each
 case's score counts in percent of that criterion's top level in the version it was scored on, so versions with more
 or fewer levels stay comparable; the mean is points scored over points possible, like the review and audit scores.
+The database adds up each criterion's scores (`sums`), so no review's or case's list of scores is read one by one.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -28,8 +30,8 @@ class Score:
     points: int = 0
     possible: int = 0
 
-    def add(self, points: int, possible: int) -> None:
-        self.count += 1
+    def add(self, points: int, possible: int, count: int = 1) -> None:
+        self.count += count
         self.points += points
         self.possible += possible
 
@@ -59,12 +61,11 @@ class Criteria:
                 if is_current:
                     self.current.add(item["key"])
 
-    def add(self, tallies: dict[str, Score], version_id: int, scores: list[dict]) -> None:
-        tops = self.tops.get(version_id, {})
-        for item in scores:
-            top = tops.get(item["key"])
-            if top:
-                tallies.setdefault(item["key"], Score()).add(item["score"], top)
+    def add(self, tallies: dict[str, Score], version_id: int, key: str, count: int, points: int) -> None:
+        """`count` scores of a criterion on one rubric version, adding up to `points`."""
+        top = self.tops.get(version_id, {}).get(key)
+        if top:
+            tallies.setdefault(key, Score()).add(points, count * top, count)
 
     def rows(self, groups: list[dict[str, Score]]) -> list[list]:
         """A row per criterion of the current rubric (scored or not) and per earlier one scored in any group: its
@@ -89,3 +90,26 @@ def load(uses: tuple[str, ...]) -> dict[str, Criteria]:
     return {use: Criteria([(version_id, criteria, bool(is_current))
                            for row_use, version_id, criteria, is_current in rows if row_use == use])
             for use in uses}
+
+
+def _item(scores: sa.ColumnElement) -> tuple[sa.ColumnElement, sa.ColumnElement]:
+    """The key and score of each {"key", "score", "comment"} in a JSON list of scores, as columns of a table-valued
+    function beside the row holding the list (SQLite's json_each, PostgreSQL's json_array_elements). The paths are
+    literal SQL: PostgreSQL groups by an expression only when it is written the same, bound values included."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        item = (sa.func.json_array_elements(scores).table_valued("value", joins_implicitly=True)
+                .render_derived(name="item"))
+        field = item.c.value.op("->>")
+        return field(sa.literal_column("'key'")), sa.cast(field(sa.literal_column("'score'")), sa.Integer)
+    item = sa.func.json_each(scores).table_valued("value", joins_implicitly=True).alias("item")
+    return (sa.func.json_extract(item.c.value, sa.literal_column("'$.key'")),
+            sa.func.json_extract(item.c.value, sa.literal_column("'$.score'")))
+
+
+def sums(select: Callable[..., sa.Select], team_id: sa.ColumnElement, version_id: sa.ColumnElement,
+         scores: sa.ColumnElement) -> list[tuple[int, int, str, int, int]]:
+    """(team, rubric version, criterion key, times scored, points) over the rows `select(*columns)` picks (reviews
+    or audited cases), in one query."""
+    key, score = _item(scores)
+    return db.session.execute(select(team_id, version_id, key, sa.func.count(), sa.func.sum(score))
+                              .group_by(team_id, version_id, key)).all()

@@ -2,6 +2,7 @@
 statuses), plan review and quality audit scores and the positive outcome rate; per team, the same over the year; both
 kinds of score by criterion (lms.quality.criteria). The page and its CSV show the same blocks."""
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -76,24 +77,33 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _reviews(since: datetime) -> list[tuple[int, int, date, int, int, int, list]]:
-    """(officer, team, London day, total, max, rubric version, scores) of every plan review since `since`, in one
-    query."""
-    rows = db.session.execute(
-        sa.select(Plan.person_id, Plan.team_id, PlanReview.reviewed_at, PlanReview.total, PlanReview.max_score,
-                  PlanReview.rubric_version_id, PlanReview.scores)
-        .join(PlanAttempt, PlanAttempt.id == PlanReview.attempt_id).join(Plan, Plan.id == PlanAttempt.plan_id)
-        .where(PlanReview.reviewed_at >= since))
-    return [(person_id, team_id, london_day(at), *rest) for person_id, team_id, at, *rest in rows]
+def _reviewed(since: datetime) -> Callable[..., sa.Select]:
+    """A select of `columns` over every plan review since `since`, with its plan."""
+    return lambda *columns: (sa.select(*columns).select_from(PlanReview)
+                             .join(PlanAttempt, PlanAttempt.id == PlanReview.attempt_id)
+                             .join(Plan, Plan.id == PlanAttempt.plan_id).where(PlanReview.reviewed_at >= since))
 
 
-def _audits(first: date) -> list[tuple[int, date, int, int, int, list]]:
-    """(team, day visited, total, max, rubric version, scores) of every case audited on a visit from `first`, in
-    one query."""
-    return db.session.execute(
-        sa.select(AuditVisit.team_id, AuditVisit.visited_on, AuditCase.total, AuditCase.max_score,
-                  AuditVisit.rubric_version_id, AuditCase.scores)
-        .join(AuditCase, AuditCase.visit_id == AuditVisit.id).where(AuditVisit.visited_on >= first)).all()
+def _audited(first: date, last: date) -> Callable[..., sa.Select]:
+    """A select of `columns` over every case audited on a visit from `first` to `last`, with its visit."""
+    return lambda *columns: (sa.select(*columns).select_from(AuditCase)
+                             .join(AuditVisit, AuditVisit.id == AuditCase.visit_id)
+                             .where(AuditVisit.visited_on.between(first, last)))
+
+
+def _reviews(since: datetime) -> list[tuple[int, int, date, int, int]]:
+    """(officer, team, London day, total, max) of every plan review since `since`, in one query."""
+    rows = db.session.execute(_reviewed(since)(Plan.person_id, Plan.team_id, PlanReview.reviewed_at,
+                                               PlanReview.total, PlanReview.max_score))
+    return [(person_id, team_id, london_day(at), total, most) for person_id, team_id, at, total, most in rows]
+
+
+def _visits(audited: Callable[..., sa.Select]) -> list[tuple[int, date, int, int, int]]:
+    """(team, day visited, points scored, points possible, cases) of every visit with a case `audited` picks, in one
+    query: added up per visit, since a visit's cases all fall in its month."""
+    return db.session.execute(audited(AuditVisit.team_id, AuditVisit.visited_on, sa.func.sum(AuditCase.total),
+                                      sa.func.sum(AuditCase.max_score), sa.func.count())
+                              .group_by(AuditVisit.id, AuditVisit.team_id, AuditVisit.visited_on)).all()
 
 
 def _outcomes(first: date) -> list[tuple[int, date, int, int]]:
@@ -129,18 +139,24 @@ class Tallies:
         self.rubrics = criteria.load(tuple(use for use, *_ in BY_CRITERION))
         self.by_criterion = {name: {use: {} for use in self.rubrics} for name in self.groups}
 
-    def add_score(self, kind: str, use: str, team_id: int, day: date, total: int, most: int, version_id: int,
-                  scores: list) -> None:
-        """A plan review (`kind` "reviews") or an audited case ("audits") of a team on a day."""
+    def add_score(self, kind: str, team_id: int, day: date, total: int, most: int, count: int = 1) -> None:
+        """A plan review (`kind` "reviews") of a team on a day, or the `count` cases audited on a visit ("audits")
+        with their points `total` of `most`."""
         month = _month_start(day)
         if month not in self.months:
             return
         for name, ids in self.groups.items():
             if team_id in ids:
-                getattr(self.by_month[name][month], kind).add(total, most)
-                self.rubrics[use].add(self.by_criterion[name][use], version_id, scores)
+                getattr(self.by_month[name][month], kind).add(total, most, count)
         if team_id in self.groups["scope"]:
-            getattr(self.teams[team_id], kind).add(total, most)
+            getattr(self.teams[team_id], kind).add(total, most, count)
+
+    def add_criteria(self, use: str, rows: list[tuple[int, int, str, int, int]]) -> None:
+        """A team's scores of one criterion on one rubric version (criteria.sums)."""
+        for team_id, version_id, key, count, points in rows:
+            for name, ids in self.groups.items():
+                if team_id in ids:
+                    self.rubrics[use].add(self.by_criterion[name][use], version_id, key, count, points)
 
     def add_outcome(self, team_id: int, month: date, finalised: int, charged: int) -> None:
         if month not in self.months:
@@ -177,14 +193,19 @@ def build(course: Course, team_ids: frozenset[int], all_team_ids: frozenset[int]
         if name == "scope":
             completed = {row.member.id: row.statuses[0].completed_on for row in dataset.rows}
     training = {"before": Score(), "after": Score()}
-    for person_id, team_id, day, total, most, version_id, scores in _reviews(
-            datetime.combine(months[0], datetime.min.time())):
-        tallies.add_score("reviews", "plan-review", team_id, day, total, most, version_id, scores)
+    since = datetime.combine(months[0], datetime.min.time())
+    for person_id, team_id, day, total, most in _reviews(since):
+        tallies.add_score("reviews", team_id, day, total, most)
         if team_id in team_ids:
             done_on = completed.get(person_id)
             training["after" if done_on and done_on <= day else "before"].add(total, most)
-    for team_id, day, total, most, version_id, scores in _audits(months[0]):
-        tallies.add_score("audits", "quality-audit", team_id, day, total, most, version_id, scores)
+    audited = _audited(months[0], ends[-1])
+    for row in _visits(audited):
+        tallies.add_score("audits", *row)
+    tallies.add_criteria("plan-review", criteria.sums(_reviewed(since), Plan.team_id, PlanReview.rubric_version_id,
+                                                      PlanReview.scores))
+    tallies.add_criteria("quality-audit", criteria.sums(audited, AuditVisit.team_id, AuditVisit.rubric_version_id,
+                                                        AuditCase.scores))
     for row in _outcomes(months[0]):
         tallies.add_outcome(*row)
     period = f"{months[0]:%B %Y} to {months[-1]:%B %Y}"
