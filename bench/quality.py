@@ -1,5 +1,6 @@
 """Benchmark the quality view for the whole force at 500 and 5,000 officers, with two years of monthly outcome
-figures for every team and a plan review a year for each officer; print the timings, ratio and query counts.
+figures and quarterly audit visits (five cases each) for every team and a plan review a year for each officer, each
+scored criterion by criterion; print the timings, ratio and query counts.
 
     python bench/quality.py                      # a throwaway SQLite file
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/lms_bench python bench/quality.py
@@ -27,19 +28,31 @@ from lms.content.sync import sync_content  # noqa: E402
 from lms.extensions import db  # noqa: E402
 from lms.people.models import Person, RoleGrant, Team  # noqa: E402
 from lms.people.passwords import hash_password  # noqa: E402
-from lms.quality.models import OutcomeImport, OutcomeMonth, Plan, PlanAttempt, PlanReview, RubricVersion  # noqa: E402
+from lms.quality.models import (AuditCase, AuditVisit, OutcomeImport, OutcomeMonth, Plan, PlanAttempt,  # noqa: E402
+                                PlanReview)
+from lms.quality.services import current_rubric  # noqa: E402
 from lms.timeutil import today_london, utcnow  # noqa: E402
 
 SIZES = (500, 5_000)
 PAGES = ("/quality/", "/quality.csv")
 MONTHS = 24
-RUBRIC = ("---\ntitle: Plan review\nsummary: S\nuse: plan-review\n---\n" +
-          "".join(f"## Criterion {n}\n- 0 No: n.\n- 1 Partly: p.\n- 2 Yes: y.\n\n" for n in range(1, 7)))
+#: an audit visit to every team each quarter, this many cases sampled on each
+AUDIT_EVERY, CASES = 3, 5
+
+
+def rubric(use: str) -> str:
+    return (f"---\ntitle: {use}\nsummary: S\nuse: {use}\n---\n" +
+            "".join(f"## Criterion {n}\n- 0 No: n.\n- 1 Partly: p.\n- 2 Yes: y.\n\n" for n in range(1, 7)))
+
+
+def scored(rng: random.Random, criteria: list[dict]) -> list[dict]:
+    return [{"key": item["key"], "score": rng.randint(0, 2), "comment": ""} for item in criteria]
 
 
 def add_quality(rng: random.Random, done: set[int], batch: int) -> None:
-    """Outcome figures for every team not yet given them, and one reviewed plan for each officer not yet given one."""
-    version = db.session.scalar(sa.select(RubricVersion))
+    """Outcome figures and audit visits for every team not yet given them, and one reviewed plan for each officer
+    not yet given one."""
+    version, audit = current_rubric("plan-review"), current_rubric("quality-audit")
     teams = [team_id for team_id in db.session.scalars(sa.select(Team.id)) if team_id not in done]
     today = today_london()
     months = [date((index := today.year * 12 + today.month - 1 - back) // 12, index % 12 + 1, 1)
@@ -50,6 +63,14 @@ def add_quality(rng: random.Random, done: set[int], batch: int) -> None:
             charged = rng.randint(5, 20)
             rows.append({"team_id": team_id, "month": month, "finalised": 100, "charge_summons": charged,
                          "outcome_16": 20, "outcome_14_15": 30, "other": 50 - charged, "import_id": batch})
+        for month in months[::AUDIT_EVERY]:
+            visit = AuditVisit(team_id=team_id, visited_on=month.replace(day=rng.randint(1, 28)), auditors="Bench",
+                               rubric_version_id=audit.id)
+            for case in range(CASES):
+                scores = scored(rng, audit.criteria)
+                visit.cases.append(AuditCase(crime_reference=f"{month:%y}/{team_id}/{case}", scores=scores,
+                                             total=sum(item["score"] for item in scores), max_score=audit.max_score))
+            db.session.add(visit)
     db.session.execute(sa.insert(OutcomeMonth), rows)
     done.update(teams)
     reviewed = sa.select(Plan.person_id)
@@ -60,8 +81,10 @@ def add_quality(rng: random.Random, done: set[int], batch: int) -> None:
         at = now - timedelta(days=rng.uniform(1, 360))
         plan = Plan(person_id=person_id, team_id=team_id, kind="practice", scenario="S", status="reviewed")
         attempt = PlanAttempt(number=1, body="b", body_html="<p>b</p>", submitted_at=at)
-        attempt.review = PlanReview(rubric_version_id=version.id, scores=[], total=rng.randint(0, version.max_score),
-                                    max_score=version.max_score, reviewed_at=at)
+        scores = scored(rng, version.criteria)
+        attempt.review = PlanReview(rubric_version_id=version.id, scores=scores,
+                                    total=sum(item["score"] for item in scores), max_score=version.max_score,
+                                    reviewed_at=at)
         plan.attempts.append(attempt)
         db.session.add(plan)
     db.session.commit()
@@ -73,7 +96,8 @@ def main() -> None:
     content = Path(scratch.name) / "content"
     write_content(content)
     (content / "rubrics").mkdir()
-    (content / "rubrics" / "plan-review.md").write_text(RUBRIC)
+    for use in ("plan-review", "quality-audit"):
+        (content / "rubrics" / f"{use}.md").write_text(rubric(use))
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url or f"sqlite:///{scratch.name}/bench.db"
@@ -114,9 +138,10 @@ def main() -> None:
             client.get(PAGES[0])
             sa.event.remove(db.engine, "before_cursor_execute", count)
             results[size] = {path: timed(client, path) for path in PAGES}
-            counts = (db.session.scalar(sa.select(sa.func.count()).select_from(OutcomeMonth)),
-                      db.session.scalar(sa.select(sa.func.count()).select_from(PlanReview)))
-            print(f"{size:>6} officers, {counts[0]:>6} team months, {counts[1]:>5} reviews: "
+            counts = [db.session.scalar(sa.select(sa.func.count()).select_from(table))
+                      for table in (OutcomeMonth, PlanReview, AuditCase)]
+            print(f"{size:>6} officers, {counts[0]:>6} team months, {counts[1]:>5} reviews, {counts[2]:>5} audited "
+                  f"cases: "
                   + "  ".join(f"{path} {wall * 1000:.0f} ms ({cpu * 1000:.0f} ms CPU)"
                               for path, (wall, cpu) in results[size].items())
                   + f"; {len(queries)} queries")

@@ -1,4 +1,4 @@
-"""A force for the quality tests: two areas, a reviewer in one, supervisors, officers and the test rubric."""
+"""A force for the quality tests: two areas, a reviewer in one, supervisors, officers, the test rubrics and audits."""
 import pytest
 
 from tests.reports_support import Force
@@ -29,3 +29,29 @@ def review_data(scores=(1, 2), comments=("Test each explanation", "Good needs as
     data = {f"score_{i}": str(score) for i, score in enumerate(scores)}
     data |= {f"comment_{i}": comment for i, comment in enumerate(comments)}
     return data | extra
+
+
+AUDIT_RUBRIC = """---
+title: Audit (test)
+summary: The audit rubric for the tests.
+use: quality-audit
+---
+## Recording
+- 0 Not met: Wrong.
+- 1 Met: Right.
+
+## Supervision
+- 0 Not met: None.
+- 1 Partly met: Some.
+- 2 Met: Regular.
+"""
+
+
+@pytest.fixture
+def audit_rubric(content_tree, db):
+    """The audit rubric above imported as content (with the fixture tree's plan review rubric)."""
+    from lms.content.sync import sync_content
+
+    (content_tree / "rubrics" / "audit.md").write_text(AUDIT_RUBRIC)
+    assert sync_content(content_tree).ok
+    db.session.commit()

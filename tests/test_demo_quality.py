@@ -5,7 +5,8 @@ from lms.content.sync import sync_content
 from lms.demo.force import REVIEWER, SUPERVISOR
 from lms.people.models import Person
 from lms.quality.models import AuditVisit, OutcomeMonth, Plan, PlanReview
-from tests.test_quality_audits import AUDIT_RUBRIC
+from tests.quality_support import AUDIT_RUBRIC
+from tests.reports_support import page_tables
 
 
 def test_the_demo_has_reviewers_reviews_audits_and_an_outcome_file_per_local_team(runner, db, content_tree, client, login):
@@ -29,6 +30,14 @@ def test_the_demo_has_reviewers_reviews_audits_and_an_outcome_file_per_local_tea
     supervisor = db.session.scalar(sa.select(Person).where(Person.email == SUPERVISOR.email))
     login(supervisor, password="masterclass")
     assert "Quality audit actions overdue" in client.get("/").get_data(as_text=True)
+    # Their team's two visits of five scored cases each are in their quality view, scored by criterion too.
+    tables = dict(page_tables(client.get("/quality/").get_data(as_text=True)))
+    [header, *rows] = tables[next(title for title in tables if title.startswith("By team"))]
+    [row] = [row for row in rows if row[0] == f"{supervisor.team.name}, {supervisor.team.area.name}"]
+    assert row[header.index("Cases audited")] == "10" and row[header.index("Mean audit score")].endswith("%")
+    by_criterion = tables[next(title for title in tables if title.startswith("Audit scores by criterion"))]
+    assert [row[0] for row in by_criterion[1:]] == ["Recording", "Supervision"]
+    assert all(int(row[1]) >= 10 and row[2].endswith("%") for row in by_criterion[1:])
     client.post("/logout")
 
     login(reviewer, password="masterclass")

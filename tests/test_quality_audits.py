@@ -9,32 +9,8 @@ from lms.audit.models import AuditEvent
 from lms.quality.models import AuditAction, AuditCase, AuditVisit
 from lms.timeutil import today_london
 from tests.forms_support import date_fields
-from tests.quality_support import qforce, review_data  # noqa: F401
+from tests.quality_support import audit_rubric, qforce, review_data  # noqa: F401
 from tests.reports_support import csv_rows
-
-AUDIT_RUBRIC = """---
-title: Audit (test)
-summary: The audit rubric for the tests.
-use: quality-audit
----
-## Recording
-- 0 Not met: Wrong.
-- 1 Met: Right.
-
-## Supervision
-- 0 Not met: None.
-- 1 Partly met: Some.
-- 2 Met: Regular.
-"""
-
-
-@pytest.fixture
-def audit_rubric(content_tree, db):
-    from lms.content.sync import sync_content
-
-    (content_tree / "rubrics" / "audit.md").write_text(AUDIT_RUBRIC)
-    assert sync_content(content_tree).ok
-    db.session.commit()
 
 
 @pytest.fixture

@@ -163,17 +163,19 @@ def _outcome_files(demo: DemoContext, teams: dict[int, Team], dataset, now: date
 
 def _audits(demo: DemoContext, version: RubricVersion, teams: dict[int, Team], reviewers: dict[int, int],
             now: datetime) -> int:
-    """Two visits a year to each area's response teams, five cases each, and an action for the team's sergeant:
-    closed when long past due, mostly; the demo supervisor's team has one overdue, to show on their home page."""
+    """Two visits a year to about half of each area's response teams (always the demo supervisor's, so their quality
+    view has audit scores), five cases each, and an action for the team's sergeant: closed when long past due,
+    mostly; the demo supervisor's team has one overdue, to show on their home page."""
     rng, today = demo.rng, london_day(now)
     sergeants = dict(db.session.execute(
         sa.select(team_supervisors.c.team_id, sa.func.min(team_supervisors.c.person_id))
         .group_by(team_supervisors.c.team_id)).all())
     supervisor = demo.people.get(SUPERVISOR.email)
+    own_team = db.session.scalar(sa.select(Person.team_id).where(Person.id == supervisor)) if supervisor else None
     visits = 0
     for team in sorted((team for team in teams.values() if team.team_type == "RESPONSE"), key=lambda t: t.id):
         reviewer, owner = reviewers.get(team.area_id), sergeants.get(team.id)
-        if reviewer is None or owner is None or rng.random() > 0.5:
+        if reviewer is None or owner is None or (team.id != own_team and rng.random() > 0.5):
             continue
         for months_ago in (9, 3):
             visited = today - timedelta(days=30 * months_ago + rng.randint(0, 20))
@@ -195,7 +197,7 @@ def _audits(demo: DemoContext, version: RubricVersion, teams: dict[int, Team], r
             db.session.add(visit)
             visits += 1
     if supervisor is not None:
-        own = db.session.get(Team, db.session.scalar(sa.select(Person.team_id).where(Person.id == supervisor)))
+        own = db.session.get(Team, own_team)
         visit = AuditVisit(team_id=own.id, visited_on=today - timedelta(days=45), rubric_version_id=version.id,
                            auditors="Area investigative-quality sergeant", created_by_id=reviewers.get(own.area_id),
                            findings="Victim updates are not recorded.")

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, assert_no_horizontal_scroll, sign_in
 from tests.conftest import PASSWORD
 from tests.forms_support import fill_date
-from tests.quality_support import qforce  # noqa: F401
+from tests.quality_support import audit_rubric, qforce  # noqa: F401
 from tests.reports_support import course  # noqa: F401
 
 
@@ -89,7 +89,8 @@ def test_a_plan_is_submitted_scored_improved_and_seen_by_the_supervisor(page_at,
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_the_plan_and_quality_pages_pass_axe_and_fit_a_phone(page_at, qforce, course, release_database, viewport):
+def test_the_plan_and_quality_pages_pass_axe_and_fit_a_phone(page_at, qforce, course, audit_rubric, release_database,
+                                                            viewport):
     visits = {qforce.reviewer.email: ["/plans/", "/plans/queue", "/plans/live", "/rubrics/plan-review"],
               qforce.sergeant_a.email: ["/plans/teams", "/quality/"],
               qforce.admin.email: ["/admin/outcomes", "/quality/"]}
@@ -105,14 +106,8 @@ def test_the_plan_and_quality_pages_pass_axe_and_fit_a_phone(page_at, qforce, co
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_an_audit_visit_is_recorded_and_its_owner_closes_an_overdue_action(page_at, qforce, course, content_tree,
-                                                                           db, release_database, viewport):
-    from lms.content.sync import sync_content
-    from tests.test_quality_audits import AUDIT_RUBRIC
-
-    (content_tree / "rubrics" / "audit.md").write_text(AUDIT_RUBRIC)
-    assert sync_content(content_tree).ok
-    db.session.commit()
+def test_an_audit_visit_is_recorded_and_its_owner_closes_an_overdue_action(page_at, qforce, course, audit_rubric,
+                                                                           release_database, viewport):
     reviewer_email, owner_email, owner_number = qforce.reviewer.email, qforce.sergeant_a.email, \
         qforce.sergeant_a.service_number
     release_database()
