@@ -12,6 +12,8 @@ from tests.forms_support import date_fields
 from tests.quality_support import qforce, review_data  # noqa: F401
 from tests.reports_support import csv_rows
 
+pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
+
 AUDIT_RUBRIC = """---
 title: Audit (test)
 summary: The audit rubric for the tests.
