@@ -15,6 +15,7 @@ def create_app(config_class=None) -> Flask:
     refuse_insecure_production(app)
     refuse_sign_in_settings_that_lock_everyone_out(app)
     trust_proxies(app)
+    register_write_intent(app)
     register_input_rules(app)
     register_extensions(app)
     register_blueprints(app)
@@ -61,6 +62,18 @@ def trust_proxies(app: Flask) -> None:
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+def register_write_intent(app: Flask) -> None:
+    """The first hook of every request: whether it may write, by its method (lms.security.mark_write_intent).
+
+    Settled before any other hook, since a refusal by one (a control character, a body too large, a form without its
+    CSRF token) still loads the person for its error page, and the first statement's BEGIN on SQLite follows the
+    intent: decided later, it was whatever the thread's previous request had left.
+    """
+    from lms import security
+
+    app.before_request(security.mark_write_intent)
+
+
 def register_input_rules(app: Flask) -> None:
     """Before the extensions: these hooks must run before CSRF reads the form, and routes need the converter."""
     from lms import inputs
@@ -138,7 +151,6 @@ def register_request_hooks(app: Flask) -> None:
     from lms import security
     from lms.access import enforce_access
 
-    app.before_request(security.mark_write_intent)
     app.before_request(enforce_access)
     app.after_request(security.add_security_headers)
 

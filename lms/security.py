@@ -35,8 +35,9 @@ def add_security_headers(response):
     if current_app.config.get("HSTS"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     # The person as loaded for this request, without loading them now: an error page of a database that is down
-    # must not reach for it again, and the shared checklists, which show no one, need not load anybody.
+    # must not reach for it again, and the shared checklists, which show no one, need not load anybody. Only whether
+    # someone was loaded: is_authenticated reads the account's columns, which a commit has expired (a query more).
     user = g.get("_login_user")
-    if "Cache-Control" not in headers and user is not None and user.is_authenticated:
+    if "Cache-Control" not in headers and user is not None and not user.is_anonymous:
         headers["Cache-Control"] = "private, no-store"  # personal pages must not linger in shared caches
     return response

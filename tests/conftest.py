@@ -3,13 +3,15 @@ import itertools
 import os
 import re
 import shutil
+import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import g
+import sqlalchemy.orm as so
+from flask import g, request, request_finished, request_started
 from flask.testing import FlaskClient
 
 from config import TestConfig
@@ -230,6 +232,48 @@ def count_queries(db):
             sa.event.remove(db.engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def no_reads_after_commit(app, db):
+    """Fail the test if a request ran a statement after its last commit. The commit expires every object loaded, so
+    reading one afterwards (an id for the redirect, a name for the message) loads it again: another query and, on
+    SQLite, another transaction (BEGIN IMMEDIATE for a POST) once the work is done. Take what is needed before the
+    commit. Use it with `pytestmark = pytest.mark.usefixtures("no_reads_after_commit")`."""
+    requests, late = {}, []  # by thread: a test may send requests from several at once
+
+    def started(sender, **extra):
+        requests[threading.get_ident()] = {"path": f"{request.method} {request.full_path.rstrip('?')}",
+                                           "committed": False, "since": []}
+
+    def committed(session):
+        if (state := requests.get(threading.get_ident())) is not None:
+            state.update(committed=True, since=[])
+
+    def executed(conn, cursor, statement, parameters, context, executemany):
+        state = requests.get(threading.get_ident())
+        if state and state["committed"] and not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)",
+                                                         statement, re.I):
+            state["since"].append(" ".join(statement.split())[:160])
+
+    def finished(sender, response, **extra):
+        state = requests.pop(threading.get_ident(), None)
+        if state and state["since"]:
+            late.append((state["path"], state["since"]))
+
+    # the session's commits only: a write apart on a connection of its own (a device seen) expires nothing
+    sa.event.listen(so.Session, "after_commit", committed)
+    sa.event.listen(db.engine, "before_cursor_execute", executed)
+    request_started.connect(started, app)
+    request_finished.connect(finished, app)
+    try:
+        yield
+    finally:
+        request_finished.disconnect(finished, app)
+        request_started.disconnect(started, app)
+        sa.event.remove(db.engine, "before_cursor_execute", executed)
+        sa.event.remove(so.Session, "after_commit", committed)
+    assert late == [], "read after the commit: " + "; ".join(f"{path}: {stmts}" for path, stmts in late)
 
 
 @pytest.fixture

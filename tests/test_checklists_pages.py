@@ -204,3 +204,28 @@ def test_search_finds_a_checklist(client, synced_content, make_person, login):
     login(make_person())
     body = client.get("/search?q=circulate").get_data(as_text=True)
     assert 'href="/checklist/first-hour">First hour: key steps</a>' in body and "Key steps checklist" in body
+
+
+def test_a_link_in_a_steps_reason_goes_through_the_checklist_so_it_says_offline_it_needs_a_signal(
+        client, db, content_tree):
+    """A 'Why:' line may link to guidance; like the 'See:' links, it must stay in the service worker's scope, where
+    with no signal the phone answers with the offline page instead of the browser's own error."""
+    path = content_tree / "checklists/first-hour.md"
+    path.write_text(path.read_text().replace(
+        "Why: Life comes before evidence.",
+        "Why: Life comes before evidence ([the golden hour](/guidance/golden-hour#fast-track-actions)).").replace(
+        "Why: People who know what to expect stay engaged.",
+        "Why: People who know what to expect [stay engaged](/guidance/victim-updates?from=checklist)."))
+    assert sync_content(content_tree).ok
+    db.session.commit()
+    body = client.get("/checklist/first-hour").get_data(as_text=True)
+    assert ('Life comes before evidence (<a href="/checklist/first-hour/see/guidance/golden-hour#fast-track-actions" '
+            'rel="noopener noreferrer">the golden hour</a>).') in body
+    assert 'href="/checklist/first-hour/see/guidance/victim-updates?from=checklist"' in body
+    assert 'href="/guidance/' not in body  # every link to the site goes through the checklist
+    # with a signal, on to the page (its query kept)
+    assert client.get("/checklist/first-hour/see/guidance/golden-hour").headers["Location"] == "/guidance/golden-hour"
+    assert client.get("/checklist/first-hour/see/guidance/victim-updates?from=checklist").headers["Location"] == \
+        "/guidance/victim-updates?from=checklist"
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get("/checklist/first-hour/offline").get_data(as_text=True)).split())
+    assert "The golden hour" in text.split("Needs a signal", 1)[1]

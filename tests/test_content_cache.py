@@ -1,10 +1,15 @@
 """Content pages are kept rendered until the content changes: fewer queries, never stale, never anyone's own."""
+import pickle
+
 import sqlalchemy as sa
+from markupsafe import Markup
 
 from lms.checklists.models import Checklist
+from lms.content import cache
 from lms.content.models import ContentVersion
 from lms.content.sync import sync_content
 from lms.guidance.models import GuidancePage
+from lms.search.query import Result, Results
 from tests.conftest import PASSWORD
 
 GOLDEN_HOUR = ("guidance", "first-response", "golden-hour.md")
@@ -142,3 +147,32 @@ def test_the_home_page_s_recent_changes_are_kept_until_a_sync_changes_a_page(cli
     home = client.get("/").get_data(as_text=True)
     changes = home[home.index("Recent guidance changes"):]
     assert "The first golden hour</a> <span class=\"lms-muted\">updated" in changes
+
+
+def test_a_flood_of_different_searches_stays_within_the_budget_and_keeps_the_pages_in_use(
+        client, make_person, login, synced_content, db, count_queries, monkeypatch):
+    """Anyone can type a new query: each is kept, so the store is bounded by what it holds, and what goes first is
+    what was used longest ago, not the page everyone is reading."""
+    budget = 64 * 1024
+    monkeypatch.setattr(cache, "MAX_BYTES", budget, raising=False)
+    login(make_person())
+    for number in range(300):
+        assert client.get(f"/search?q=golden+{number}").status_code == 200
+        if number % 20 == 0:
+            assert client.get("/guidance/golden-hour").status_code == 200
+    assert 20 < len(cache._Store.entries) < 300  # the oldest searches went
+    kept = [value for value, _ in cache._Store.entries.values()]
+    assert len(pickle.dumps(kept)) < budget  # measured apart from the store's own count
+    db.session.remove()
+    with count_queries() as counter:
+        assert "Fast-track actions" in client.get("/guidance/golden-hour").get_data(as_text=True)
+        assert client.get("/search?q=golden+299").status_code == 200
+    assert statements_about(counter, "guidance_pages") == [] and statements_about(counter, "search_") == []
+
+
+def test_a_value_kept_is_counted_by_what_it_holds():
+    text = "x" * 10_000
+    assert cache.footprint(text) > 10_000
+    assert cache.footprint([text, (text, {"k": text})]) > 30_000
+    result = Results([Result("guidance", "t", "/g", "c", "s", Markup(text))], 1, False)
+    assert cache.footprint(result) > 10_000

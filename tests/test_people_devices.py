@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from config import TestConfig
 from lms import create_app
 from lms.audit.models import AuditEvent
+from lms.extensions import write_intent
 from lms.people.auth import load_person
 from lms.people.models import DeviceSession
 from lms.timeutil import utcnow
@@ -241,4 +242,18 @@ def test_a_page_after_a_form_when_last_seen_is_due_is_served_at_once(app, make_p
     assert client.post("/account/devices/sign-out-others").status_code == 302
     clock.advance(timedelta(minutes=2))
     assert client.get("/guidance/").status_code == 200
+    assert sessions_of(db, person)[0].last_seen_at > utcnow() - timedelta(minutes=1)
+
+
+def test_a_page_refused_before_it_runs_still_records_the_device_as_seen(app, make_person, db, clock):
+    """Whether a request may write is settled before any other check: a page refused for a control character in its
+    address (its error page loads the person) reads like any page, and its "last seen" write, apart from the
+    request, is kept. Decided after the refusal, it was whatever the thread's last request left: after a form, the
+    write joined the refused request's transaction and was rolled back with it."""
+    person = make_person()
+    client = sign_in(app.test_client(), person)
+    clock.advance(timedelta(minutes=2))
+    write_intent.set(True)  # as a server thread leaves it after a form
+    response = client.get("/guidance/?q=%01")
+    assert response.status_code == 400 and "Sign out" in response.get_data(as_text=True)  # the person was loaded
     assert sessions_of(db, person)[0].last_seen_at > utcnow() - timedelta(minutes=1)

@@ -3,6 +3,7 @@
 only through a link the holder chose to share."""
 import io
 
+import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
@@ -11,6 +12,8 @@ from lms.records.models import Certificate
 from lms.timeutil import format_date, to_london
 from tests.reports_support import (ago, attempt, complete, course, force, read_modules,  # noqa: F401
                                    flash_text)
+
+pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
 
 
 def _certificates(db, person=None) -> list[Certificate]:

@@ -11,9 +11,12 @@ from lms.reports.models import Delegation
 from lms.extensions import db
 from lms.sessions.models import Booking, TrainingSession, Venue
 from lms.timeutil import today_london, utcnow
+from tests.conftest import PASSWORD
 from tests.courses_support import csrf_client_signed_in
 from tests.reports_support import book, complete, course, flash_text, force  # noqa: F401
 from tests.sessions_fixtures import outbox
+
+pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
 
 
 def _venue(name: str, area_name: str) -> Venue:
@@ -67,7 +70,7 @@ def test_a_supervisor_books_several_officers_in_one_step_and_the_waiting_list_ap
     assert "1 will go on the waiting list" in flash_text(confirm)
     assert _live(session) == [] and outbox(db) == []  # nothing happens before the confirm
 
-    done = client.post("/reports/book", data={**chosen, "confirmed": "1"})
+    done = client.post("/reports/book", data={**chosen, "confirmed": "1"}, follow_redirects=True)
     text = flash_text(done.get_data(as_text=True))
     assert done.status_code == 200
     assert "Got a seat (2) Cath Able Dan Able" in text and "On the waiting list (1) Eve Able" in text
@@ -75,6 +78,24 @@ def test_a_supervisor_books_several_officers_in_one_step_and_the_waiting_list_ap
     assert _live(session) == [("Cath Able", "booked"), ("Dan Able", "booked"), ("Eve Able", "waiting")]
     assert sorted((m.kind, m.person_id) for m in outbox(db)) == sorted(
         [("booking_confirmed", team[0].id), ("booking_confirmed", team[1].id), ("waiting_list", team[2].id)])
+
+
+def test_refreshing_the_result_shows_it_again_and_books_no_one_twice(app, client, login, db, force, course, team):
+    """The confirm POST redirects to the result, so the browser's refresh asks for the result page, not the POST."""
+    session = _session(course, 10)
+    login(force.sergeant_a)
+    chosen = {"person_ids": [team[0].id], "session": str(session.id), "confirmed": "1"}
+    posted = client.post("/reports/book?rank=PC", data=chosen)
+    assert posted.status_code == 302
+    assert posted.headers["Location"] == "/reports/book/done?rank=PC"
+    for _ in range(2):  # the page, then the refresh
+        text = flash_text(client.get(posted.headers["Location"]).get_data(as_text=True))
+        assert "Got a seat (1) Cath Able" in text and "Not booked (0)" in text
+    assert _live(session) == [("Cath Able", "booked")] and len(outbox(db)) == 1
+    # another browser has no result to show, so it is sent to the booking page
+    other = app.test_client()
+    other.post("/login", data={"email": force.sergeant_a.email, "password": PASSWORD})
+    assert other.get("/reports/book/done").headers["Location"] == "/reports/book"
 
 
 def test_who_a_rule_refuses_is_named_with_the_reason_and_the_rest_are_booked(client, login, db, force, course,
@@ -86,7 +107,7 @@ def test_who_a_rule_refuses_is_named_with_the_reason_and_the_rest_are_booked(cli
     # Cath is booked on another session of the course after the supervisor opened the page
     client.post(page, data={"person_ids": [team[0].id], "session": str(elsewhere.id), "confirmed": "1"})
     done = client.post(page, data={"person_ids": [p.id for p in team], "session": str(session.id),
-                                   "confirmed": "1"})
+                                   "confirmed": "1"}, follow_redirects=True)
     text = flash_text(done.get_data(as_text=True))
     assert "Got a seat (2) Dan Able Eve Able" in text
     assert "Not booked (1) Cath Able: Cath Able already has a place on the session on" in text
@@ -162,7 +183,7 @@ def test_an_acting_supervisor_books_in_the_team_lent_to_them(client, login, db, 
     login(acting)
     assert "Cath Able" in client.get("/reports/book").get_data(as_text=True)
     done = client.post("/reports/book", data={"person_ids": [team[0].id], "session": str(session.id),
-                                              "confirmed": "1"})
+                                              "confirmed": "1"}, follow_redirects=True)
     assert "Got a seat (1) Cath Able" in flash_text(done.get_data(as_text=True))
     assert _live(session) == [("Cath Able", "booked")]
 

@@ -1,4 +1,5 @@
 """Pocket checklists: sections of steps, rendered at import."""
+import re
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -6,6 +7,10 @@ import sqlalchemy.orm as so
 
 from lms.extensions import db
 from lms.timeutil import utcnow
+
+#: A link in a step's rendered reason to a page of this site: its path, then any query and fragment ("//host" is
+#: another site, so it is not one).
+SITE_HREF = re.compile(r'href="(/(?!/)[^"?#]*)([^"]*)"')
 
 
 class Checklist(db.Model):
@@ -33,9 +38,11 @@ class Checklist(db.Model):
 
     @property
     def see_paths(self) -> set[str]:
-        """The site paths the steps' 'See:' lines point to, without their fragments."""
-        return {href.split("#", 1)[0] for section in self.sections for step in section["steps"]
-                for href in step["see"]}
+        """The site paths the steps point to, in their 'See:' lines and in links in their 'Why:' lines, without
+        query or fragment."""
+        steps = [step for section in self.sections for step in section["steps"]]
+        return ({href.split("#", 1)[0] for step in steps for href in step["see"]}
+                | {match.group(1) for step in steps for match in SITE_HREF.finditer(step["why_html"])})
 
     @property
     def version(self) -> str:

@@ -4,8 +4,9 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app, url_for
+from markupsafe import Markup
 
-from lms.checklists.models import Checklist
+from lms.checklists.models import SITE_HREF, Checklist
 
 THEME_COLOUR = "#1d2b4f"
 #: (file under static/icons, size in pixels, purpose) for the web app manifest
@@ -46,6 +47,17 @@ def precache_urls(checklists: list[Checklist]) -> list[str]:
                   url_for("checklists.card", slug=checklist.slug),
                   url_for("checklists.offline", slug=checklist.slug)]
     return pages + [url_for("static", filename=name) for name in ASSETS]
+
+
+def reason_html(checklist: Checklist, step: dict) -> Markup:
+    """A step's reason with its links to the site sent through the checklist's own address, as its 'See:' links are,
+    so with no signal the service worker answers them with the offline page rather than the browser's own error."""
+    def through_checklist(match) -> str:
+        path, rest = match.groups()
+        return f'href="{url_for("checklists.see", slug=checklist.slug, target=path[1:])}{rest}"'
+
+    # rendered and sanitised at import (lms.checklists.importer); only the site's own hrefs change
+    return Markup(SITE_HREF.sub(through_checklist, step["why_html"]))  # nosec B704
 
 
 def manifest() -> dict:

@@ -6,12 +6,12 @@ they must open from the home screen long after a session has expired, with no si
 """
 import json
 
-from flask import abort, make_response, redirect, render_template, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 
 from lms.access import public
 from lms.checklists import bp
 from lms.checklists.offline import (APPLE_TOUCH_ICON, THEME_COLOUR, cache_version, manifest as manifest_data,
-                                    precache_urls)
+                                    precache_urls, reason_html)
 from lms.checklists.queries import checklist_by_slug, live_checklists
 from lms.content.cache import cached
 from lms.guidance.queries import titles_by_path
@@ -64,7 +64,7 @@ def checklist(slug: str):
     def render() -> str:
         found = get_live_checklist_or_abort(slug)
         return render_shared_html("checklists/checklist.html", checklist=found,
-                                  titles=titles_by_path(found.guidance_slugs))
+                                  titles=titles_by_path(found.guidance_slugs), reason_html=reason_html)
 
     return shared_response(cached(("checklists.checklist", slug), render))
 
@@ -85,7 +85,8 @@ def see(slug: str, target: str):
     found = get_live_checklist_or_abort(slug)
     if f"/{target}" not in found.see_paths:
         abort(404)  # only the pages the checklist itself names: no open redirect
-    return redirect(f"/{target}")
+    query = request.query_string.decode()  # a reason may link to a page with a query
+    return redirect(f"/{target}?{query}" if query else f"/{target}")
 
 
 @bp.get("/checklist/<slug>/offline")

@@ -109,13 +109,15 @@ def read(slug: str, module_slug: str):
     page = module_by_slug(found, module_slug) or abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
+    later = [item for item in live_modules(found) if item.number > page.number]
+    # worked out before the commit, which expires the modules loaded (a query each to read them again)
+    message, after = (f"Module {page.number} marked as read.",
+                      url_for("courses.module", slug=slug, module_slug=later[0].slug) if later
+                      else url_for("courses.course", slug=slug))
     mark_read(current_user, page)
     db.session.commit()
-    flash(f"Module {page.number} marked as read.", "success")
-    later = [item for item in live_modules(found) if item.number > page.number]
-    if later:
-        return redirect(url_for("courses.module", slug=slug, module_slug=later[0].slug))
-    return redirect(url_for("courses.course", slug=slug))
+    flash(message, "success")
+    return redirect(after)
 
 
 @bp.get("/<slug>/quiz")
@@ -152,8 +154,9 @@ def start(slug: str):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("courses.quiz", slug=slug))
+    attempt_id = attempt.id  # before the commit expires the attempt (reading it after would load it again)
     db.session.commit()
-    return redirect(url_for("courses.attempt", slug=slug, attempt_id=attempt.id))
+    return redirect(url_for("courses.attempt", slug=slug, attempt_id=attempt_id))
 
 
 @bp.get("/<slug>/quiz/attempts/<int:attempt_id>")
@@ -224,8 +227,11 @@ def submit(slug: str, attempt_id: int):
             submit_saved(current_user, item)
     except UnansweredQuestions as error:
         if screen is not None:
-            db.session.commit()  # the answers kept so far stay kept: only the marking failed
-            return _attempt_form(item, error.positions, screen=len(screens_of(item)))
+            # the answers kept so far stay kept: only the marking failed (the page drawn first: the commit expires
+            # the attempt it shows)
+            page = _attempt_form(item, error.positions, screen=len(screens_of(item)))
+            db.session.commit()
+            return page
         db.session.rollback()
         return _attempt_form(item, error.positions, {key: set(value) for key, value in answers.items()})
     except AlreadySubmitted:

@@ -24,10 +24,11 @@ def acknowledge_page(slug: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     if acknowledge(found, current_user):
+        version = found.version  # before the commit expires the page
         record(current_user, "guidance.acknowledged", "guidance", found.slug,
-               f"{current_user.name} acknowledged version {found.version} of '{found.title}'")
+               f"{current_user.name} acknowledged version {version} of '{found.title}'")
         db.session.commit()
-        flash(f"Thank you: you have confirmed you have read and understood version {found.version} of this page.",
+        flash(f"Thank you: you have confirmed you have read and understood version {version} of this page.",
               "success")
     return redirect(url_for("guidance.page", slug=slug))
 

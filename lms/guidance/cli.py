@@ -28,8 +28,9 @@ def add_command(owner: str, email: str) -> None:
         raise click.ClickException(f"No page names '{owner}' as its owner (check the spelling in front matter)")
     person = person_by_email(email)
     db.session.merge(GuidanceOwnerMember(owner=owner, person_id=person.id))
+    done = f"{person.name} may now act for {owner}."  # before the commit expires the person
     db.session.commit()
-    click.secho(f"{person.name} may now act for {owner}.", fg="green")
+    click.secho(done, fg="green")
 
 
 @owners_cli.command("remove")
@@ -40,8 +41,9 @@ def remove_command(owner: str, email: str) -> None:
     person = person_by_email(email)
     db.session.execute(sa.delete(GuidanceOwnerMember).where(GuidanceOwnerMember.owner == owner,
                                                             GuidanceOwnerMember.person_id == person.id))
+    done = f"{person.name} no longer acts for {owner}."  # before the commit expires the person
     db.session.commit()
-    click.secho(f"{person.name} no longer acts for {owner}.", fg="green")
+    click.secho(done, fg="green")
 
 
 @owners_cli.command("list")

@@ -88,10 +88,10 @@ def review(slug: str):
         abort(403)
     form = ReviewForm()
     if form.validate_on_submit():
-        done = mark_reviewed(found, current_user, form.note.data or "")
+        next_due = mark_reviewed(found, current_user, form.note.data or "").next_due  # read before the commit
         record(current_user, "guidance.reviewed", "guidance", found.slug,
-               f"{current_user.name} marked '{found.title}' reviewed; next review {done.next_due.isoformat()}")
+               f"{current_user.name} marked '{found.title}' reviewed; next review {next_due.isoformat()}")
         db.session.commit()
-        flash(f"Marked reviewed. The next review is due by {done.next_due:%-d %B %Y}.", "success")
+        flash(f"Marked reviewed. The next review is due by {next_due:%-d %B %Y}.", "success")
         return redirect(url_for("guidance.reviews"))
     return render_template("guidance/review.html", page=found, form=form)

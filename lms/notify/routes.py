@@ -46,12 +46,13 @@ def retry_message(message_id: int):
     if not has_failed(message):
         flash("That message has not failed, so there is nothing to retry.", "error")
         return redirect(url_for("notify.message", message_id=message.id))
+    address = message.to_address  # before the commit expires the message
     retry(current_user, message)
     db.session.commit()
     if not current_app.config["MAIL_SERVER"]:
         flash("It will be sent at the next sending run: no mail server is set up here.", "success")
-    elif (report := send_due(message_id=message.id)).sent:
-        flash(f"Sent to {message.to_address}.", "success")
+    elif (report := send_due(message_id=message_id)).sent:
+        flash(f"Sent to {address}.", "success")
     else:
         flash(f"It failed again: {report.failed[0][1] if report.failed else 'another sender holds it'}.", "error")
-    return redirect(url_for("notify.message", message_id=message.id))
+    return redirect(url_for("notify.message", message_id=message_id))

@@ -99,9 +99,10 @@ def admin_person(person_id: int):
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
+            message = f"Saved {person.name}." if changes else "Nothing changed."  # before the commit expires them
             db.session.commit()
-            flash(f"Saved {person.name}." if changes else "Nothing changed.", "success")
-            return redirect(url_for("people.admin_person", person_id=person.id))
+            flash(message, "success")
+            return redirect(url_for("people.admin_person", person_id=person_id))
     status, invitation = sign_in_status(person)
     return render_template("people/admin_person.html", person=person, form=form, confirm=ConfirmForm(),
                            devices=devices_of(person), status=status, invitation=invitation,
@@ -122,7 +123,7 @@ def _person_action(person_id: int, action) -> Response:
     else:
         db.session.commit()
         flash(message, "success")
-    return redirect(url_for("people.admin_person", person_id=person.id))
+    return redirect(url_for("people.admin_person", person_id=person_id))
 
 
 @bp.post("/admin/people/<int:person_id>/active")

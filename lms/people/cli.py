@@ -42,8 +42,9 @@ def create_command(email, name, service_number, rank, roles, password):
     db.session.add(person)
     db.session.flush()
     record(None, "person.created", "person", person.id, f"Created {person.name} from the command line")
+    done = f"Created {person.name} <{email}> with roles {', '.join(sorted(person.roles))}."  # before the commit
     db.session.commit()
-    click.secho(f"Created {person.name} <{email}> with roles {', '.join(sorted(person.roles))}.", fg="green")
+    click.secho(done, fg="green")
 
 
 @users_cli.command("import")
@@ -117,5 +118,6 @@ def set_password_command(email: str, password: str) -> None:
     if problem := password_problem(password, person):
         raise click.ClickException(problem)
     set_password(person, hash_password(password), how="from the command line")
+    done = f"Password set for {person.name}; their other sessions have been signed out."  # before the commit
     db.session.commit()
-    click.secho(f"Password set for {person.name}; their other sessions have been signed out.", fg="green")
+    click.secho(done, fg="green")

@@ -87,8 +87,8 @@ def second_factor_step():
             flash(f"You used a recovery code: {left} left. Each works once.", "info")
             return redirect(next_url)
         else:
-            db.session.commit()
             log.warning("wrong second factor for %s from %s", person.id, request.remote_addr)
+            db.session.commit()
             form.code.errors.append("That code is not right. Enter the 6 digits your app shows now, or a recovery "
                                     "code.")
     return render_template("people/second_factor.html", form=form), status
@@ -108,9 +108,11 @@ def second_factor_setup():
         codes = second_factor.enrol(person, secret, form.code.data)
         if codes is not None:
             next_url = _finish(person, "password+app")
+            # Shown once, in this response: only their hashes are kept. Drawn before the commit, which expires the
+            # person the page names (reading them after would load them again); a failed commit shows no codes.
+            page = render_template("people/recovery_codes.html", codes=codes, next_url=next_url)
             db.session.commit()
-            # Shown once, in this response: only their hashes are kept.
-            return render_template("people/recovery_codes.html", codes=codes, next_url=next_url)
+            return page
         form.code.errors.append("That code is not right. Scan the QR code again and enter the 6 digits the app "
                                 "shows now.")
     _, qr = second_factor.enrolment_qr(person, secret)

@@ -42,9 +42,10 @@ def new_visit():
     if form.validate_on_submit():
         visit = audits.record_visit(current_user, form.team.data, form.visited_on.data, form.auditors.data.strip(),
                                     (form.findings.data or "").strip(), version)
+        visit_id = visit.id  # before the commit expires the visit
         db.session.commit()
         flash("The visit has been recorded: now score the cases sampled.", "success")
-        return redirect(url_for("quality.visit", visit_id=visit.id))
+        return redirect(url_for("quality.visit", visit_id=visit_id))
     return render_template("quality/new_visit.html", form=form)
 
 
@@ -77,7 +78,7 @@ def new_case(visit_id: int):
         else:
             db.session.commit()
             flash(f"Case {form.crime_reference.data} has been scored.", "success")
-            return redirect(url_for("quality.visit", visit_id=found.id))
+            return redirect(url_for("quality.visit", visit_id=visit_id))
     return render_template("quality/case.html", form=form, visit=found, version=version)
 
 
@@ -99,9 +100,10 @@ def add_action(visit_id: int):
         return render_template("quality/visit.html", visit=found, may_change=True, action_form=form,
                                close_form=CloseActionForm(), is_overdue=audits.is_overdue), 400
     audits.add_action(current_user, found, form.description.data.strip(), owner, form.due_on.data)
+    message = f"The action has been set for {owner.name}."  # before the commit expires the owner
     db.session.commit()
-    flash(f"The action has been set for {owner.name}.", "success")
-    return redirect(url_for("quality.visit", visit_id=found.id))
+    flash(message, "success")
+    return redirect(url_for("quality.visit", visit_id=visit_id))
 
 
 @bp.post("/audits/actions/<int:action_id>/close")
@@ -115,10 +117,11 @@ def close_action(action_id: int):
     if action.owner_id != current_user.id and not audits.may_change(current_user, found):
         abort(404)
     form = CloseActionForm()
+    back = url_for("quality.visit", visit_id=found.id)  # before a commit expires the visit
     if not form.validate_on_submit():
         flash(form.closing_note.errors[0] if form.closing_note.errors else "The form has expired: try again.",
               "error")
-        return redirect(url_for("quality.visit", visit_id=found.id))
+        return redirect(back)
     try:
         audits.close_action(current_user, action, form.closing_note.data.strip())
     except audits.AuditError as error:
@@ -127,8 +130,7 @@ def close_action(action_id: int):
     else:
         db.session.commit()
         flash("The action has been closed.", "success")
-    return redirect(request.form.get("next") == "home" and url_for("core.home")
-                    or url_for("quality.visit", visit_id=found.id))
+    return redirect(url_for("core.home") if request.form.get("next") == "home" else back)
 
 
 @bp.get("/audits/<int:visit_id>.csv")

@@ -56,9 +56,10 @@ def _save(plan, form: PlanForm):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("quality.plan", plan_id=plan.id))
+    shown = url_for("quality.plan", plan_id=plan.id)  # before the commit expires the plan
     db.session.commit()
     flash("Your plan has been submitted for review." if submit else "Your draft has been saved.", "success")
-    return redirect(url_for("quality.plan", plan_id=plan.id))
+    return redirect(shown)
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
@@ -110,9 +111,9 @@ def resubmit(plan_id: int):
     except services.PlanError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for("quality.plan", plan_id=plan.id))
+        return redirect(url_for("quality.plan", plan_id=plan_id))
     db.session.commit()
-    return redirect(url_for("quality.edit_plan", plan_id=plan.id))
+    return redirect(url_for("quality.edit_plan", plan_id=plan_id))
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -184,9 +185,12 @@ def review_live_plan():
         else:
             plan = services.record_live_review(current_user, officer, form.crime_reference.data, version,
                                                scores_from(form, version.criteria), (form.comment.data or "").strip())
+            # said before the commit, which expires the plan
+            message, shown = (f"Your review of the plan for {plan.crime_reference} has been saved.",
+                              url_for("quality.plan", plan_id=plan.id))
             db.session.commit()
-            flash(f"Your review of the plan for {plan.crime_reference} has been saved.", "success")
-            return redirect(url_for("quality.plan", plan_id=plan.id))
+            flash(message, "success")
+            return redirect(shown)
     return render_template("quality/review.html", form=form, plan=None, attempt=None, version=version,
                            rubric=version.rubric)
 

@@ -3,7 +3,8 @@ each is booked (or put on the waiting list) and emailed by lms.sessions.booking,
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_login import current_user
 
 from lms.access import signed_in
@@ -17,12 +18,14 @@ from lms.reports.dataset import Dataset, Row, filtered, load_dataset
 from lms.reports.forms import BookTeamForm, ReportFilterForm
 from lms.reports.scope import require_scope
 from lms.reports.viewhelpers import filter_args, read_filters
-from lms.sessions.booking import book_many
+from lms.sessions.booking import ManyBooked, book_many
 from lms.sessions.queries import next_with_seats, open_sessions_of_course
 from lms.sessions.models import TrainingSession
 from lms.timeutil import format_datetime, utcnow
 
 NEXT = "next"
+#: where the last team booking's result waits for the page the POST redirects to
+RESULT = "book_team_result"
 #: statuses that need no session booked
 SETTLED = ("complete", "not_required")
 
@@ -95,11 +98,30 @@ def book_team():
     if request.form.get("confirmed") != "1":
         return _confirm(found.course, session, people)
     result = book_many(current_user, session, people)
-    # drawn before the commit, which expires every person and session loaded (a query each to read them again)
-    page = render_template("reports/book_team_done.html", result=result, course=found.course,
-                           label=session_label(session), args=filter_args())
+    # Kept by ids in the signed cookie (a few hundred bytes), read before the commit expires the people loaded, for
+    # the result page the browser is sent to: refreshing that page cannot post the booking again.
+    flask_session[RESULT] = {"session": session.id, "booked": [person.id for person in result.booked],
+                             "waiting": [person.id for person in result.waiting],
+                             "refused": [[person.id, reason] for person, reason in result.refused]}
     db.session.commit()
-    return page
+    return redirect(url_for("reports.book_team_done", **filter_args()))
+
+
+@bp.get("/reports/book/done")
+@signed_in
+def book_team_done():
+    """Who got a seat, who is waiting, and who could not be booked and why, for the caller's last team booking (kept
+    until their next, so a refresh shows it again)."""
+    kept = flask_session.get(RESULT)
+    if kept is None:
+        return redirect(url_for("reports.book_team", **filter_args()))
+    session = db.get_or_404(TrainingSession, kept["session"])
+    ids = kept["booked"] + kept["waiting"] + [person_id for person_id, _ in kept["refused"]]
+    people = {person.id: person for person in db.session.scalars(sa.select(Person).where(Person.id.in_(ids)))}
+    result = ManyBooked(session, [people[i] for i in kept["booked"]], [people[i] for i in kept["waiting"]],
+                        [(people[i], reason) for i, reason in kept["refused"]])
+    return render_template("reports/book_team_done.html", result=result, course=session.course,
+                           label=session_label(session), args=filter_args())
 
 
 def _people(person_ids: list[int]) -> list[Person]:

@@ -149,8 +149,9 @@ def nudge_person(person_id: int):
         db.session.rollback()
         flash(str(error), "error")
     else:
+        message = f"{person.name} has been sent a reminder."  # before the commit expires the person
         db.session.commit()
-        flash(f"{person.name} has been sent a reminder.", "success")
+        flash(message, "success")
     return redirect(url_for("reports.overdue", **filter_args()))
 
 
@@ -249,10 +250,11 @@ def reset_course(person_id: int):
         db.session.rollback()
         form.reason.errors.append(str(error))
         return _transcript_page(found, form, 400)
+    # said before the commit, which expires the person and the course
+    message = f"{found.name}'s '{course.title}' course has been reset. Their earlier completion stays on the record."
     db.session.commit()
-    flash(f"{found.name}'s '{course.title}' course has been reset. Their earlier completion stays on the record.",
-          "success")
-    return redirect(url_for("reports.person", person_id=found.id))
+    flash(message, "success")
+    return redirect(url_for("reports.person", person_id=person_id))
 
 
 @bp.get("/reports/people/<int:person_id>.csv")

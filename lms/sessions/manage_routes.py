@@ -142,9 +142,10 @@ def _save(form: SessionForm, session: TrainingSession | None):
         db.session.rollback()
         form.form_errors.append(str(error))
         return None
+    shown = url_for("sessions.detail", session_id=saved.id)  # before the commit expires the session
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("sessions.detail", session_id=saved.id))
+    return redirect(shown)
 
 
 @bp.route("/new", methods=["GET", "POST"], defaults={"session_id": None})

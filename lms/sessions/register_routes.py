@@ -52,9 +52,10 @@ def register_mark(session_id: int):
         abort(400)
     person = get_person_on_register(current_user, form.person_id.data)
     status = form.status.data
+    back = _back(session_id, person.id)  # before the commit expires the person
     commit_change(lambda: register.mark(current_user, session, person, status, reason=form.reason.data or ""),
                   f"{person.name}: {ATTENDANCE_STATUSES.get(status, status).lower()}.")
-    return _back(session.id, person.id)
+    return back
 
 
 @bp.post("/<int:session_id>/register/all")
@@ -66,7 +67,7 @@ def register_all(session_id: int):
         abort(400)
     commit_change(lambda: register.mark_all_attended(current_user, session),
                   lambda count: f"Marked {count} {'person' if count == 1 else 'people'} attended.")
-    return _back(session.id)
+    return _back(session_id)
 
 
 @bp.post("/<int:session_id>/register/walk-in")
@@ -78,9 +79,10 @@ def register_walk_in(session_id: int):
     if not form.validate_on_submit():
         abort(400)
     person = get_person_on_register(current_user, form.person_id.data)
+    back = _back(session_id, person.id)  # before the commit expires the person
     commit_change(lambda: register.add_walk_in(current_user, session, person, reason=form.reason.data or ""),
                   f"Added {person.name} as a walk-in, attended.")
-    return _back(session.id, person.id)
+    return back
 
 
 @bp.route("/<int:session_id>/check-in-code", methods=["GET", "POST"])
@@ -92,7 +94,7 @@ def checkin_code(session_id: int):
         if not ConfirmForm().validate_on_submit():
             abort(400)
         commit_change(lambda: register.open_check_in(current_user, session), "Self check-in is open.")
-        return redirect(url_for("sessions.checkin_code", session_id=session.id))
+        return redirect(url_for("sessions.checkin_code", session_id=session_id))
     opens, closes = checkin_window(session)
     qr = None
     if session.checkin_code:
@@ -119,7 +121,8 @@ def check_in():
             db.session.rollback()
             form.code.errors.append(str(error))
         else:
-            db.session.commit()
-            flash(f"You are checked in to {attendance.session.course.title}. Enjoy the session.", "success")
+            message = f"You are checked in to {attendance.session.course.title}. Enjoy the session."
+            db.session.commit()  # after the message: the commit expires the attendance, its session and course
+            flash(message, "success")
             return redirect(url_for("sessions.mine"))
     return render_template("sessions/check_in.html", form=form)

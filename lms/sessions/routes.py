@@ -83,7 +83,7 @@ def book(session_id: int):
 
     commit_change(lambda: booking.book(current_user, session, person), said,
                   conflict="That booking was already made (perhaps twice at once). Check the page.")
-    return redirect(url_for("sessions.detail", session_id=session.id))
+    return redirect(url_for("sessions.detail", session_id=session_id))
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
@@ -122,8 +122,9 @@ def take_seat(booking_id: int):
         abort(404)
     if not BookForm().validate_on_submit():
         abort(400)
+    back = url_for("sessions.detail", session_id=found.session_id)  # before the commit expires the booking
     commit_change(lambda: booking.take_offered_seat(current_user, found), "The seat is yours: you are booked.")
-    return redirect(url_for("sessions.detail", session_id=found.session_id))
+    return redirect(back)
 
 
 def _move_label(session) -> str:
@@ -186,9 +187,12 @@ def feed_create():
     if not BookForm().validate_on_submit():
         abort(400)
     token = create_feed(current_user)
-    db.session.commit()
     flash("Your calendar address is ready. Add it to your calendar as a subscription.", "success")
-    return _mine_page(new_feed_url=url_for("sessions.feed", token=token, _external=True))
+    # Drawn before the commit, which expires everything the page reads (a query each to load it again); a failed
+    # commit shows no address.
+    page = _mine_page(new_feed_url=url_for("sessions.feed", token=token, _external=True))
+    db.session.commit()
+    return page
 
 
 @bp.post("/mine/calendar-feed/revoke")

@@ -61,6 +61,8 @@ def commit_change(change: Callable, success: str | Callable, conflict: str = CON
         db.session.rollback()
         flash(conflict, "error")
         return None
+    # said before the commit, which expires everything the message reads (a query each to load it again)
+    said = success(result) if callable(success) else success
     db.session.commit()
-    flash(success(result) if callable(success) else success, "success")
+    flash(said, "success")
     return result if result is not None else True

@@ -325,3 +325,21 @@ def test_with_no_signal_a_guidance_link_says_it_needs_one_and_leads_back_to_the_
     page.context.set_offline(False)
     page.get_by_role("link", name=re.compile("See guidance.*The golden hour")).click()
     expect(page).to_have_url(re.compile(r"/login\?next=|/guidance/golden-hour"))  # with a signal, on to the page
+
+
+def test_with_no_signal_a_link_in_a_steps_reason_says_it_needs_one(page_at, content):
+    content.change("first-hour", "Why: Life comes before evidence.",
+                   "Why: Life comes before evidence ([the golden hour](/guidance/golden-hour)).")
+    page = page_at(PHONE)
+    page.goto("/checklist/first-hour")
+    wait_until_kept_offline(page)
+    page.context.set_offline(True)
+    why = page.locator("[data-step]", has_text="Make everyone safe").locator("summary")
+    why.click()
+    page.get_by_role("link", name="the golden hour", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("That page needs a signal")
+    page.context.set_offline(False)
+    page.go_back()
+    why.click()
+    page.get_by_role("link", name="the golden hour", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/login\?next=|/guidance/golden-hour"))

@@ -1,6 +1,7 @@
 /* Key steps, offline. Stores the checklist pages and their assets when it installs, answers from the network when
-   there is one (so new content shows at once) and from the store when there is not; a page it cannot get (a step's
-   guidance link, which goes through the checklist's own address) is answered with that checklist's offline page.
+   there is one (so new content shows at once) and from the store when there is not; a page it cannot get (a link in
+   a step's See: or Why: line, which goes through the checklist's own address) is answered with that checklist's
+   offline page.
    It never stores anything outside the checklists and the static assets: nothing personal is ever kept on the
    phone. */
 "use strict";
