@@ -30,5 +30,11 @@ def when_ready(server):
 
 
 def post_fork(server, worker):
-    """In each worker: collect its own garbage again; the frozen objects are never walked, so never written."""
+    """In each worker: collect its own garbage again (the frozen objects are never walked, so never written), and
+    start with a connection pool of its own: should the master ever have connected, a connection shared by two
+    processes mixes their conversations with the database (SQLAlchemy's advice for forked workers)."""
     gc.enable()
+    from lms.extensions import db
+
+    with server.app.wsgi().app_context():
+        db.engine.dispose(close=False)
