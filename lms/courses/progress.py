@@ -182,7 +182,8 @@ def _attempts_select(people):
                   sa.func.max(QuizAttempt.score_percent).label("best"),
                   sa.func.min(passed_at).label("passed_at"), sa.func.max(passed_at).label("last_pass"),
                   sa.func.max(QuizAttempt.submitted_at).label("last_at"),
-                  sa.func.max(sa.case((open_attempt, QuizAttempt.id))).label("in_progress"))
+                  sa.func.max(sa.case((open_attempt, QuizAttempt.id))).label("in_progress"),
+                  sa.func.max(sa.case((open_attempt, QuizAttempt.started_at))).label("in_progress_since"))
         .where(QuizAttempt.person_id.in_(people), QuizAttempt.course_id.in_(COURSES)),
         QuizAttempt.person_id, QuizAttempt.course_id, QuizAttempt.started_at
     ).group_by(QuizAttempt.person_id, QuizAttempt.course_id)
@@ -244,6 +245,8 @@ class ProgressSummary(NamedTuple):
     attempts_used: int = 0
     last_passed_at: datetime | None = None
     in_progress_attempt_id: int | None = None
+    #: when the attempt in progress was started: it is abandoned (and may count for nothing) a set time later
+    in_progress_since: datetime | None = None
     previous_completed_on: date | None = None
 
 
@@ -264,7 +267,7 @@ def load_summaries(people: Population | sa.Select, courses: Iterable[Course]) ->
              in people_rows(_reads_counted, people, courses=course_ids)}
     for key, row in _attempts(people, course_ids).items():
         count, last = found.get(key, (0, None))[:2]
-        found[key] = ProgressSummary(count, last, row.used, row.last_pass, row.in_progress)
+        found[key] = ProgressSummary(count, last, row.used, row.last_pass, row.in_progress, row.in_progress_since)
     for key, day in _previous_completions(people, course_ids).items():
         found[key] = found.get(key, NO_SUMMARY)._replace(previous_completed_on=day)
     return totals, found
