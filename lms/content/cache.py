@@ -8,7 +8,7 @@ Keep only what is the same for everyone: rendered fragments of content pages, ne
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from flask import render_template
+from flask import has_request_context, render_template, request
 from markupsafe import Markup
 
 from lms.content.models import current_token
@@ -28,7 +28,7 @@ def cached(key: Hashable, build: Callable[[], T]) -> T:
     """What `build` returns for `key` under the current content version, built at most once per version.
 
     A None from `build` (nothing found) is not kept, so unknown addresses cannot fill the store."""
-    token = current_token()
+    token = _token()
     if token is None:  # no content written yet: nothing to key on
         return build()
     if _Store.token != token:
@@ -42,6 +42,19 @@ def cached(key: Hashable, build: Callable[[], T]) -> T:
         _Store.entries[key] = value
     return value
 
+
+
+def _token() -> str | None:
+    """The content version, read once per GET: a GET changes no content, and a page may ask for several things
+    kept (the home page three)."""
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
+        return current_token()
+    if _TOKEN_KEY not in request.environ:
+        request.environ[_TOKEN_KEY] = current_token()
+    return request.environ[_TOKEN_KEY]
+
+
+_TOKEN_KEY = "lms.content_token"
 
 
 def fragment(template: str, **context) -> Markup:

@@ -11,7 +11,7 @@ import sqlalchemy.orm as so
 from lms.completion.load import london_day
 from lms.completion.rule import Learner
 from lms.courses.models import Course, Module, ModuleRead, QuizAttempt
-from lms.courses.progress import COURSES, Population
+from lms.courses.progress import Population
 from lms.extensions import db
 from lms.people.models import Area, Person, RoleGrant, Team
 from lms.reports.models import Delegation, Nudge, ProgrammeTarget, area_leads
@@ -146,19 +146,6 @@ def modules_read_by(person_id: int) -> list[tuple[ModuleRead, Module]]:
     return list(db.session.execute(
         sa.select(ModuleRead, Module).join(Module, Module.id == ModuleRead.module_id)
         .where(ModuleRead.person_id == person_id).order_by(Module.course_id, Module.number)).tuples())
-
-
-def live_modules_of(course_ids) -> dict[int, list[Module]]:
-    """The live modules of these courses, in order, keyed by course id (one query)."""
-    modules: dict[int, list[Module]] = {course_id: [] for course_id in course_ids}
-    for module in db.session.scalars(_LIVE_MODULES_OF, {"courses": list(course_ids)}):
-        modules[module.course_id].append(module)
-    return modules
-
-
-_LIVE_MODULES_OF = (sa.select(Module).where(Module.course_id.in_(COURSES), Module.is_retired.is_(False))
-                    .options(so.load_only(Module.course_id, Module.slug, Module.number, Module.title))
-                    .order_by(Module.course_id, Module.number))
 
 
 def attempts_by(person_id: int) -> list[QuizAttempt]:

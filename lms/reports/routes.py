@@ -12,6 +12,7 @@ from lms.completion.load import learner_of, load_records, status_of
 from lms.courses.cycles import CycleError, start_cycle
 from lms.courses.models import Course
 from lms.courses.queries import live_courses
+from lms.courses.progress import live_module_lines
 from lms.extensions import db
 from lms.people.forms import ConfirmForm
 from lms.people.models import Person
@@ -34,7 +35,7 @@ def my_training():
     now = utcnow()
     courses = live_courses()
     records = load_records([learner_of(current_user)], courses, now)
-    modules = queries.live_modules_of([course.id for course in courses])
+    modules = live_module_lines([course.id for course in courses])
     items = [(course, records[(current_user.id, course.id)],
               next_step(course, records[(current_user.id, course.id)], modules[course.id], now))
              for course in courses]
