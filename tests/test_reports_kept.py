@@ -72,9 +72,10 @@ def test_a_write_shows_on_the_matrix_at_the_next_request(watching, force, course
     assert watching()[5].startswith(expected)
 
 
-def test_people_and_teams_written_in_bulk_show_at_the_next_request(watching, force):
+def test_people_and_teams_written_in_bulk_show_at_the_next_request(watching, client, force):
     core_update(Team.__table__, Team.id == force.team_a.id, name="Response Team Alpha")
     assert watching()[3] == "Response Team Alpha"
+    assert ">Response Team Alpha</option>" in client.get("/reports/matrix").get_data(as_text=True)  # the filter
     core_update(Person.__table__, Person.id == force.officer_a.id, is_active_account=False)
     with pytest.raises(StopIteration):  # a deactivated officer leaves the reports
         watching()

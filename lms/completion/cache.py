@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from lms.completion.models import current_token, has_unsaved_changes
+from lms.content.cache import once_per_get
 
 T = TypeVar("T")
 
@@ -29,7 +30,7 @@ def kept_until_change(key: Hashable, now: datetime, build: Callable[[], tuple[T,
     """What `build` returns for `key` at `now`, worked out at most once per training data version while it holds.
 
     `build` returns the value and the first moment after `now` at which it may no longer hold."""
-    token = None if has_unsaved_changes() else current_token()
+    token = None if has_unsaved_changes() else once_per_get("training_token", current_token)
     if token is None:  # nothing to key on, or this transaction's own writes are in what it would read
         return build()[0]
     if _Store.token != token:

@@ -28,7 +28,7 @@ def cached(key: Hashable, build: Callable[[], T]) -> T:
     """What `build` returns for `key` under the current content version, built at most once per version.
 
     A None from `build` (nothing found) is not kept, so unknown addresses cannot fill the store."""
-    token = _token()
+    token = once_per_get("content_token", current_token)
     if token is None:  # no content written yet: nothing to key on
         return build()
     if _Store.token != token:
@@ -44,17 +44,15 @@ def cached(key: Hashable, build: Callable[[], T]) -> T:
 
 
 
-def _token() -> str | None:
-    """The content version, read once per GET: a GET changes no content, and a page may ask for several things
-    kept (the home page three)."""
+def once_per_get(name: str, read: Callable[[], T]) -> T:
+    """What `read` returns, read once per GET request (at every call otherwise): for a version token, which a GET
+    does not change, when a page asks for several things kept under it (the home page three)."""
     if not has_request_context() or request.method not in ("GET", "HEAD"):
-        return current_token()
-    if _TOKEN_KEY not in request.environ:
-        request.environ[_TOKEN_KEY] = current_token()
-    return request.environ[_TOKEN_KEY]
-
-
-_TOKEN_KEY = "lms.content_token"
+        return read()
+    key = f"lms.once_per_get.{name}"
+    if key not in request.environ:
+        request.environ[key] = read()
+    return request.environ[key]
 
 
 def fragment(template: str, **context) -> Markup:
