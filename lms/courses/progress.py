@@ -125,9 +125,12 @@ class ModuleLine(NamedTuple):
     slug: str
     number: int
     title: str
+    summary: str
+    minutes: int
 
 
-_LIVE_MODULES = (sa.select(Module.id, Module.course_id, Module.slug, Module.number, Module.title)
+_LIVE_MODULES = (sa.select(Module.id, Module.course_id, Module.slug, Module.number, Module.title, Module.summary,
+                           Module.minutes)
                  .where(Module.course_id.in_(COURSES), Module.is_retired.is_(False))
                  .order_by(Module.course_id, Module.number))
 
