@@ -9,41 +9,32 @@ statement before COMMIT, so a write's row lock on it is held for no longer than 
 it last (no deadlock between two writers). Statements written as text SQL are not seen: none of them writes these
 tables.
 """
-import secrets
-from datetime import datetime
-
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from sqlalchemy.engine import Connection, Engine
 
 from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.versions import VersionRow, new_version, read_token, token_select
 
 #: What a status depends on (see lms.completion.load and lms.reports.queries.members).
 TRAINING_TABLES = frozenset({"people", "role_grants", "teams", "areas", "courses", "course_modules", "quiz_versions",
                              "module_reads", "quiz_attempts", "course_cycles", "sessions", "bookings", "attendances"})
-ROW_ID = 1
 #: An execution option that turns the tracking off on a connection: migrations run before the table may exist.
 UNTRACKED = "lms_training_version_untracked"
 _CHANGED = "lms_training_data_changed"
 
 
-class TrainingVersion(db.Model):
-    """A token that is new whenever training data changes. Random rather than counted, so a database emptied and
-    filled again (as every test does) never repeats one that a process still keeps work under."""
+class TrainingVersion(VersionRow, db.Model):
+    """A token that is new whenever training data changes (lms.versions)."""
 
     __tablename__ = "training_versions"
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    token: so.Mapped[str] = so.mapped_column(sa.String(32))
-    changed_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
 
-_TOKEN = sa.select(TrainingVersion.token).where(TrainingVersion.id == ROW_ID)
+_TOKEN = token_select(TrainingVersion)
 
 
 def current_token() -> str | None:
     """The training data's version token as this transaction sees it; None before any training data was written."""
-    return db.session.connection().execute(_TOKEN).scalar()
+    return read_token(_TOKEN)
 
 
 def has_unsaved_changes() -> bool:
@@ -70,12 +61,8 @@ def _note_training_write(conn: Connection, statement, multiparams, params, execu
 @sa.event.listens_for(Engine, "commit")
 def _new_version_on_commit(conn: Connection) -> None:
     """Give the training data a new version just before a transaction that wrote any of it commits."""
-    if not conn.info.pop(_CHANGED, False):
-        return
-    table = TrainingVersion.__table__
-    values = {"token": secrets.token_hex(16), "changed_at": utcnow()}
-    if not conn.execute(table.update().where(table.c.id == ROW_ID).values(values)).rowcount:
-        conn.execute(table.insert().values(id=ROW_ID, **values))
+    if conn.info.pop(_CHANGED, False):
+        new_version(conn, TrainingVersion.__table__)
 
 
 @sa.event.listens_for(Engine, "begin")
