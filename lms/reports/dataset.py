@@ -22,6 +22,8 @@ from lms.reports.queries import Member, covered, members
 from lms.timeutil import utcnow
 
 T = TypeVar("T")
+#: a bound on what is kept with one dataset: a page of rendered rows is a hundred keys
+MAX_DERIVED = 2_000
 RANK_ORDER = {rank: place for place, rank in enumerate(RANKS)}
 SORTS = ("name", "rank", "team")
 
@@ -46,6 +48,8 @@ class Dataset:
     def derive(self, key: Hashable, build: Callable[[], T]) -> T:
         """What `build` works out from these rows for `key`, once while the rows are kept."""
         if key not in self.derived:
+            if len(self.derived) >= MAX_DERIVED:  # every filter asked for is a key: past the bound, start again
+                self.derived.clear()
             self.derived[key] = build()
         return self.derived[key]
 
