@@ -54,6 +54,9 @@ class Config:
     #: a device session unused this long ends (checked on the server; the cookie also expires then)
     SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 60)
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=SESSION_IDLE_MINUTES)
+    #: the cookie is signed again (its expiry moved on) when "last seen" is written (lms.people.devices), not on
+    #: every request: signing and compressing it cost every signed-in page more than loading the person
+    SESSION_REFRESH_EACH_REQUEST = False
     #: a device session ends this long after sign-in however busy it is
     SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
     #: "last seen" is written at most this often per device, so a signed-in page costs no write

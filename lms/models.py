@@ -1,6 +1,7 @@
 """Import every domain's models so metadata (migrations, create_all) sees every table."""
 from lms.audit.models import AuditEvent  # noqa: F401
 from lms.checklists.models import Checklist  # noqa: F401
+from lms.completion.models import TrainingVersion  # noqa: F401
 from lms.content.models import ContentVersion  # noqa: F401
 from lms.core.models import Heartbeat  # noqa: F401
 from lms.courses.models import (AttemptQuestion, Course, Module, ModuleRead, Option,  # noqa: F401

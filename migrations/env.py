@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from lms.completion.models import UNTRACKED
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -102,6 +104,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # A migration's data changes are not given a new training data version (lms.completion.models): its table
+        # may not exist yet at this revision, and the workers start afresh after a deploy, with nothing kept.
+        connection.execution_options(**{UNTRACKED: True})
         if connection.dialect.name == "postgresql":
             # The app's statement timeout protects requests; a migration may rightly rewrite a large table.
             connection.exec_driver_sql("SET statement_timeout = 0")

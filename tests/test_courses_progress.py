@@ -115,11 +115,12 @@ def test_bulk_progress_takes_the_same_few_queries_for_any_number_of_officers(mak
         db.session.add(ModuleRead(person_id=person.id, module_id=module.id))
     db.session.commit()
     ids, _ = [person.id for person in people], course.id  # loaded before counting
+    progress_of_people(ids[:1], course)  # the course's modules, which are content, are kept from then on
     with count_queries() as few:
         small = progress_of_people(ids[:2], course)
     with count_queries() as many:
         large = progress_of_people(ids, course)
-    assert few.count == many.count == 5
+    assert few.count == many.count <= 5, many.statements
     assert [large[person_id].modules_read for person_id in ids] == [1] * 5 + [0] * 7
     assert small[ids[0]] == large[ids[0]]
 
@@ -127,6 +128,9 @@ def test_bulk_progress_takes_the_same_few_queries_for_any_number_of_officers(mak
 def test_course_pages_take_the_same_queries_however_much_is_done(client, make_person, login, db, course,
                                                                  count_queries):
     login(make_person())
+    paths = ("/courses/", f"/courses/{SLUG}/", MODULE_URL.format("describing-people"), f"/courses/{SLUG}/quiz")
+    for path in paths:  # what is kept of the content (the modules) is kept from then on
+        client.get(path)
     counts = []
     for step in range(2):
         if step:
@@ -134,8 +138,7 @@ def test_course_pages_take_the_same_queries_however_much_is_done(client, make_pe
                 read(client, slug)
             take_quiz(client, wrong={1, 2})
         with count_queries() as counter:
-            for path in ("/courses/", f"/courses/{SLUG}/", MODULE_URL.format("describing-people"),
-                         f"/courses/{SLUG}/quiz"):
+            for path in paths:
                 assert client.get(path).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts

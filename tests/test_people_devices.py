@@ -1,5 +1,7 @@
 """Sessions per device: each sign-in is its own server-side session, ended alone, timed out on the server."""
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 import sqlalchemy as sa
@@ -133,6 +135,25 @@ def test_last_seen_is_written_at_most_once_a_minute(app, make_person, db):
     db.session.commit()
     assert signed_in(client)
     assert sessions_of(db, person)[0].last_seen_at > two_minutes_ago + timedelta(minutes=1)
+
+
+def test_the_cookie_is_signed_again_only_when_last_seen_is_written(app, make_person, db, clock):
+    """Its expiry (the idle timeout) moves on with last seen, not on every page: signing it costs every page."""
+    client = sign_in(app.test_client(), make_person())
+
+    def cookie_expiry():
+        response = client.get("/guidance/")
+        assert response.status_code == 200
+        cookie = next((c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")), None)
+        return cookie and re.search(r"Expires=([^;]+)", cookie).group(1)
+
+    cookie_expiry()  # the first page after signing in keeps a CSRF token in the session
+    assert cookie_expiry() is None  # seconds later: last seen is not written, nor the cookie
+    clock.advance(timedelta(minutes=2))
+    idle_ends = datetime.now(UTC) + timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    expires = parsedate_to_datetime(cookie_expiry())
+    assert abs(expires - idle_ends) < timedelta(seconds=5)
+    assert cookie_expiry() is None
 
 
 def test_loading_the_signed_in_person_is_one_query(app, make_person, db, count_queries):

@@ -4,21 +4,21 @@ modules and quiz from lms.courses.progress, one for the sessions attended, one f
 import gc
 from collections.abc import Iterable
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from lms.completion.rule import CourseRule, Facts, Learner, Status, decide
 from lms.courses.models import Course, CourseCycle
-from lms.courses.progress import (COURSES, NO_SUMMARY, CourseProgress, Population, ProgressSummary, load_progress,
-                                  load_summaries, people_rows)
+from lms.courses.progress import (COURSES, NO_SUMMARY, CourseProgress, Population, ProgressSummary, abandon_cutoff,
+                                  load_progress, load_summaries, people_rows)
 from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions.models import LIVE_STATUSES, Booking, TrainingSession
 from lms.sessions.queries import last_attended
 from lms.sessions.state import not_on_register
-from lms.timeutil import to_london, utcnow
+from lms.timeutil import from_london, to_london, utcnow
 
 
 def london_day(value: datetime | None) -> date | None:
@@ -35,7 +35,8 @@ def learner_of(person: Person) -> Learner:
 
 
 def _seats_select(people) -> sa.Select:
-    return (sa.select(Booking.person_id, Booking.course_id, Booking.status, TrainingSession.starts_at)
+    return (sa.select(Booking.person_id, Booking.course_id, Booking.status, TrainingSession.starts_at,
+                      TrainingSession.ends_at)
             .join(TrainingSession, TrainingSession.id == Booking.session_id)
             .where(Booking.person_id.in_(people), Booking.course_id.in_(COURSES),
                    Booking.status.in_(LIVE_STATUSES), TrainingSession.is_cancelled.is_(False),
@@ -123,21 +124,34 @@ def statuses(learners: Iterable[Learner], courses: Iterable[Course], now: dateti
     """Bulk: every (learner, course)'s status, keyed (person_id, course_id), in six queries, for thousands of
     officers. `people` is the learners as a select of their ids, when the caller has one, so the database is not
     sent thousands of ids (a Population: its statements are built once)."""
+    return statuses_until(learners, courses, now or utcnow(), people)[0]
+
+
+def statuses_until(learners: Iterable[Learner], courses: Iterable[Course], now: datetime,
+                   people: Population | sa.Select | None = None) -> tuple[dict[tuple[int, int], Status], datetime]:
+    """statuses(), and the first moment after `now` at which one of them may change with nothing written: the next
+    London midnight (due dates and refreshers are days), the end of a session someone holds a seat on, or the
+    abandoning of an attempt in progress. For keeping them (lms.completion.cache)."""
     with cycle_collector_paused():
         return _statuses(list(learners), list(courses), now, people)
 
 
-def _statuses(learners: list[Learner], courses: list[Course], now: datetime | None,
-              people: Population | sa.Select | None) -> dict[tuple[int, int], Status]:
-    now = now or utcnow()
+def _statuses(learners: list[Learner], courses: list[Course], now: datetime,
+              people: Population | sa.Select | None) -> tuple[dict[tuple[int, int], Status], datetime]:
     today = london_day(now)
+    changes_at = from_london(today + timedelta(days=1), time(0))
     person_ids, course_ids = [learner.id for learner in learners], [course.id for course in courses]
     if not person_ids or not course_ids:
-        return {}
+        return {}, changes_at
     people = person_ids if people is None else people
     totals, summaries = load_summaries(people, courses)
     attended = last_attended(person_ids, course_ids, people)
     seats = seats_to_come(person_ids, course_ids, now, people)
+    moments = [changes_at, *(seat.ends_at for seat in seats.values())]
+    open_since = [summary.in_progress_since for summary in summaries.values() if summary.in_progress_since]
+    if open_since:
+        moments.append(min(open_since) + (now - abandon_cutoff(now)))
+    changes_at = min(moments)
     found = {}
     for course in courses:
         rule, total = CourseRule.of(course), totals.get(course.id, 0)
@@ -153,7 +167,7 @@ def _statuses(learners: list[Learner], courses: list[Course], now: datetime | No
             else:
                 status = decide(rule, learner, facts, today)
             found[key] = status
-    return found
+    return found, changes_at
 
 
 def status_of(person: Person, course: Course, now: datetime | None = None) -> Status:

@@ -16,11 +16,11 @@ from lms.completion.load import Record, learner_of, load_records
 from lms.content.cache import cached
 from lms.courses.models import Course
 from lms.courses.queries import live_courses
+from lms.courses.progress import live_module_lines
 from lms.extensions import db
 from lms.guidance.acknowledgements import Asking, awaiting
 from lms.guidance.models import GuidancePage, GuidanceRevision
 from lms.people.models import Person
-from lms.reports import queries as report_queries
 from lms.reports.dataset import Dataset, TeamTally, by_area, load_dataset, team_tallies
 from lms.reports.mine import Step, next_step
 from lms.reports.scope import sees_whole_force, teams_visible_to
@@ -98,7 +98,7 @@ def home_page(person: Person, now: datetime) -> HomePage:
 def _courses(person: Person, now: datetime) -> list[CourseLine]:
     courses = live_courses()
     records = load_records([learner_of(person)], courses, now)
-    modules = report_queries.live_modules_of([course.id for course in courses])
+    modules = live_module_lines([course.id for course in courses])
     lines = []
     for course in courses:
         record = records[(person.id, course.id)]

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from flask import current_app
 
+from lms.content.cache import cached
 from lms.courses.models import Course, CourseCycle, Module, ModuleRead, QuizAttempt, QuizVersion
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -116,15 +117,36 @@ def people_rows(build: Callable[[Any], sa.Select], people: "list[int] | Populati
     return rows(build(people.scalar_subquery()), **params)
 
 
-_LIVE_MODULES = sa.select(Module.course_id, Module.id).where(Module.course_id.in_(COURSES),
-                                                             Module.is_retired.is_(False))
+class ModuleLine(NamedTuple):
+    """A live module as lists of modules show it (content: the same for everyone, so kept in the process)."""
+
+    id: int
+    course_id: int
+    slug: str
+    number: int
+    title: str
+    summary: str
+    minutes: int
 
 
-def _live_modules(course_ids: list[int]) -> dict[int, set[int]]:
-    modules: dict[int, set[int]] = defaultdict(set)
-    for course_id, module_id in rows(_LIVE_MODULES, courses=course_ids):
-        modules[course_id].add(module_id)
-    return modules
+_LIVE_MODULES = (sa.select(Module.id, Module.course_id, Module.slug, Module.number, Module.title, Module.summary,
+                           Module.minutes)
+                 .where(Module.course_id.in_(COURSES), Module.is_retired.is_(False))
+                 .order_by(Module.course_id, Module.number))
+
+
+def live_module_lines(course_ids: Iterable[int]) -> dict[int, tuple[ModuleLine, ...]]:
+    """The live modules of these courses, in order, keyed by course id: one query, then none until the content
+    changes (lms.content.cache)."""
+    course_ids = tuple(course_ids)
+
+    def load() -> dict[int, tuple[ModuleLine, ...]]:
+        found: dict[int, list[ModuleLine]] = {course_id: [] for course_id in course_ids}
+        for row in rows(_LIVE_MODULES, courses=list(course_ids)):
+            found[row.course_id].append(ModuleLine(*row))
+        return {course_id: tuple(lines) for course_id, lines in found.items()}
+
+    return cached(("courses.live_module_lines", course_ids), load)
 
 
 def in_current_cycle(select: sa.Select, person_id, course_id, done_at) -> sa.Select:
@@ -182,7 +204,8 @@ def _attempts_select(people):
                   sa.func.max(QuizAttempt.score_percent).label("best"),
                   sa.func.min(passed_at).label("passed_at"), sa.func.max(passed_at).label("last_pass"),
                   sa.func.max(QuizAttempt.submitted_at).label("last_at"),
-                  sa.func.max(sa.case((open_attempt, QuizAttempt.id))).label("in_progress"))
+                  sa.func.max(sa.case((open_attempt, QuizAttempt.id))).label("in_progress"),
+                  sa.func.max(sa.case((open_attempt, QuizAttempt.started_at))).label("in_progress_since"))
         .where(QuizAttempt.person_id.in_(people), QuizAttempt.course_id.in_(COURSES)),
         QuizAttempt.person_id, QuizAttempt.course_id, QuizAttempt.started_at
     ).group_by(QuizAttempt.person_id, QuizAttempt.course_id)
@@ -206,13 +229,14 @@ def load_progress(person_ids: Iterable[int], courses: Iterable[Course]) -> dict[
     course_ids = [course.id for course in courses]
     if not person_ids or not course_ids:
         return {}
-    modules_by_course = _live_modules(course_ids)
+    modules_by_course = live_module_lines(course_ids)
     reads: dict[tuple[int, int], set[int]] = defaultdict(set)
     last_read: dict[tuple[int, int], datetime] = {}
     for person_id, course_id, module_id, read_at in people_rows(_each_read, person_ids, courses=course_ids):
         reads[(person_id, course_id)].add(module_id)
         last_read[(person_id, course_id)] = max(read_at, last_read.get((person_id, course_id), read_at))
-    with_quiz = {course_id for course_id, in rows(_WITH_QUIZ, courses=course_ids)}
+    with_quiz = cached(("courses.with_quiz", tuple(course_ids)),
+                       lambda: frozenset(course_id for course_id, in rows(_WITH_QUIZ, courses=course_ids)))
     attempts = _attempts(person_ids, course_ids)
     previous = _previous_completions(person_ids, course_ids)
     result = {}
@@ -244,6 +268,8 @@ class ProgressSummary(NamedTuple):
     attempts_used: int = 0
     last_passed_at: datetime | None = None
     in_progress_attempt_id: int | None = None
+    #: when the attempt in progress was started: it is abandoned (and may count for nothing) a set time later
+    in_progress_since: datetime | None = None
     previous_completed_on: date | None = None
 
 
@@ -259,12 +285,12 @@ def load_summaries(people: Population | sa.Select, courses: Iterable[Course]) ->
     course_ids = [course.id for course in courses]
     if not course_ids:
         return {}, {}
-    totals = {course_id: len(ids) for course_id, ids in _live_modules(course_ids).items()}
+    totals = {course_id: len(lines) for course_id, lines in live_module_lines(course_ids).items()}
     found = {(person_id, course_id): ProgressSummary(count, last) for person_id, course_id, count, last
              in people_rows(_reads_counted, people, courses=course_ids)}
     for key, row in _attempts(people, course_ids).items():
         count, last = found.get(key, (0, None))[:2]
-        found[key] = ProgressSummary(count, last, row.used, row.last_pass, row.in_progress)
+        found[key] = ProgressSummary(count, last, row.used, row.last_pass, row.in_progress, row.in_progress_since)
     for key, day in _previous_completions(people, course_ids).items():
         found[key] = found.get(key, NO_SUMMARY)._replace(previous_completed_on=day)
     return totals, found

@@ -4,7 +4,7 @@ import sqlalchemy.orm as so
 from flask import abort
 
 from lms.courses.models import AttemptQuestion, Course, Module, ModuleRead, Question, QuizAttempt, QuizVersion
-from lms.courses.progress import in_current_cycle
+from lms.courses.progress import ModuleLine, in_current_cycle, live_module_lines
 from lms.extensions import db
 from lms.guidance.models import GuidancePage
 from lms.people.models import Person
@@ -19,17 +19,15 @@ def live_courses() -> list[Course]:
 
 
 _COURSE_BY_SLUG = sa.select(Course).where(Course.slug == sa.bindparam("slug"))
-_LIVE_MODULES = (sa.select(Module).where(Module.course_id == sa.bindparam("course_id"), Module.is_retired.is_(False))
-                 .options(so.load_only(Module.slug, Module.number, Module.title, Module.summary, Module.minutes))
-                 .order_by(Module.number))
 
 
 def course_by_slug(slug: str) -> Course | None:
     return db.session.scalar(_COURSE_BY_SLUG, {"slug": slug})
 
 
-def live_modules(course: Course) -> list[Module]:
-    return list(db.session.scalars(_LIVE_MODULES, {"course_id": course.id}))
+def live_modules(course: Course) -> tuple[ModuleLine, ...]:
+    """The course's live modules in order, kept until the content changes."""
+    return live_module_lines([course.id])[course.id]
 
 
 def module_by_slug(course: Course, slug: str) -> Module | None:

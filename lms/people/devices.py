@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
+from flask import current_app, session
 
 from lms.extensions import db, write_intent
 from lms.people.models import DeviceSession, Person
@@ -99,6 +99,7 @@ def load_signed_in(token: str) -> tuple[Person, int] | None:
         _write_apart(sa.update(DeviceSession).where(DeviceSession.id == session_id,
                                                     DeviceSession.last_seen_at < touch_before)
                      .values(last_seen_at=now))
+        session.modified = True  # the cookie's expiry moves on with last seen (SESSION_REFRESH_EACH_REQUEST)
     return person, session_id
 
 

@@ -10,7 +10,7 @@ from lms.reports.viewhelpers import course_view, download, filter_args
 def _build():
     """The view of the course asked for (the first by default), for the teams the filters leave in scope."""
     scope = course_view()
-    names = {team.id: (team.name, team.area.name) for team in scope.teams}
+    names = {team.id: (team.name, team.area_name) for team in scope.teams}
     return scope.form, view.build(scope.course, scope.chosen, scope.everyone, names)
 
 

@@ -12,7 +12,7 @@ from lms.completion.load import seats_to_come
 from lms.courses.models import Course
 from lms.courses.queries import live_courses
 from lms.extensions import db
-from lms.people.models import Person, Team
+from lms.people.models import Person
 from lms.reports import bp, queries
 from lms.reports.dataset import Dataset, Row, filtered, load_dataset
 from lms.reports.forms import BookTeamForm, ReportFilterForm
@@ -49,7 +49,7 @@ def session_label(session: TrainingSession) -> str:
     return f"{format_datetime(session.starts_at)}, {where}, {seats}"
 
 
-def _my_areas(teams: list[Team]) -> set[int]:
+def _my_areas(teams: list[queries.TeamLine]) -> set[int]:
     """The supervisor's own area, or (for someone in no team) the areas of the teams they may see."""
     return {current_user.team.area_id} if current_user.team else {team.area_id for team in teams}
 

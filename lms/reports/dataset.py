@@ -5,18 +5,25 @@ count the same statuses: the ones lms.completion decided.
 """
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable
+from dataclasses import astuple, dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 from flask import current_app
 
-from lms.completion.load import cycle_collector_paused, statuses
+from lms.completion.cache import kept_until_change
+from lms.completion.load import cycle_collector_paused, statuses_until
 from lms.completion.rule import SEVERITY, Status
 from lms.courses.models import Course
 from lms.courses.queries import live_courses
 from lms.people.models import RANKS
 from lms.reports.queries import Member, covered, members
+from lms.timeutil import utcnow
 
+T = TypeVar("T")
+#: a bound on what is kept with one dataset: a page of rendered rows is a hundred keys
+MAX_DERIVED = 2_000
 RANK_ORDER = {rank: place for place, rank in enumerate(RANKS)}
 SORTS = ("name", "rank", "team")
 
@@ -34,19 +41,39 @@ class Row:
 class Dataset:
     courses: list[Course]
     rows: list[Row]
+    #: what pages work out from the rows (filtered lists, tallies, rendered rows), kept with them while they are
+    #: kept (lms.completion.cache): keyed by what besides the rows each depends on
+    derived: dict = field(default_factory=dict)
+
+    def derive(self, key: Hashable, build: Callable[[], T]) -> T:
+        """What `build` works out from these rows for `key`, once while the rows are kept."""
+        if key not in self.derived:
+            if len(self.derived) >= MAX_DERIVED:  # every filter asked for is a key: past the bound, start again
+                self.derived.clear()
+            self.derived[key] = build()
+        return self.derived[key]
 
     def course_index(self, course_id: int | None) -> int | None:
         return next((i for i, course in enumerate(self.courses) if course.id == course_id), None)
 
 
 def load_dataset(team_ids, now: datetime | None = None, courses: list[Course] | None = None) -> Dataset:
-    """Everyone in these teams with a status per course: six queries, however many people."""
+    """Everyone in these teams with a status per course: seven queries, however many people, or one (the training
+    data's version) while what was worked out for the same teams and courses still holds."""
     courses = live_courses() if courses is None else courses
+    now = now or utcnow()
+    team_ids = frozenset(team_ids)
+    key = ("dataset", team_ids, tuple(course.id for course in courses))
+    rows, derived = kept_until_change(key, now, lambda: _rows(team_ids, now, courses))
+    return Dataset(courses, rows, derived)
+
+
+def _rows(team_ids: frozenset[int], now: datetime, courses: list[Course]) -> tuple[tuple[list[Row], dict], datetime]:
     with cycle_collector_paused():
         people = sorted(members(team_ids), key=lambda member: member.sort_name)
-        found = statuses([member.learner for member in people], courses, now, covered(team_ids))
-        return Dataset(courses, [Row(member, [found[(member.id, course.id)] for course in courses], place)
-                                 for place, member in enumerate(people)])
+        found, changes_at = statuses_until([member.learner for member in people], courses, now, covered(team_ids))
+        return ([Row(member, [found[(member.id, course.id)] for course in courses], place)
+                 for place, member in enumerate(people)], {}), changes_at
 
 
 @dataclass
@@ -153,7 +180,12 @@ def in_range(day: date | None, first: date | None, last: date | None) -> bool:
 
 def filtered(dataset: Dataset, filters: Filters, *, with_status: bool = True) -> list[Row]:
     """The rows that pass the filters (those on status and completion date only `with_status`: a team's progress
-    counts the whole team), sorted as asked (the dataset is in name order already)."""
+    counts the whole team), sorted as asked (the dataset is in name order already). Not to be changed: kept."""
+    return dataset.derive(("filtered", astuple(filters), with_status),
+                          lambda: _filtered(dataset, filters, with_status))
+
+
+def _filtered(dataset: Dataset, filters: Filters, with_status: bool) -> list[Row]:
     index = dataset.course_index(filters.course_id)
     dated = filters.completed_from is not None or filters.completed_to is not None
     rows = [row for row in dataset.rows

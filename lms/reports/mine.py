@@ -1,4 +1,5 @@
 """My training: each course's status and the one thing to do next."""
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -6,7 +7,8 @@ from flask import url_for
 
 from lms.completion.load import Record
 from lms.courses.cycles import may_start_refresher
-from lms.courses.models import Course, Module
+from lms.courses.models import Course
+from lms.courses.progress import ModuleLine
 from lms.courses.services import quiz_state
 from lms.timeutil import format_date, format_datetime
 
@@ -18,7 +20,7 @@ class Step:
     link_text: str | None = None
 
 
-def next_step(course: Course, record: Record, modules: list[Module], now: datetime) -> Step:
+def next_step(course: Course, record: Record, modules: Sequence[ModuleLine], now: datetime) -> Step:
     """What the officer should do next on the course, in the order the course is meant to be done."""
     status, progress, facts = record.status, record.progress, record.facts
     course_url = url_for("courses.course", slug=course.slug)

@@ -8,14 +8,16 @@ from typing import NamedTuple
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from lms.completion.cache import kept_until_change
 from lms.completion.load import london_day
 from lms.completion.rule import Learner
 from lms.courses.models import Course, Module, ModuleRead, QuizAttempt
-from lms.courses.progress import COURSES, Population
+from lms.courses.progress import Population
 from lms.extensions import db
-from lms.people.models import Area, Person, RoleGrant, Team
+from lms.people.models import Area, Person, RoleGrant, Team, team_full_name
 from lms.reports.models import Delegation, Nudge, ProgrammeTarget, area_leads
 from lms.sessions.models import Attendance, Booking, TrainingSession
+from lms.timeutil import utcnow
 
 
 class Member(NamedTuple):
@@ -86,12 +88,30 @@ def members(team_ids) -> list[Member]:
     return [Member(*row) for row in db.session.connection().execute(_MEMBERS, {"teams": team_ids})]
 
 
-_TEAMS_WITH_AREAS = (sa.select(Team).join(Team.area).options(so.contains_eager(Team.area))
+class TeamLine(NamedTuple):
+    """A team as the reports' filters list it: a plain row, kept with the statuses (teams and areas are training
+    data), so a force's hundreds of teams are not loaded as objects on every page."""
+
+    id: int
+    name: str
+    area_id: int
+    area_name: str
+
+    @property
+    def full_name(self) -> str:
+        return team_full_name(self.area_name, self.name)
+
+
+_TEAMS_WITH_AREAS = (sa.select(Team.id, Team.name, Area.id, Area.name).join(Team.area)
                      .where(Team.id.in_(TEAMS)).order_by(Area.name, Team.name))
 
 
-def teams_with_areas(team_ids) -> list[Team]:
-    return list(db.session.scalars(_TEAMS_WITH_AREAS, {"teams": list(team_ids)}))
+def teams_with_areas(team_ids) -> list[TeamLine]:
+    """These teams with their areas' names, by area and name: one query, then none while training data is
+    unchanged."""
+    team_ids = frozenset(team_ids)
+    return kept_until_change(("teams with areas", team_ids), utcnow(), lambda: ([TeamLine(*row) for row in (
+        db.session.connection().execute(_TEAMS_WITH_AREAS, {"teams": list(team_ids)}))], datetime.max))
 
 
 def last_nudges(person_ids, since: datetime) -> dict[int, datetime]:
@@ -146,19 +166,6 @@ def modules_read_by(person_id: int) -> list[tuple[ModuleRead, Module]]:
     return list(db.session.execute(
         sa.select(ModuleRead, Module).join(Module, Module.id == ModuleRead.module_id)
         .where(ModuleRead.person_id == person_id).order_by(Module.course_id, Module.number)).tuples())
-
-
-def live_modules_of(course_ids) -> dict[int, list[Module]]:
-    """The live modules of these courses, in order, keyed by course id (one query)."""
-    modules: dict[int, list[Module]] = {course_id: [] for course_id in course_ids}
-    for module in db.session.scalars(_LIVE_MODULES_OF, {"courses": list(course_ids)}):
-        modules[module.course_id].append(module)
-    return modules
-
-
-_LIVE_MODULES_OF = (sa.select(Module).where(Module.course_id.in_(COURSES), Module.is_retired.is_(False))
-                    .options(so.load_only(Module.course_id, Module.slug, Module.number, Module.title))
-                    .order_by(Module.course_id, Module.number))
 
 
 def attempts_by(person_id: int) -> list[QuizAttempt]:

@@ -4,7 +4,7 @@ Every view asks lms.reports.scope for the teams the caller may see; a team, area
 and someone who may see no team at all gets a 403.
 """
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lms.access import roles_required, signed_in
@@ -12,6 +12,7 @@ from lms.completion.load import learner_of, load_records, status_of
 from lms.courses.cycles import CycleError, start_cycle
 from lms.courses.models import Course
 from lms.courses.queries import live_courses
+from lms.courses.progress import live_module_lines
 from lms.extensions import db
 from lms.people.forms import ConfirmForm
 from lms.people.models import Person
@@ -34,7 +35,7 @@ def my_training():
     now = utcnow()
     courses = live_courses()
     records = load_records([learner_of(current_user)], courses, now)
-    modules = queries.live_modules_of([course.id for course in courses])
+    modules = live_module_lines([course.id for course in courses])
     items = [(course, records[(current_user.id, course.id)],
               next_step(course, records[(current_user.id, course.id)], modules[course.id], now))
              for course in courses]
@@ -78,9 +79,14 @@ def matrix():
     rows = filtered(dataset, filters)
     page = paged(rows, current_app.config["MATRIX_PAGE_SIZE"])
     in_view = filtered(dataset, filters, with_status=False)
-    teams = team_tallies(dataset, in_view, areas=by_area(in_view))
+    teams = dataset.derive(("team tallies", filters.area_id, filters.team_id, filters.rank),
+                           lambda: team_tallies(dataset, in_view, areas=by_area(in_view)))
+    # Each row is rendered once while the statuses are kept: rendering a hundred rows cost most of the page.
+    row_macro = get_template_attribute("reports/_matrix_row.html", "matrix_row")
+    rows_html = [dataset.derive(("matrix row", row.member.id), lambda row=row: row_macro(
+        row, tables.person_cells(row), dataset.courses)) for row in page.items]
     return render_template("reports/matrix.html", form=form, filters=filters, dataset=dataset, page=page,
-                           block=tables.matrix_block(dataset, page.items), teams=teams, args=filter_args(),
+                           rows_html=rows_html, block_title=tables.MATRIX_TITLE, teams=teams, args=filter_args(),
                            sort_form=sort_form(dataset, filters))
 
 

@@ -72,11 +72,12 @@ def team_status_blocks(dataset: Dataset, teams: list[TeamTally]) -> list[Block]:
 PERSON_HEADER = ["Officer", "Service number", "Rank", "Team", "Area"]
 
 
-def _person_cells(row: Row) -> list:
+def person_cells(row: Row) -> list:
     member = row.member
     return [member.name, member.service_number, RANKS.get(member.rank, member.rank), member.team_name, member.area_name]
 
 
+MATRIX_TITLE = "Team matrix"
 #: the columns the download gives each course: the status, its date, and the completion before the current cycle
 MATRIX_COURSE_COLUMNS = ("{}", "{}: date", "{}: previously completed")
 
@@ -86,8 +87,8 @@ def matrix_block(dataset: Dataset, rows: list[Row]) -> Block:
     dates, so a spreadsheet sorts and filters them (the page shows the status and date together)."""
     header = PERSON_HEADER + [column.format(course.title) for course in dataset.courses
                               for column in MATRIX_COURSE_COLUMNS]
-    return Block("Team matrix", header,
-                 [_person_cells(row) + [cell for status in row.statuses
+    return Block(MATRIX_TITLE, header,
+                 [person_cells(row) + [cell for status in row.statuses
                                         for cell in (status.label, status.day, status.previous_completed_on)]
                   for row in rows])
 
@@ -132,7 +133,7 @@ def overdue_block(lines: list[OverdueLine], day=format_date) -> Block:
     """The overdue list; `day` writes its dates (in words on the page, `london_day` in a download)."""
     return Block("Overdue", PERSON_HEADER + ["Overdue", "Overdue since", "Days overdue", "Booked for",
                                              "Last nudged"],
-                 [_person_cells(line.row) + ["; ".join(f"{course.title} ({status.label.lower()})"
+                 [person_cells(line.row) + ["; ".join(f"{course.title} ({status.label.lower()})"
                                                       for course, status in line.items),
                                              day(line.since), line.days, day(line.booked_for),
                                              day(line.last_nudged)] for line in lines])

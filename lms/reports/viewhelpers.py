@@ -16,7 +16,7 @@ from lms.inputs import db_int, link_args
 from lms.people.models import Team
 from lms.reports.dataset import SORTS, Dataset, Filters, course_sort_id
 from lms.reports.forms import ReportFilterForm, SortForm
-from lms.reports.queries import teams_with_areas
+from lms.reports.queries import TeamLine, teams_with_areas
 from lms.reports.scope import require_scope
 
 
@@ -56,9 +56,9 @@ def paged(items: list, per_page: int) -> ListPage:
 TEAM_CHOICES_LIMIT = 100
 
 
-def filter_form(teams: list[Team], courses: list[Course]) -> ReportFilterForm:
+def filter_form(teams: list[TeamLine], courses: list[Course]) -> ReportFilterForm:
     form = ReportFilterForm(request.args)
-    areas = {team.area_id: team.area.name for team in teams}
+    areas = {team.area_id: team.area_name for team in teams}
     form.area.choices = [(0, "Any area")] + sorted(areas.items(), key=lambda item: item[1])
     listed = teams
     if len(teams) > TEAM_CHOICES_LIMIT:
@@ -68,12 +68,12 @@ def filter_form(teams: list[Team], courses: list[Course]) -> ReportFilterForm:
         listed = [team for team in teams if team.area_id == area_id]
     form.team.choices = ([SelectChoice(0, "Any team" if listed or not teams else "Any team (choose an area to list "
                                           "its teams)")]
-                         + [SelectChoice(team.id, team.name, optgroup=team.area.name) for team in listed])
+                         + [SelectChoice(team.id, team.name, optgroup=team.area_name) for team in listed])
     form.course.choices = [(0, "Any course")] + [(course.id, course.title) for course in courses]
     return form
 
 
-def read_filters(teams: list[Team], courses: list[Course]) -> tuple[ReportFilterForm, Filters, frozenset[int]]:
+def read_filters(teams: list[TeamLine], courses: list[Course]) -> tuple[ReportFilterForm, Filters, frozenset[int]]:
     """The filters asked for, and the teams they leave; a team or area outside the caller's scope is a 404."""
     form = filter_form(teams, courses)
     area_id = request.args.get("area", 0, type=db_int)
@@ -136,8 +136,8 @@ class CourseView:
     chosen: frozenset[int]
     #: every team of the force, to compare with
     everyone: frozenset[int]
-    #: the teams in the caller's scope, with their areas loaded
-    teams: list[Team]
+    #: the teams in the caller's scope, with their areas' names
+    teams: list[TeamLine]
 
 
 def course_view() -> CourseView:
