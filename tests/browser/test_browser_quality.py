@@ -121,6 +121,10 @@ def test_an_audit_visit_is_recorded_and_its_owner_closes_an_overdue_action(page_
     auditor.goto("/audits/")
     auditor.get_by_role("link", name="Record a visit").click()
     auditor.get_by_label("Team visited").select_option(label="Northtown – Response Team A")
+    if viewport == PHONE:  # GOV.UK's date input: day, month and year on one line, not three rows
+        boxes = [auditor.get_by_role("group", name="Date of the visit").get_by_label(part).bounding_box()
+                 for part in ("Day", "Month", "Year")]
+        assert len({round(box["y"]) for box in boxes}) == 1, boxes
     fill_date(auditor, "Date of the visit", "2026-01-15")
     auditor.get_by_label("Auditors").fill("DS Reviewer")
     auditor.get_by_label("Findings").fill("Plans are thin")
