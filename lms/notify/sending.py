@@ -34,6 +34,8 @@ class Claimed:
 class SendReport:
     sent: int = 0
     failed: list[tuple[int, str]] = field(default_factory=list)
+    #: why the mail server could not be reached or stopped answering, when it did: the run stopped there
+    outage: str = ""
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
@@ -125,8 +127,12 @@ def send_due(now: datetime | None = None, limit: int = 200, message_id: int | No
                 _finish(message, status="pending", claim_token=None, attempts=message.attempts + 1,
                         last_error=reason, due_at=retry_at)
                 report.failed.append((message.id, reason))
-                if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
-                    smtp = None  # the connection is gone: open a new one for the next message
+                if smtp is None or isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
+                    # The server, not this message: unreachable, silent or gone. The rest wait for the next run
+                    # rather than each waiting out MAIL_TIMEOUT_SECONDS in turn (200 messages were half an hour
+                    # of a silent server, and the runs cron started meanwhile piled up behind it).
+                    report.outage, smtp = reason, None
+                    break
             else:
                 _finish(message, status="sent", sent_at=utcnow(), attempts=message.attempts + 1, last_error="")
                 report.sent += 1
