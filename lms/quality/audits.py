@@ -1,5 +1,5 @@
 """Quality audit operations and reads: visits, their scored cases and their actions. Flush and audit; views commit."""
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -13,6 +13,8 @@ from lms.quality.scope import plan_team_ids, reviewed_team_ids
 from lms.timeutil import today_london, utcnow
 
 LIST_LIMIT = 200
+#: the furthest ahead an action may fall due
+ACTION_MAX_DAYS_AHEAD = 730
 
 
 class AuditError(Exception):
@@ -90,6 +92,16 @@ def add_case(user: Person, visit: AuditVisit, crime_reference: str, scores: list
     record(user, "audit_case.scored", "audit_visit", visit.id, f"Case {crime_reference} scored {case.total} of "
                                                                f"{case.max_score}")
     return case
+
+
+def due_date_problem(visit: AuditVisit, due_on: date) -> str | None:
+    """What is wrong with an action's due date, or None: not before the visit, and not years ahead (a slipped
+    year, 2062 for 2026, would keep the action from ever falling overdue)."""
+    if due_on < visit.visited_on:
+        return "The due date must be the same as or after the date of the visit"
+    if due_on > today_london() + timedelta(days=ACTION_MAX_DAYS_AHEAD):
+        return f"The due date must be within {ACTION_MAX_DAYS_AHEAD // 365} years from today"
+    return None
 
 
 def add_action(user: Person, visit: AuditVisit, description: str, owner: Person, due_on: date) -> AuditAction:
