@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from lms.formfields import DateInputField
 from lms.inputs import db_int
+from lms.quality.models import EARLIEST_YEAR
 from lms.timeutil import today_london
 
 #: What a crime reference looks like in most forces' systems (letters, digits, / and -, such as 21/12345/24 or
@@ -15,8 +16,6 @@ from lms.timeutil import today_london
 CRIME_REFERENCE_RE = re.compile(r"^[A-Z0-9][A-Z0-9/\-. ]{3,28}[A-Z0-9]$")
 PLAN_MAX = 20_000
 COMMENT_MAX = 2_000
-#: the earliest year a visit can be dated: an earlier one is a slipped year (1926 for 2026)
-FIRST_VISIT_YEAR = 2000
 
 
 def at_most(noun: str, limit: int) -> Length:
@@ -86,8 +85,8 @@ class VisitForm(FlaskForm):
     def validate_visited_on(self, field):
         if field.data is not None and field.data > today_london():
             raise ValidationError("The date of the visit must be today or in the past")
-        if field.data is not None and field.data.year < FIRST_VISIT_YEAR:
-            raise ValidationError(f"The date of the visit must be in {FIRST_VISIT_YEAR} or later")
+        if field.data is not None and field.data.year < EARLIEST_YEAR:
+            raise ValidationError(f"The date of the visit must be in {EARLIEST_YEAR} or later")
 
 
 class ActionForm(FlaskForm):
