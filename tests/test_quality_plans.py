@@ -1,5 +1,7 @@
 """Investigation plans: an officer writes, submits and resubmits; a reviewer in the area scores each criterion;
 supervisors read their teams'; nobody sees a plan outside their scope."""
+import threading
+
 import pytest
 import sqlalchemy as sa
 
@@ -241,3 +243,46 @@ def test_a_plan_writers_headings_take_no_ids_of_the_page():
     """Several attempts share one page, beside the page's own ids: what an officer writes carries no ids."""
     html = render_written("## Hypotheses\n\nA.\n\n## Main content\n\nB.")
     assert "<h2>Hypotheses</h2>" in html and "<h2>Main content</h2>" in html and " id=" not in html
+
+
+def test_two_reviewers_saving_the_same_plan_at_once_record_one_review_and_no_error(app, waiting_plan, qforce, db):
+    """The area's queue shows a plan to every reviewer of the area: two saving at once each passed the "still
+    waiting?" check, and the second hit the one-review-per-attempt index, a 500 (seen on two servers on PostgreSQL).
+    Each save runs in its own thread and database session, as a server runs them."""
+    from lms.people.models import Person
+    from lms.quality import services
+
+    plan_id, reviewer_id = waiting_plan.id, qforce.reviewer.id
+    db.session.commit()  # end the test's own transaction: on SQLite it would hold the write lock throughout
+    tabs = 4
+    barrier, outcomes = threading.Barrier(tabs), []
+
+    def save() -> None:
+        with app.test_request_context():
+            barrier.wait(timeout=30)
+            try:
+                plan, reviewer = db.session.get(Plan, plan_id), db.session.get(Person, reviewer_id)
+                version = services.current_rubric()
+                scores = [{"key": c["key"], "score": 1, "comment": ""} for c in version.criteria]
+                services.record_review(reviewer, plan, version, scores, "")
+                db.session.commit()
+                outcomes.append("saved")
+            except services.PlanError as error:  # what the page says to the others
+                db.session.rollback()
+                outcomes.append(str(error))
+            except Exception as error:  # every other failure is a finding
+                db.session.rollback()
+                outcomes.append(repr(error)[:300])
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=save) for _ in range(tabs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["This plan is not waiting for a review: it may have been reviewed already."] * 3 + [
+        "saved"], outcomes
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanReview)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.kind == "plan_reviewed")) == 1
