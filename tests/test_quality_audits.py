@@ -10,7 +10,7 @@ from lms.audit.models import AuditEvent
 from lms.quality.models import AuditAction, AuditCase, AuditVisit
 from lms.timeutil import today_london
 from tests.forms_support import date_fields
-from tests.quality_support import qforce, review_data  # noqa: F401
+from tests.quality_support import at_once, qforce, review_data  # noqa: F401
 from tests.reports_support import csv_rows
 
 AUDIT_RUBRIC = """---
@@ -171,3 +171,28 @@ def test_too_long_an_entry_is_named_in_the_message(client, login, visit, qforce,
     assert "The crime reference number must be 30 characters or fewer" in page
     assert "cannot be longer than" not in page
     assert len(db.session.scalars(sa.select(AuditVisit)).all()) == 1
+
+
+def test_the_same_case_saved_or_an_action_closed_from_several_tabs_at_once_counts_once(app, visit, qforce, db):
+    """The same case from two tabs both passed the "already a case?" check and the later ones were a 500 on the
+    index; an action closed from two tabs was closed (and audited) by each."""
+    from lms.people.models import Person
+    from lms.quality import audits
+
+    visit_id, reviewer_id = visit.id, qforce.reviewer.id
+    action_id = db.session.scalar(sa.select(AuditAction.id))
+
+    def score() -> None:
+        found = db.session.get(AuditVisit, visit_id)
+        audits.add_case(db.session.get(Person, reviewer_id), found, "21/777/26",
+                        [{"key": c["key"], "score": 0, "comment": ""} for c in found.rubric_version.criteria], "")
+
+    def close() -> None:
+        audits.close_action(db.session.get(Person, reviewer_id), db.session.get(AuditAction, action_id), "Done")
+
+    assert at_once(app, db, score, audits.AuditError) == ["21/777/26 is already one of this visit's cases."] * 3 + [
+        "done"]
+    assert at_once(app, db, close, audits.AuditError) == ["This action is closed already."] * 3 + ["done"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditCase)) == 2
+    closings = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "audit_action.closed")).all()
+    assert len(closings) == 1

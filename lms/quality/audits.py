@@ -85,10 +85,13 @@ def record_visit(user: Person, team_id: int, visited_on: date, auditors: str, fi
 def add_case(user: Person, visit: AuditVisit, crime_reference: str, scores: list[dict], comment: str) -> AuditCase:
     if any(case.crime_reference == crime_reference for case in visit.cases):
         raise AuditError(f"{crime_reference} is already one of this visit's cases.")
-    case = AuditCase(crime_reference=crime_reference, scores=scores, comment=comment,
+    case = AuditCase(visit_id=visit.id, crime_reference=crime_reference, scores=scores, comment=comment,
                      total=sum(item["score"] for item in scores), max_score=visit.rubric_version.max_score)
-    visit.cases.append(case)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(case)
+    except sa.exc.IntegrityError:  # the same case saved a moment ago in another tab, or by another auditor
+        raise AuditError(f"{crime_reference} is already one of this visit's cases.") from None
     record(user, "audit_case.scored", "audit_visit", visit.id, f"Case {crime_reference} scored {case.total} of "
                                                                f"{case.max_score}")
     return case
@@ -113,8 +116,10 @@ def add_action(user: Person, visit: AuditVisit, description: str, owner: Person,
 
 
 def close_action(user: Person, action: AuditAction, note: str) -> None:
-    if action.status != "open":
+    # Conditional, so that of two presses at once (two tabs, the owner and an auditor) one closes it and is audited
+    closed = db.session.execute(sa.update(AuditAction).where(AuditAction.id == action.id,
+                                                             AuditAction.status == "open")
+                                .values(status="closed", closing_note=note, closed_at=utcnow())).rowcount
+    if not closed:
         raise AuditError("This action is closed already.")
-    action.status, action.closing_note, action.closed_at = "closed", note, utcnow()
-    db.session.flush()
     record(user, "audit_action.closed", "audit_visit", action.visit_id, f"Action {action.id} closed: {note[:100]}")

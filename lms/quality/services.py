@@ -62,14 +62,20 @@ def save_draft(plan: Plan, scenario: str, body: str, *, submit: bool) -> PlanAtt
 
 def resubmit(plan: Plan) -> PlanAttempt:
     """Start another attempt from the last one's text, keeping the last one and its review as they were."""
-    if plan.kind != "practice" or plan.status != "reviewed":
-        raise PlanError("You can write another attempt once this one has been reviewed.")
-    previous = latest(plan)
-    attempt = PlanAttempt(number=previous.number + 1, body=previous.body, body_html=previous.body_html)
-    plan.attempts.append(attempt)
-    plan.status, plan.waiting_since = "draft", None
-    db.session.flush()
-    return attempt
+    if plan.kind == "practice" and plan.status == "reviewed":
+        # Conditional: of two presses at once (two tabs) one starts the attempt; the other carries on with it.
+        taken = db.session.execute(sa.update(Plan).where(Plan.id == plan.id, Plan.status == "reviewed")
+                                   .values(status="draft", waiting_since=None)).rowcount
+        if taken:
+            previous = latest(plan)
+            attempt = PlanAttempt(number=previous.number + 1, body=previous.body, body_html=previous.body_html)
+            plan.attempts.append(attempt)
+            db.session.flush()
+            return attempt
+        db.session.refresh(plan)
+    if plan.kind == "practice" and plan.status == "draft":
+        return latest(plan)  # started a moment ago in another tab: carry on with that draft
+    raise PlanError("You can write another attempt once this one has been reviewed.")
 
 
 def record_review(reviewer: Person, plan: Plan, version: RubricVersion, scores: list[dict],
