@@ -10,7 +10,8 @@ from lms.audit.models import AuditEvent
 from lms.quality.models import AuditAction, AuditCase, AuditVisit
 from lms.timeutil import today_london
 from tests.forms_support import date_fields
-from tests.quality_support import at_once, qforce, review_data  # noqa: F401
+from tests.concurrency_support import at_once
+from tests.quality_support import qforce, review_data  # noqa: F401
 from tests.reports_support import csv_rows
 
 AUDIT_RUBRIC = """---
@@ -162,12 +163,12 @@ def test_too_long_an_entry_is_named_in_the_message(client, login, visit, qforce,
     page = client.post("/audits/new", data={"team": str(qforce.team_a.id), **date_fields("visited_on", "2026-01-15"),
                                             "auditors": "A" * 301}).get_data(as_text=True)
     assert "The auditors must be 300 characters or fewer" in page
-    page = client.post(f"/audits/{visit.id}/actions", data={"description": "D" * 501, "owner": "X" * 21,
-                                                            **date_fields("due_on", "2026-02-01")}).get_data(as_text=True)
-    page = html.unescape(page)
+    page = html.unescape(client.post(f"/audits/{visit.id}/actions", data={
+        "description": "D" * 501, "owner": "X" * 21, **date_fields("due_on", "2026-02-01")}).get_data(as_text=True))
     assert "The action must be 500 characters or fewer" in page
     assert "The owner's service number must be 20 characters or fewer" in page
-    page = client.post(f"/audits/{visit.id}/cases/new", data=review_data(crime_reference="2" * 31)).get_data(as_text=True)
+    page = client.post(f"/audits/{visit.id}/cases/new",
+                       data=review_data(crime_reference="2" * 31)).get_data(as_text=True)
     assert "The crime reference number must be 30 characters or fewer" in page
     assert "cannot be longer than" not in page
     assert len(db.session.scalars(sa.select(AuditVisit)).all()) == 1

@@ -10,7 +10,8 @@ from lms.people.models import Person
 from lms.quality import services
 from lms.quality.models import Plan, PlanAttempt, PlanReview, RubricVersion
 from tests.conftest import PASSWORD
-from tests.quality_support import at_once, qforce, review_data, submit_plan  # noqa: F401
+from tests.concurrency_support import at_once
+from tests.quality_support import qforce, review_data, submit_plan  # noqa: F401
 
 
 def only_plan(db) -> Plan:
