@@ -118,6 +118,9 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "masterclass@midshire.police.uk")
     #: give up on an SMTP server that does not answer (connect, greeting or any reply) after this long
     MAIL_TIMEOUT_SECONDS = _float("MAIL_TIMEOUT_SECONDS", 10)
+    #: an admin's "Try sending it again now" sends inside the request, holding a worker: it waits at most this long
+    #: (or MAIL_TIMEOUT_SECONDS, if shorter), and a message it cannot send waits for the next sending run
+    MAIL_RETRY_NOW_TIMEOUT_SECONDS = _float("MAIL_RETRY_NOW_TIMEOUT_SECONDS", 3)
     #: a failed send is tried again after this long
     MAIL_RETRY_MINUTES = _int("MAIL_RETRY_MINUTES", 15)
     #: a message claimed by a sender that never finished (it crashed) may be claimed again after this long; a sender

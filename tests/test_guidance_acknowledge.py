@@ -2,7 +2,6 @@
 see who has not, in the page and as CSV, and can remind them."""
 import csv
 import io
-import threading
 from datetime import datetime
 
 import pytest
@@ -12,6 +11,7 @@ from lms.guidance.acknowledgements import acknowledge
 from lms.guidance.models import GuidanceAcknowledgement, GuidancePage
 from lms.notify.models import OutboxMessage
 from lms.people.models import Person
+from tests.concurrency_support import at_once
 from tests.guidance_support import AUDIENCE, ask_to_acknowledge, import_at, rewrite
 from tests.xapi_support import queued, verbs_of, xapi_on  # noqa: F401
 
@@ -72,28 +72,11 @@ def test_pressing_the_button_in_four_tabs_at_once_records_and_queues_it_once(app
     acknowledgement and its xAPI statement are written once (on PostgreSQL the losers hit the unique index)."""
     page_id = db.session.scalar(sa.select(GuidancePage.id).where(GuidancePage.slug == "golden-hour"))
     person_id = people["pc"].id
-    db.session.commit()  # end the test's own transaction: on SQLite it would hold the write lock throughout
-    tabs = 4
-    barrier, errors = threading.Barrier(tabs), []
 
     def press() -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                acknowledge(db.session.get(GuidancePage, page_id), db.session.get(Person, person_id))
-                db.session.commit()
-            except Exception as error:  # every failure is a finding
-                db.session.rollback()
-                errors.append(repr(error)[:300])
-            finally:
-                db.session.remove()
+        acknowledge(db.session.get(GuidancePage, page_id), db.session.get(Person, person_id))
 
-    threads = [threading.Thread(target=press) for _ in range(tabs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert at_once(app, db, press) == ["done"] * 4
     assert db.session.scalar(sa.select(sa.func.count()).select_from(GuidanceAcknowledgement)) == 1
     assert verbs_of(queued()) == ["acknowledged"]
 

@@ -138,3 +138,19 @@ def test_the_home_page_runs_the_same_number_of_queries_however_much_data(client,
     assert large == small, f"{small} queries with little data, {large} with more"
     print("home page queries:", small)
     assert small <= 25, small
+
+
+def test_a_page_changed_twice_is_listed_once_among_the_recent_changes(client, login, force, content_tree, clock):
+    """Each revision was a line: a page changed twice showed twice ("updated 30 November" both times)."""
+    from tests.guidance_support import import_at, rewrite
+
+    start = utcnow()
+    import_at(content_tree, clock, start)
+    for day, body in ((1, "The first change."), (2, "The second change.")):
+        rewrite(content_tree, body)
+        import_at(content_tree, clock, start + timedelta(days=day))
+    login(force.officer_a)
+    changes = re.findall(r'<li><a class="govuk-link" href="/guidance/([\w-]+)">[^<]*</a> <span class="lms-muted">(\w+)',
+                         home(client))
+    assert changes[0] == ("golden-hour", "updated")
+    assert sorted(slug for slug, _ in changes) == ["golden-hour", "scene-preservation", "victim-updates"]

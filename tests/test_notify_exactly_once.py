@@ -37,7 +37,7 @@ def test_a_retried_message_keeps_its_message_id(app, db, smtp, make_person, make
     queued = _four_booked(db, make_person, make_session)
     port = app.config["MAIL_PORT"]
     monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens: every message fails
-    assert len(send_due().failed) == 4
+    assert [len(send_due().failed) for _ in range(4)] == [1, 1, 1, 1]  # a run stops at the first, the next run...
     monkeypatch.setitem(app.config, "MAIL_PORT", port)
     later = utcnow() + timedelta(minutes=app.config["MAIL_RETRY_MINUTES"] + 1)
     assert send_due(now=later).sent == 4

@@ -1,4 +1,6 @@
 """The outbox page says when mail was last sent and what failed, and an admin retries a failed message (audited)."""
+import time
+
 import pytest
 import sqlalchemy as sa
 
@@ -66,3 +68,21 @@ def test_only_admins_retry(client, db, login, make_person, failed):
     db.session.expire_all()
     assert failed.attempts == 1 and db.session.scalar(
         sa.select(AuditEvent).where(AuditEvent.action == "outbox.retried")) is None
+
+
+def test_retrying_against_a_silent_mail_server_answers_within_seconds(app, client, db, admin, failed, monkeypatch):
+    """The retry is sent inside the admin's request: it waited the sending run's MAIL_TIMEOUT_SECONDS (10 s),
+    holding one of the site's few workers."""
+    from tests.test_core_failsoft import silent_server
+
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT_SECONDS", 5)
+    monkeypatch.setitem(app.config, "MAIL_RETRY_NOW_TIMEOUT_SECONDS", 0.5)
+    with silent_server() as port:
+        monkeypatch.setitem(app.config, "MAIL_PORT", port)
+        started = time.monotonic()
+        response = client.post(f"/admin/outbox/{failed.id}/retry", follow_redirects=True)
+        seconds = time.monotonic() - started
+    assert seconds < 0.5 + 1.5
+    assert "It failed again" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (failed.status, failed.attempts) == ("pending", 2)

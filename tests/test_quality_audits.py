@@ -1,5 +1,6 @@
 """Quality audits: the audit team records a visit, scores sampled cases on the audit rubric and sets actions; an
 action's owner sees it on their home page once overdue and closes it with a note; the report prints and downloads."""
+import html
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from lms.audit.models import AuditEvent
 from lms.quality.models import AuditAction, AuditCase, AuditVisit
 from lms.timeutil import today_london
 from tests.forms_support import date_fields
+from tests.concurrency_support import at_once
 from tests.quality_support import audit_rubric, qforce, review_data  # noqa: F401
 from tests.reports_support import csv_rows
 
@@ -103,8 +105,73 @@ def test_a_visit_report_runs_a_fixed_number_of_queries_however_many_cases_and_ac
     for number in range(4):
         client.post(f"/audits/{visit_id}/cases/new", data=review_data(crime_reference=f"21/{number}00/26"))
         client.post(f"/audits/{visit_id}/actions", data={"description": f"Action {number}", "owner": owner,
-                                                         **date_fields("due_on", "2099-01-01")})
+                                                         **date_fields("due_on", today_london() + timedelta(days=30))})
     db.session.expunge_all()
     with count_queries() as second:
         page = client.get(f"/audits/{visit_id}").get_data(as_text=True)
     assert "21/300/26" in page and "Action 3" in page and second.count == first.count
+
+
+@pytest.mark.parametrize("year, message", [("2099", "The date of the visit must be today or in the past"),
+                                           ("1900", "The date of the visit must be in 2000 or later")])
+def test_a_visit_dated_in_the_future_or_long_ago_is_refused(client, login, qforce, audit_rubric, db, year, message):
+    """A slipped year (2099 for 2026) was recorded, and sat at the top of the team's visits for good."""
+    login(qforce.reviewer)
+    response = client.post("/audits/new", data={"team": str(qforce.team_a.id), "visited_on-day": "15",
+                                                 "visited_on-month": "1", "visited_on-year": year,
+                                                 "auditors": "DS Reviewer", "findings": ""})
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditVisit)) == 0
+
+
+@pytest.mark.parametrize("due, message", [
+    ("2026-01-14", "The due date must be the same as or after the date of the visit"),
+    ("2099-01-14", "The due date must be within 2 years from today")])
+def test_an_action_due_before_its_visit_or_years_ahead_is_refused(client, login, visit, qforce, db, due, message):
+    login(qforce.reviewer)
+    response = client.post(f"/audits/{visit.id}/actions", data={
+        "description": "Reviews within a day", "owner": qforce.sergeant_a.service_number, **date_fields("due_on", due)})
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert len(db.session.scalars(sa.select(AuditAction)).all()) == 1
+
+
+def test_too_long_an_entry_is_named_in_the_message(client, login, visit, qforce, db):
+    """WTForms' own "Field cannot be longer than 300 characters." did not say which box."""
+    login(qforce.reviewer)
+    page = client.post("/audits/new", data={"team": str(qforce.team_a.id), **date_fields("visited_on", "2026-01-15"),
+                                            "auditors": "A" * 301}).get_data(as_text=True)
+    assert "The auditors must be 300 characters or fewer" in page
+    page = html.unescape(client.post(f"/audits/{visit.id}/actions", data={
+        "description": "D" * 501, "owner": "X" * 21, **date_fields("due_on", "2026-02-01")}).get_data(as_text=True))
+    assert "The action must be 500 characters or fewer" in page
+    assert "The owner's service number must be 20 characters or fewer" in page
+    page = client.post(f"/audits/{visit.id}/cases/new",
+                       data=review_data(crime_reference="2" * 31)).get_data(as_text=True)
+    assert "The crime reference number must be 30 characters or fewer" in page
+    assert "cannot be longer than" not in page
+    assert len(db.session.scalars(sa.select(AuditVisit)).all()) == 1
+
+
+def test_the_same_case_saved_or_an_action_closed_from_several_tabs_at_once_counts_once(app, visit, qforce, db):
+    """The same case from two tabs both passed the "already a case?" check and the later ones were a 500 on the
+    index; an action closed from two tabs was closed (and audited) by each."""
+    from lms.people.models import Person
+    from lms.quality import audits
+
+    visit_id, reviewer_id = visit.id, qforce.reviewer.id
+    action_id = db.session.scalar(sa.select(AuditAction.id))
+
+    def score() -> None:
+        found = db.session.get(AuditVisit, visit_id)
+        audits.add_case(db.session.get(Person, reviewer_id), found, "21/777/26",
+                        [{"key": c["key"], "score": 0, "comment": ""} for c in found.rubric_version.criteria], "")
+
+    def close() -> None:
+        audits.close_action(db.session.get(Person, reviewer_id), db.session.get(AuditAction, action_id), "Done")
+
+    assert at_once(app, db, score, audits.AuditError) == ["21/777/26 is already one of this visit's cases."] * 3 + [
+        "done"]
+    assert at_once(app, db, close, audits.AuditError) == ["This action is closed already."] * 3 + ["done"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditCase)) == 2
+    closings = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "audit_action.closed")).all()
+    assert len(closings) == 1

@@ -51,6 +51,7 @@ def test_a_dry_run_saves_nothing(runner, tmp_path, qforce, db):
     ("Northtown,Response Team Z,2026-01,10,1,1,1,7", 'no team "Response Team Z" in area "Northtown"'),
     ("Northtown,Response Team A,January 2026,10,1,1,1,7", "month must be written YYYY-MM"),
     ("Northtown,Response Team A,2099-01,10,1,1,1,7", "month 2099-01 has not ended yet"),
+    ("Northtown,Response Team A,1926-01,10,1,1,1,7", "month 1926-01 is before 2000: check the year"),
     ("Northtown,Response Team A,2026-01,ten,1,1,1,7", 'finalised must be a whole number'),
     ("Northtown,Response Team A,2026-01,10,-1,1,1,9", 'charge summons must be a whole number'),
     ("Northtown,Response Team A,2026-01,10,1,1,1,1", "add up to 4, not the 10 finalised"),

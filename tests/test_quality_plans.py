@@ -6,8 +6,11 @@ import sqlalchemy as sa
 from lms.audit.models import AuditEvent
 from lms.content.render import render_written
 from lms.notify.models import OutboxMessage
+from lms.people.models import Person
+from lms.quality import services
 from lms.quality.models import Plan, PlanAttempt, PlanReview, RubricVersion
 from tests.conftest import PASSWORD
+from tests.concurrency_support import at_once
 from tests.quality_support import qforce, review_data, submit_plan  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
@@ -243,3 +246,34 @@ def test_a_plan_writers_headings_take_no_ids_of_the_page():
     """Several attempts share one page, beside the page's own ids: what an officer writes carries no ids."""
     html = render_written("## Hypotheses\n\nA.\n\n## Main content\n\nB.")
     assert "<h2>Hypotheses</h2>" in html and "<h2>Main content</h2>" in html and " id=" not in html
+
+
+def test_two_reviewers_saving_the_same_plan_at_once_record_one_review_and_no_error(app, waiting_plan, qforce, db):
+    """The area's queue shows a plan to every reviewer of the area: two saving at once each passed the "still
+    waiting?" check, and the later ones hit the one-review-per-attempt index, a 500 (seen on two servers on
+    PostgreSQL)."""
+    plan_id, reviewer_id = waiting_plan.id, qforce.reviewer.id
+
+    def save() -> None:
+        version = services.current_rubric()
+        services.record_review(db.session.get(Person, reviewer_id), db.session.get(Plan, plan_id), version,
+                               [{"key": c["key"], "score": 1, "comment": ""} for c in version.criteria], "")
+
+    outcomes = at_once(app, db, save, services.PlanError)
+    assert outcomes == ["This plan is not waiting for a review: it may have been reviewed already."] * 3 + ["done"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanReview)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.kind == "plan_reviewed")) == 1
+
+
+def test_improving_a_reviewed_plan_from_two_tabs_at_once_starts_one_attempt(app, waiting_plan, qforce, db):
+    """Each tab numbered its new attempt 2, and all but one failed on the attempt-number index, a 500."""
+    version = services.current_rubric()
+    with app.test_request_context():
+        services.record_review(qforce.reviewer, waiting_plan, version,
+                               [{"key": c["key"], "score": 1, "comment": ""} for c in version.criteria], "")
+    plan_id = waiting_plan.id
+
+    outcomes = at_once(app, db, lambda: services.resubmit(db.session.get(Plan, plan_id)), services.PlanError)
+    assert outcomes == ["done"] * 4  # the later tabs carry on with the attempt the first one started
+    assert [attempt.number for attempt in db.session.get(Plan, plan_id).attempts] == [1, 2]

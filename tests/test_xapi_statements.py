@@ -229,3 +229,13 @@ def test_admins_see_whether_records_reach_the_store(app, client, login, db, forc
     assert "Nothing has been delivered yet" in page and "ConnectionError" in page
     waiting = len(queued("pending"))
     assert f'<dd class="govuk-summary-list__value">{waiting}</dd>' in page
+
+
+def test_admins_find_the_learning_records_page_from_the_outbox_and_it_names_every_kind(client, login,
+                                                                                        force):  # noqa: F811
+    """The page had no link to it from anywhere, and its list of what is sent left out acknowledgements."""
+    login(force.admin)
+    outbox = client.get("/admin/outbox/").get_data(as_text=True)
+    assert 'href="/admin/learning-records"' in outbox
+    page = client.get("/admin/learning-records").get_data(as_text=True)
+    assert "guidance acknowledged" in page

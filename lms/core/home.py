@@ -115,10 +115,13 @@ _BOOKINGS = (sa.select(Booking).join(Booking.session)
                     TrainingSession.is_cancelled.is_(False), TrainingSession.ends_at > sa.bindparam("now"),
                     not_on_register())
              .order_by(TrainingSession.starts_at, Booking.id))
+_SHOWN_KINDS = GuidanceRevision.kind.in_(("added", "changed", "restored"))
+#: each page once, at its latest change: a page changed twice took two of the few lines
+_LATEST_PER_PAGE = (sa.select(sa.func.max(GuidanceRevision.id)).where(_SHOWN_KINDS)
+                    .group_by(GuidanceRevision.page_id))
 _RECENT_CHANGES = (sa.select(GuidancePage.slug, GuidancePage.title, GuidanceRevision.kind, GuidanceRevision.at)
                    .join(GuidanceRevision.page)
-                   .where(GuidanceRevision.kind.in_(("added", "changed", "restored")),
-                          GuidancePage.is_retired.is_(False))
+                   .where(GuidanceRevision.id.in_(_LATEST_PER_PAGE), GuidancePage.is_retired.is_(False))
                    .order_by(GuidanceRevision.at.desc(), GuidanceRevision.id.desc()).limit(RECENT_CHANGES))
 
 

@@ -35,6 +35,10 @@ def send_command(limit: int) -> None:
     report = send_due(limit=limit)
     for message_id, reason in report.failed:
         click.secho(f"  not sent: message {message_id}: {reason} (will retry)", fg="red", err=True)
+    if report.outage:
+        click.secho(f"Sent {report.sent}; the mail server did not answer ({report.outage}): the rest wait for the "
+                    f"next run.", fg="red", err=True)
+        raise SystemExit(1)
     if report.failed:
         click.secho(f"Sent {report.sent}; {len(report.failed)} failed and will be retried.", fg="red", err=True)
         raise SystemExit(1)

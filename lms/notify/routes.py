@@ -51,7 +51,8 @@ def retry_message(message_id: int):
     db.session.commit()
     if not current_app.config["MAIL_SERVER"]:
         flash("It will be sent at the next sending run: no mail server is set up here.", "success")
-    elif (report := send_due(message_id=message_id)).sent:
+    elif (report := send_due(message_id=message_id,
+                              timeout=current_app.config["MAIL_RETRY_NOW_TIMEOUT_SECONDS"])).sent:
         flash(f"Sent to {address}.", "success")
     else:
         flash(f"It failed again: {report.failed[0][1] if report.failed else 'another sender holds it'}.", "error")

@@ -34,6 +34,8 @@ class Claimed:
 class SendReport:
     sent: int = 0
     failed: list[tuple[int, str]] = field(default_factory=list)
+    #: why the mail server could not be reached or stopped answering, when it did: the run stopped there
+    outage: str = ""
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
@@ -91,9 +93,9 @@ def _finish(message: Claimed, **values) -> None:
     db.session.commit()
 
 
-def _connect() -> smtplib.SMTP:
+def _connect(timeout: float) -> smtplib.SMTP:
     config = current_app.config
-    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"])
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
     if config["MAIL_USE_TLS"]:
         smtp.starttls(context=ssl.create_default_context())
     if config["MAIL_USERNAME"]:
@@ -101,13 +103,17 @@ def _connect() -> smtplib.SMTP:
     return smtp
 
 
-def send_due(now: datetime | None = None, limit: int = 200, message_id: int | None = None) -> SendReport:
+def send_due(now: datetime | None = None, limit: int = 200, message_id: int | None = None,
+             timeout: float | None = None) -> SendReport:
     """Send the due messages over SMTP; a failure puts the message back for a retry and is reported.
 
     Each message is marked sent in its own transaction the moment the server accepts it, before anything else is
     done: a run that dies after that point cannot send it again. With `message_id`, only that message is sent.
+    The server is given MAIL_TIMEOUT_SECONDS to answer, or `timeout` if that is shorter (a request's own send).
     """
     now = now or utcnow()
+    longest = current_app.config["MAIL_TIMEOUT_SECONDS"]
+    timeout = min(timeout, longest) if timeout else longest
     report = SendReport()
     retry_at = now + timedelta(minutes=current_app.config["MAIL_RETRY_MINUTES"])
     smtp = None
@@ -117,7 +123,7 @@ def send_due(now: datetime | None = None, limit: int = 200, message_id: int | No
             if message is None:
                 break
             try:
-                smtp = smtp or _connect()
+                smtp = smtp or _connect(timeout)
                 smtp.send_message(message.email)
             except (OSError, smtplib.SMTPException) as error:
                 reason = f"{type(error).__name__}: {error}"[:500]
@@ -125,8 +131,12 @@ def send_due(now: datetime | None = None, limit: int = 200, message_id: int | No
                 _finish(message, status="pending", claim_token=None, attempts=message.attempts + 1,
                         last_error=reason, due_at=retry_at)
                 report.failed.append((message.id, reason))
-                if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
-                    smtp = None  # the connection is gone: open a new one for the next message
+                if smtp is None or isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
+                    # The server, not this message: unreachable, silent or gone. The rest wait for the next run
+                    # rather than each waiting out MAIL_TIMEOUT_SECONDS in turn (200 messages were half an hour
+                    # of a silent server, and the runs cron started meanwhile piled up behind it).
+                    report.outage, smtp = reason, None
+                    break
             else:
                 _finish(message, status="sent", sent_at=utcnow(), attempts=message.attempts + 1, last_error="")
                 report.sent += 1

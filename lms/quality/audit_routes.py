@@ -96,7 +96,9 @@ def add_action(visit_id: int):
             Person.service_number == form.owner.data.strip().upper(), Person.is_active_account.is_(True)))
         if owner is None:
             form.owner.errors.append("Nobody on the site has that service number")
-    if owner is None:
+        if problem := audits.due_date_problem(found, form.due_on.data):
+            form.due_on.errors.append(problem)
+    if owner is None or form.errors:
         return render_template("quality/visit.html", visit=found, may_change=True, action_form=form,
                                close_form=CloseActionForm(), is_overdue=audits.is_overdue), 400
     audits.add_action(current_user, found, form.description.data.strip(), owner, form.due_on.data)

@@ -1,5 +1,5 @@
 """Quality audit operations and reads: visits, their scored cases and their actions. Flush and audit; views commit."""
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -13,6 +13,8 @@ from lms.quality.scope import plan_team_ids, reviewed_team_ids
 from lms.timeutil import today_london, utcnow
 
 LIST_LIMIT = 200
+#: the furthest ahead an action may fall due
+ACTION_MAX_DAYS_AHEAD = 730
 
 
 class AuditError(Exception):
@@ -88,13 +90,26 @@ def record_visit(user: Person, team_id: int, visited_on: date, auditors: str, fi
 def add_case(user: Person, visit: AuditVisit, crime_reference: str, scores: list[dict], comment: str) -> AuditCase:
     if any(case.crime_reference == crime_reference for case in visit.cases):
         raise AuditError(f"{crime_reference} is already one of this visit's cases.")
-    case = AuditCase(crime_reference=crime_reference, scores=scores, comment=comment,
+    case = AuditCase(visit_id=visit.id, crime_reference=crime_reference, scores=scores, comment=comment,
                      total=sum(item["score"] for item in scores), max_score=visit.rubric_version.max_score)
-    visit.cases.append(case)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(case)
+    except sa.exc.IntegrityError:  # the same case saved a moment ago in another tab, or by another auditor
+        raise AuditError(f"{crime_reference} is already one of this visit's cases.") from None
     record(user, "audit_case.scored", "audit_visit", visit.id, f"Case {crime_reference} scored {case.total} of "
                                                                f"{case.max_score}")
     return case
+
+
+def due_date_problem(visit: AuditVisit, due_on: date) -> str | None:
+    """What is wrong with an action's due date, or None: not before the visit, and not years ahead (a slipped
+    year, 2062 for 2026, would keep the action from ever falling overdue)."""
+    if due_on < visit.visited_on:
+        return "The due date must be the same as or after the date of the visit"
+    if due_on > today_london() + timedelta(days=ACTION_MAX_DAYS_AHEAD):
+        return f"The due date must be within {ACTION_MAX_DAYS_AHEAD // 365} years from today"
+    return None
 
 
 def add_action(user: Person, visit: AuditVisit, description: str, owner: Person, due_on: date) -> AuditAction:
@@ -106,8 +121,10 @@ def add_action(user: Person, visit: AuditVisit, description: str, owner: Person,
 
 
 def close_action(user: Person, action: AuditAction, note: str) -> None:
-    if action.status != "open":
+    # Conditional, so that of two presses at once (two tabs, the owner and an auditor) one closes it and is audited
+    closed = db.session.execute(sa.update(AuditAction).where(AuditAction.id == action.id,
+                                                             AuditAction.status == "open")
+                                .values(status="closed", closing_note=note, closed_at=utcnow())).rowcount
+    if not closed:
         raise AuditError("This action is closed already.")
-    action.status, action.closing_note, action.closed_at = "closed", note, utcnow()
-    db.session.flush()
     record(user, "audit_action.closed", "audit_visit", action.visit_id, f"Action {action.id} closed: {note[:100]}")

@@ -8,12 +8,19 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from lms.formfields import DateInputField
 from lms.inputs import db_int
+from lms.quality.models import EARLIEST_YEAR
+from lms.timeutil import today_london
 
 #: What a crime reference looks like in most forces' systems (letters, digits, / and -, such as 21/12345/24 or
 #: CR-0012345-24): checked loosely, because forces write them differently, but it must hold digits.
 CRIME_REFERENCE_RE = re.compile(r"^[A-Z0-9][A-Z0-9/\-. ]{3,28}[A-Z0-9]$")
 PLAN_MAX = 20_000
 COMMENT_MAX = 2_000
+
+
+def at_most(noun: str, limit: int) -> Length:
+    """A length limit whose message names the box (WTForms' own says "Field cannot be longer than …")."""
+    return Length(max=limit, message=f"{noun} must be {limit:,} characters or fewer")
 
 
 class PlanForm(FlaskForm):
@@ -41,11 +48,12 @@ def review_form(criteria: list[dict], *, live: bool = False, case: bool = False)
 
     if live or case:
         ReviewForm.crime_reference = StringField("Crime reference number", validators=[
-            DataRequired("Enter the crime reference number"), Length(max=30)])
+            DataRequired("Enter the crime reference number"), at_most("The crime reference number", 30)])
         ReviewForm.validate_crime_reference = lambda form, field: setattr(field, "data", crime_reference(field))
     if live:
         ReviewForm.service_number = StringField("Service number of the officer in the case", validators=[
-            DataRequired("Enter the service number of the officer whose plan it is"), Length(max=20)])
+            DataRequired("Enter the service number of the officer whose plan it is"),
+            at_most("The service number", 20)])
     for number, criterion in enumerate(criteria):
         setattr(ReviewForm, f"score_{number}", RadioField(
             criterion["title"], choices={str(level["score"]): f"{level['score']} – {level['label']}"
@@ -70,18 +78,24 @@ class VisitForm(FlaskForm):
     team = SelectField("Team visited", coerce=db_int, validators=[InputRequired("Choose the team visited")])
     visited_on = DateInputField("Date of the visit", validators=[InputRequired("Enter the date of the visit")],
                                 noun="The date of the visit")
-    auditors = StringField("Auditors", validators=[DataRequired("Enter who audited"), Length(max=300)])
+    auditors = StringField("Auditors", validators=[DataRequired("Enter who audited"), at_most("The auditors", 300)])
     findings = TextAreaField("Findings", validators=[
         Optional(), Length(max=COMMENT_MAX * 5, message=f"Keep the findings under {COMMENT_MAX * 5:,} characters")])
 
+    def validate_visited_on(self, field):
+        if field.data is not None and field.data > today_london():
+            raise ValidationError("The date of the visit must be today or in the past")
+        if field.data is not None and field.data.year < EARLIEST_YEAR:
+            raise ValidationError(f"The date of the visit must be in {EARLIEST_YEAR} or later")
+
 
 class ActionForm(FlaskForm):
-    description = StringField("Action", validators=[DataRequired("Describe the action"), Length(max=500)])
+    description = StringField("Action", validators=[DataRequired("Describe the action"), at_most("The action", 500)])
     owner = StringField("Owner's service number", validators=[DataRequired("Enter the owner's service number"),
-                                                              Length(max=20)])
+                                                              at_most("The owner's service number", 20)])
     due_on = DateInputField("Due by", validators=[InputRequired("Enter the date it is due by")], noun="The due date")
 
 
 class CloseActionForm(FlaskForm):
     closing_note = TextAreaField("Closing note", validators=[
-        DataRequired("Say what was done to close the action"), Length(max=COMMENT_MAX)])
+        DataRequired("Say what was done to close the action"), at_most("The closing note", COMMENT_MAX)])

@@ -10,6 +10,8 @@ import sqlalchemy.orm as so
 from lms.extensions import db
 from lms.timeutil import utcnow
 
+#: the earliest year an audit visit or an outcome month may fall in: an earlier one is a slipped year (1926 for 2026)
+EARLIEST_YEAR = 2000
 RUBRIC_USES = {"plan-review": "Investigation plan review", "quality-audit": "Quality audit"}
 PLAN_KINDS = ("practice", "live")
 #: draft: being written; waiting: submitted, not yet reviewed; reviewed: its latest attempt has a review

@@ -15,7 +15,7 @@ from lms.extensions import db
 from lms.inputs import control_character_reasons
 from lms.people.models import Area, Person, Team
 from lms.people.roster import Problem, name_key
-from lms.quality.models import OutcomeImport, OutcomeMonth
+from lms.quality.models import EARLIEST_YEAR, OutcomeImport, OutcomeMonth
 from lms.timeutil import today_london
 
 COUNTS = ("finalised", "charge_summons", "outcome_16", "outcome_14_15", "other")
@@ -51,6 +51,8 @@ def _month(text: str, this_month: date) -> tuple[date | None, str | None]:
     month = date(int(match.group(1)), int(match.group(2)), 1)
     if month > this_month:
         return None, f"month {text} has not ended yet"
+    if month.year < EARLIEST_YEAR:
+        return None, f"month {text} is before {EARLIEST_YEAR}: check the year"
     return month, None
 
 

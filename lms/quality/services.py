@@ -62,27 +62,37 @@ def save_draft(plan: Plan, scenario: str, body: str, *, submit: bool) -> PlanAtt
 
 def resubmit(plan: Plan) -> PlanAttempt:
     """Start another attempt from the last one's text, keeping the last one and its review as they were."""
-    if plan.kind != "practice" or plan.status != "reviewed":
-        raise PlanError("You can write another attempt once this one has been reviewed.")
-    previous = latest(plan)
-    attempt = PlanAttempt(number=previous.number + 1, body=previous.body, body_html=previous.body_html)
-    plan.attempts.append(attempt)
-    plan.status, plan.waiting_since = "draft", None
-    db.session.flush()
-    return attempt
+    if plan.kind == "practice" and plan.status == "reviewed":
+        # Conditional: of two presses at once (two tabs) one starts the attempt; the other carries on with it.
+        taken = db.session.execute(sa.update(Plan).where(Plan.id == plan.id, Plan.status == "reviewed")
+                                   .values(status="draft", waiting_since=None)).rowcount
+        if taken:
+            previous = latest(plan)
+            attempt = PlanAttempt(number=previous.number + 1, body=previous.body, body_html=previous.body_html)
+            plan.attempts.append(attempt)
+            db.session.flush()
+            return attempt
+        db.session.refresh(plan)
+    if plan.kind == "practice" and plan.status == "draft":
+        return latest(plan)  # started a moment ago in another tab: carry on with that draft
+    raise PlanError("You can write another attempt once this one has been reviewed.")
 
 
 def record_review(reviewer: Person, plan: Plan, version: RubricVersion, scores: list[dict],
                   comment: str) -> PlanReview:
     """Score the plan's waiting attempt on `version`, criterion by criterion."""
-    if plan.status != "waiting":
+    # One conditional UPDATE takes the waiting plan for this review: of reviewers of an area saving at once, one
+    # gets it and the others (on PostgreSQL after waiting for the row) find it reviewed, instead of every one
+    # passing a check read earlier and the later ones failing on the one-review-per-attempt index.
+    taken = db.session.execute(sa.update(Plan).where(Plan.id == plan.id, Plan.status == "waiting")
+                               .values(status="reviewed", waiting_since=None)).rowcount
+    if not taken:
         raise PlanError("This plan is not waiting for a review: it may have been reviewed already.")
     attempt = latest(plan)
     review = PlanReview(attempt=attempt, reviewer_id=reviewer.id, rubric_version_id=version.id, scores=scores,
                         comment=comment, total=sum(item["score"] for item in scores), max_score=version.max_score,
                         reviewed_at=utcnow())
     db.session.add(review)
-    plan.status, plan.waiting_since = "reviewed", None
     db.session.flush()
     record(reviewer, "plan.reviewed", "plan", plan.id, f"Plan '{plan.title}' attempt {attempt.number} reviewed: "
                                                        f"{review.total} of {review.max_score}")

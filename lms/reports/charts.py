@@ -12,6 +12,9 @@ BAR = 16
 SPAN = 76.0
 MARKER_ROOM = 20
 PLOT_TOP, PLOT_HEIGHT, AXIS_ROOM = 22, 150, 24
+#: more columns than this are too narrow on a phone for their values side by side ("10.4%" is wider than a twelfth
+#: of 330 px): there every other value is drawn RAISE px above both its neighbours', and the plot keeps the room
+SIDE_BY_SIDE, RAISE = 6, 15
 
 
 @dataclass
@@ -28,6 +31,8 @@ class Bar:
     label_y: float = 0
     text_x: float = 0
     text_y: float = 0
+    #: where the value goes on a phone, when not at text_y (lms.css shows one or the other)
+    phone_text_y: float | None = None
 
 
 @dataclass
@@ -60,7 +65,8 @@ def horizontal_bars(items: list[tuple[str, float, str]], top: float,
 
 def columns(items: list[tuple[str, float, str]], top: float) -> Chart:
     """One column per (label, value, text); a value of `top` is the full plot height; labels under, values above."""
-    base = PLOT_TOP + PLOT_HEIGHT
+    stagger = len(items) > SIDE_BY_SIDE
+    base = PLOT_TOP + (RAISE if stagger else 0) + PLOT_HEIGHT
     chart = Chart(height=base + AXIS_ROOM, axis_y=base + 0.5)
     slot = 100 / max(len(items), 1)
     width = slot * 0.7
@@ -71,4 +77,8 @@ def columns(items: list[tuple[str, float, str]], top: float) -> Chart:
         chart.bars.append(Bar(label=label, text=text, x=x, y=base - height, width=width, height=height,
                               label_x=x + width / 2, label_y=base + 17, text_x=x + width / 2,
                               text_y=base - height - 5))
+    if stagger:
+        for place in range(1, len(chart.bars), 2):
+            neighbours = chart.bars[place - 1:place + 2]
+            chart.bars[place].phone_text_y = min(bar.text_y for bar in neighbours) - RAISE
     return chart

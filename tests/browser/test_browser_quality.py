@@ -1,5 +1,7 @@
 """The plan review journey in a real browser: an officer submits a plan, a reviewer scores it, the officer improves it
 and submits again, the reviewer scores the second attempt, and their supervisor sees it in the quality view."""
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 
@@ -116,6 +118,10 @@ def test_an_audit_visit_is_recorded_and_its_owner_closes_an_overdue_action(page_
     auditor.goto("/audits/")
     auditor.get_by_role("link", name="Record a visit").click()
     auditor.get_by_label("Team visited").select_option(label="Northtown – Response Team A")
+    if viewport == PHONE:  # GOV.UK's date input: day, month and year on one line, not three rows
+        boxes = [auditor.get_by_role("group", name="Date of the visit").get_by_label(part).bounding_box()
+                 for part in ("Day", "Month", "Year")]
+        assert len({round(box["y"]) for box in boxes}) == 1, boxes
     fill_date(auditor, "Date of the visit", "2026-01-15")
     auditor.get_by_label("Auditors").fill("DS Reviewer")
     auditor.get_by_label("Findings").fill("Plans are thin")
@@ -145,3 +151,29 @@ def test_an_audit_visit_is_recorded_and_its_owner_closes_an_overdue_action(page_
     owner_page.get_by_role("button", name="Close this action").click()
     expect(owner_page.get_by_role("alert")).to_contain_text("The action has been closed.")
     expect(owner_page.get_by_role("heading", name="Quality audit actions overdue")).to_have_count(0)
+
+
+def test_the_month_charts_values_stay_apart_on_a_phone(page_at, db, qforce, course, release_database):
+    """Twelve columns on a 360 px phone are 27 px apart; rates such as "10.4%" are wider than that, and side by side
+    they ran into one another ("10.1%10.6%10.4%")."""
+    from tests.test_quality_view import outcomes, this_month
+
+    months, month = [], this_month()
+    for _ in range(12):
+        months.append(month)
+        month = (month - timedelta(days=1)).replace(day=1)
+    outcomes(db, [f"Northtown,Response Team A,{month:%Y-%m},1000,{101 + place},100,100,{699 - place}"
+                  for place, month in enumerate(months)])
+    email = qforce.admin.email
+    release_database()
+    page = page_at(PHONE)
+    sign_in(page, email, PASSWORD)
+    page.goto("/quality/")
+    for chart in page.locator("svg.lms-chart").all():
+        boxes = [text.bounding_box() for text in chart.locator(".lms-chart__value").all() if text.is_visible()]
+        assert len(boxes) == 12
+        for left, right in zip(boxes, boxes[1:]):
+            apart = left["x"] + left["width"] <= right["x"] or left["y"] + left["height"] <= right["y"] \
+                or right["y"] + right["height"] <= left["y"]
+            assert apart, (left, right)
+    assert_accessible(page)
