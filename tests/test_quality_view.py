@@ -1,7 +1,6 @@
 """The quality view: coverage, plan review and audit scores and outcome rates side by side per month, for your teams
 and the force; scores by criterion across rubric versions; small numbers suppressed; the CSV is the page; scoped like
 the reports; a fixed number of queries."""
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -82,9 +81,6 @@ def test_a_supervisor_sees_their_team_beside_the_force_and_the_csv_is_the_page(c
     page = response.get_data(as_text=True)
     assert "This shows association, not cause." in page
     assert page.count('<svg class="lms-chart"') == 4 and "<script" not in page
-    # Twelve columns share a 360 px phone: a label above one fits 30 px, four characters ("100%", "10%").
-    above_columns = re.findall(r'<text class="lms-chart__value lms-chart__value--centre"[^>]*>([^<]*)<', page)
-    assert len(above_columns) == 48 and max(map(len, above_columns)) <= 4, above_columns
     tables = dict(page_tables(page))
     mine = rows_by_month(tables["Your teams by month"])
     before, now = mine[f"{last_month():%B %Y}"], mine[f"{this_month():%B %Y}"]

@@ -235,9 +235,7 @@ def build(course: Course, team_ids: frozenset[int], all_team_ids: frozenset[int]
         view.charts[kind] = columns([(f"{month:%b}", getattr(scope[month], kind).percent or 0,
                                       percent_text(getattr(scope[month], kind).percent)) for month in months], 100)
     rates = [scope[month].outcome_rate(minimum) for month in months]
-    # Whole percents above the columns: twelve one-decimal labels run into each other on a phone (the table beside
-    # the chart keeps the decimal).
-    view.charts["outcomes"] = columns([(f"{month:%b}", rate or 0, "–" if rate is None else f"{rate:.0f}%")
+    view.charts["outcomes"] = columns([(f"{month:%b}", rate or 0, "–" if rate is None else f"{rate}%")
                                        for month, rate in zip(months, rates)],
                                       max([25.0] + [rate for rate in rates if rate is not None]))
     return view
