@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from lms import csvutil
 from lms.access import roles_required, signed_in
+from lms.core.once import already_done, commit_once
 from lms.extensions import db
 from lms.people.models import Person
 from lms.quality import audits, bp
@@ -40,12 +41,15 @@ def new_visit():
     form.team.choices = {team.id: team.full_name for team in teams_with_areas(
         audits.recordable_team_ids(current_user))}
     if form.validate_on_submit():
+        if (done := already_done(form)) is not None:
+            return done
         visit = audits.record_visit(current_user, form.team.data, form.visited_on.data, form.auditors.data.strip(),
                                     (form.findings.data or "").strip(), version)
-        visit_id = visit.id  # before the commit expires the visit
-        db.session.commit()
+        shown = url_for("quality.visit", visit_id=visit.id)  # before the commit expires the visit
+        if (done := commit_once(form, shown)) is not None:
+            return done
         flash("The visit has been recorded: now score the cases sampled.", "success")
-        return redirect(url_for("quality.visit", visit_id=visit_id))
+        return redirect(shown)
     return render_template("quality/new_visit.html", form=form)
 
 
@@ -101,11 +105,15 @@ def add_action(visit_id: int):
     if owner is None or form.errors:
         return render_template("quality/visit.html", visit=found, may_change=True, action_form=form,
                                close_form=CloseActionForm(), is_overdue=audits.is_overdue), 400
+    if (done := already_done(form)) is not None:
+        return done
     audits.add_action(current_user, found, form.description.data.strip(), owner, form.due_on.data)
     message = f"The action has been set for {owner.name}."  # before the commit expires the owner
-    db.session.commit()
+    shown = url_for("quality.visit", visit_id=visit_id)
+    if (done := commit_once(form, shown)) is not None:
+        return done
     flash(message, "success")
-    return redirect(url_for("quality.visit", visit_id=visit_id))
+    return redirect(shown)
 
 
 @bp.post("/audits/actions/<int:action_id>/close")
