@@ -7,6 +7,7 @@ from flask_login import current_user
 from lms.access import roles_required, signed_in
 from lms.core.once import already_done, commit_once
 from lms.extensions import db
+from lms.inputs import db_int
 from lms.people.models import Person
 from lms.quality import bp, queries, services
 from lms.quality.forms import NewPlanForm, PlanForm, review_form, scores_from
@@ -32,9 +33,8 @@ def team_plans():
     team_ids = plan_team_ids(current_user)
     if not team_ids:
         abort(403)
-    page = request.args.get("page", 1, type=int) or 1
-    rows, total = queries.team_plans(team_ids, max(page, 1), PER_PAGE)
-    return render_template("quality/team_plans.html", rows=rows, total=total, page=max(page, 1),
+    rows, total, page = queries.team_plans(team_ids, request.args.get("page", 1, type=db_int), PER_PAGE)
+    return render_template("quality/team_plans.html", rows=rows, total=total, page=page,
                            pages=max(1, -(-total // PER_PAGE)))
 
 
