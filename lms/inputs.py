@@ -12,11 +12,14 @@ INT_MAX = 2**31 - 1
 
 #: C0 controls and DEL, but not tab, line feed and carriage return, which text areas legitimately send. A NUL
 #: cannot be stored by PostgreSQL at all; the others are invisible in a name and break CSV and email headers.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: And Unicode's bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): invisible, they
+#: make text show other than it reads ("Trojan Source"), so a crime reference or a name could be shown reversed.
+#: Right-to-left letters themselves, and the plain direction marks U+200E/U+200F, are accepted.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
-CONTROL_CHARACTER_MESSAGE = ("What you sent contains a control character (such as a NUL byte, U+{code:04X}), which "
-                             "this site does not accept. Remove it (retype the text rather than pasting it) and "
-                             "try again.")
+CONTROL_CHARACTER_MESSAGE = ("What you sent contains an invisible control character (U+{code:04X}: a NUL byte, a "
+                             "text-direction override or the like), which this site does not accept. Remove it "
+                             "(retype the text rather than pasting it) and try again.")
 
 
 def db_int(value: str) -> int:
@@ -76,9 +79,11 @@ def limit_body_size():
 
 def refuse_control_characters():
     """Before every request: a control character in the path, a query or a form (names and values) is a 400."""
-    texts = [request.path, *request.args.keys(), *request.args.values()]
+    # Every value of a repeated key (a MultiDict's values() gives only the first of each): a second "roles" or "q"
+    # must not carry what the first may not.
+    texts = [request.path, *(text for pair in request.args.items(multi=True) for text in pair)]
     if request.method not in ("GET", "HEAD", "OPTIONS"):
-        texts += [*request.form.keys(), *request.form.values()]
+        texts += [text for pair in request.form.items(multi=True) for text in pair]
     for text in texts:
         if found := control_character(text):
             error = BadRequest(CONTROL_CHARACTER_MESSAGE.format(code=ord(found)))

@@ -4,6 +4,7 @@ from lms.checklists.models import Checklist  # noqa: F401
 from lms.completion.models import TrainingVersion  # noqa: F401
 from lms.content.models import ContentVersion  # noqa: F401
 from lms.core.models import Heartbeat  # noqa: F401
+from lms.core.once import FormSubmission  # noqa: F401
 from lms.courses.models import (AttemptQuestion, Course, Module, ModuleRead, Option,  # noqa: F401
                                 Question, QuizAttempt, QuizVersion)
 from lms.guidance.models import GuidanceCategory, GuidancePage, GuidanceRevision  # noqa: F401

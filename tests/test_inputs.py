@@ -97,7 +97,7 @@ def test_a_number_too_large_in_a_form_is_a_400_and_saves_nothing(client, db, log
 # --- control characters -------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/checklist/%00", "/search?q=plan%00", "/login?next=%01", "/guidance/%00x",
-                                  "/search?q%00=plan"])
+                                  "/search?q%00=plan", "/search?q=plan&q=plan%00"])
 def test_a_control_character_in_a_path_or_query_is_a_400_with_a_message(client, db, path):
     response = client.get(path)
     assert response.status_code == 400
@@ -106,17 +106,43 @@ def test_a_control_character_in_a_path_or_query_is_a_400_with_a_message(client, 
 
 def test_a_nul_in_the_sign_in_form_is_a_400_with_a_message(client, db, make_person):
     response = client.post("/login", data={"email": "x\x00@example.police.uk", "password": "y"})
-    assert response.status_code == 400 and "control character (such as a NUL byte, U+0000)" in _page(response)
+    assert response.status_code == 400 and "invisible control character (U+0000: a NUL byte" in _page(response)
 
 
 def test_a_control_character_in_a_form_field_is_refused_and_nothing_stored(client, db, login, make_person):
     admin = make_person(roles=("admin",))
     officer = make_person(given_name="Sam")
     login(admin)
-    response = client.post(f"/people/{officer.id}", data={"given_name": "Sam\x07", "family_name": "Smith"})
-    assert response.status_code == 400
+    response = client.post(f"/admin/people/{officer.id}", data={"rank": "PS", "roles": ["officer", "trainer\x07"]})
+    assert response.status_code == 400 and "U+0007" in _page(response)
     db.session.expire_all()
-    assert db.session.get(Person, officer.id).given_name == "Sam"
+    assert db.session.get(Person, officer.id).rank == "PC"
+
+
+@pytest.mark.parametrize("override", ["\u202e", "\u2067"])
+def test_a_text_direction_override_is_refused_so_text_cannot_show_other_than_it_reads(client, db, login, make_person,
+                                                                                      override):
+    """"Trojan Source": an override makes what follows show reversed, so a name or a crime reference reads as another."""
+    login(make_person())
+    response = client.get(f"/search?q=golden{override}ruoh")
+    assert response.status_code == 400
+    assert f"U+{ord(override):04X}: a NUL byte, a text-direction override" in _page(response)
+
+
+def test_words_in_any_script_and_plain_direction_marks_are_accepted(client, db, login, make_person):
+    login(make_person())
+    assert client.get("/search?q=Zoë محمد\u200f").status_code == 200
+
+
+def test_a_roster_name_with_a_text_direction_override_is_refused_by_line(runner, db, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("service_number,given_name,family_name,email,rank,team,area\n"
+                    "MP1,Sarah,Oka\u202eraf,sarah.okafor@midshire.police.uk,PS,Response Team A,Northtown\n",
+                    encoding="utf-8")
+    result = runner.invoke(args=["users", "import", str(path)])
+    assert result.exit_code != 0
+    assert "line 2" in result.output and "family name contains a control character (U+202E)" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Person)) == 0
 
 
 def test_tabs_and_new_lines_in_a_text_area_are_still_accepted(client, db):

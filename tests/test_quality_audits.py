@@ -65,6 +65,20 @@ def test_an_overdue_action_is_on_its_owners_home_page_until_closed_with_a_note(c
     assert "Quality audit actions overdue" not in client.get("/").get_data(as_text=True)
 
 
+def test_a_closing_note_too_long_is_shown_again_with_its_error_not_lost(client, login, visit, qforce, db):
+    """The owner wrote at length: the note comes back in the box beside what is wrong, and nothing is closed."""
+    login(qforce.sergeant_a)
+    action = db.session.scalar(sa.select(AuditAction))
+    note = "Reviewed every open plan with the team & added daily checks. " * 40  # over 2,000 characters
+    response = client.post(f"/audits/actions/{action.id}/close", data={"closing_note": note, "next": "home"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The closing note" in page and 'aria-invalid="true"' in page
+    assert html.escape(note, quote=False) in page  # every word, in the box it was typed in
+    db.session.expire_all()
+    assert db.session.get(AuditAction, action.id).status == "open"
+
+
 @pytest.mark.parametrize("who, report, score, close", [
     ("sergeant_a", 200, 403, 302),   # supervises team A and owns the action
     ("officer_a", 404, 403, 404),

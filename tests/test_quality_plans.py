@@ -182,6 +182,16 @@ def test_who_sees_and_reviews_a_plan(client, login, qforce, waiting_plan, who, p
         assert (waiting_plan.title in queue.get_data(as_text=True)) is (who == "reviewer")
 
 
+@pytest.mark.parametrize("page", ["99999", "99999999999999999999999", "-3", "x"])
+def test_a_page_number_past_the_last_shows_the_plans_of_the_last_page(client, login, qforce, waiting_plan, page):
+    """A link kept from when there were more plans, or a number typed in: "1 plan" above an empty list was wrong."""
+    login(qforce.sergeant_a)
+    response = client.get(f"/plans/teams?page={page}")
+    assert response.status_code == 200
+    assert "1 plan, newest first" in response.get_data(as_text=True)
+    assert waiting_plan.title in response.get_data(as_text=True)
+
+
 def test_only_the_author_edits_or_resubmits(client, login, qforce, waiting_plan, db):
     login(qforce.sergeant_a)
     assert client.get(f"/plans/{waiting_plan.id}/edit").status_code == 404

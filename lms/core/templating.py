@@ -36,9 +36,10 @@ def _current(items: list[tuple[str, str]]) -> str | None:
 
 def csrf_field(form) -> Markup:
     """The form's CSRF token without an id: a page holding several forms would otherwise repeat id="csrf_token".
-    Nothing when the form has none (tests that switch CSRF off)."""
-    token = getattr(form, "csrf_token", None)
-    return token(id=False) if token is not None else Markup("")
+    Nothing when the form has none (tests that switch CSRF off). And the form's `once` token (lms.core.once), when
+    it is a form that makes something, so every such form carries it without its template saying so."""
+    fields = [getattr(form, name, None) for name in ("csrf_token", "once")]
+    return Markup("").join(field(id=False) for field in fields if field is not None)
 
 
 def field_state(field, hint=None) -> dict:

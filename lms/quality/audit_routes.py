@@ -1,11 +1,14 @@
 """Quality audits: the audit team records a visit, scores sampled cases on the audit rubric and sets actions; the
 owners close them; supervisors read their teams' visits. Every visit is loaded through audits.get_visit_for."""
+from typing import NamedTuple
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lms import csvutil
 from lms.access import roles_required, signed_in
+from lms.core.once import already_done, commit_once
 from lms.extensions import db
 from lms.people.models import Person
 from lms.quality import audits, bp
@@ -40,12 +43,15 @@ def new_visit():
     form.team.choices = {team.id: team.full_name for team in teams_with_areas(
         audits.recordable_team_ids(current_user))}
     if form.validate_on_submit():
+        if (done := already_done(form)) is not None:
+            return done
         visit = audits.record_visit(current_user, form.team.data, form.visited_on.data, form.auditors.data.strip(),
                                     (form.findings.data or "").strip(), version)
-        visit_id = visit.id  # before the commit expires the visit
-        db.session.commit()
+        shown = url_for("quality.visit", visit_id=visit.id)  # before the commit expires the visit
+        if (done := commit_once(form, shown)) is not None:
+            return done
         flash("The visit has been recorded: now score the cases sampled.", "success")
-        return redirect(url_for("quality.visit", visit_id=visit_id))
+        return redirect(shown)
     return render_template("quality/new_visit.html", form=form)
 
 
@@ -55,7 +61,7 @@ def visit(visit_id: int):
     """A visit's report: cases and their scores, findings and actions; prints on A4."""
     found = audits.get_visit_for(current_user, visit_id)
     return render_template("quality/visit.html", visit=found, may_change=audits.may_change(current_user, found),
-                           action_form=ActionForm(), close_form=CloseActionForm(), is_overdue=audits.is_overdue)
+                           action_form=ActionForm(), is_overdue=audits.is_overdue)
 
 
 @bp.route("/audits/<int:visit_id>/cases/new", methods=["GET", "POST"])
@@ -100,12 +106,24 @@ def add_action(visit_id: int):
             form.due_on.errors.append(problem)
     if owner is None or form.errors:
         return render_template("quality/visit.html", visit=found, may_change=True, action_form=form,
-                               close_form=CloseActionForm(), is_overdue=audits.is_overdue), 400
+                               is_overdue=audits.is_overdue), 400
+    if (done := already_done(form)) is not None:
+        return done
     audits.add_action(current_user, found, form.description.data.strip(), owner, form.due_on.data)
     message = f"The action has been set for {owner.name}."  # before the commit expires the owner
-    db.session.commit()
+    shown = url_for("quality.visit", visit_id=visit_id)
+    if (done := commit_once(form, shown)) is not None:
+        return done
     flash(message, "success")
-    return redirect(url_for("quality.visit", visit_id=visit_id))
+    return redirect(shown)
+
+
+class ClosingNote(NamedTuple):
+    """A closing note refused, to show again beside its action's form."""
+
+    action_id: int
+    error: str
+    note: str
 
 
 @bp.post("/audits/actions/<int:action_id>/close")
@@ -121,9 +139,13 @@ def close_action(action_id: int):
     form = CloseActionForm()
     back = url_for("quality.visit", visit_id=found.id)  # before a commit expires the visit
     if not form.validate_on_submit():
-        flash(form.closing_note.errors[0] if form.closing_note.errors else "The form has expired: try again.",
-              "error")
-        return redirect(back)
+        if not form.closing_note.errors:
+            flash("The form has expired: try again.", "error")
+            return redirect(back)
+        # The visit's page again, the note as typed beside its error: a redirect would lose what was written.
+        closing = ClosingNote(action.id, form.closing_note.errors[0], form.closing_note.data or "")
+        return render_template("quality/visit.html", visit=found, may_change=audits.may_change(current_user, found),
+                               action_form=ActionForm(), closing=closing, is_overdue=audits.is_overdue), 400
     try:
         audits.close_action(current_user, action, form.closing_note.data.strip())
     except audits.AuditError as error:

@@ -6,6 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from lms.core.once import OnceField
 from lms.formfields import DateInputField
 from lms.inputs import db_int
 from lms.quality.models import EARLIEST_YEAR
@@ -37,6 +38,10 @@ def crime_reference(field) -> str:
     return value
 
 
+class NewPlanForm(PlanForm):
+    once = OnceField()
+
+
 def review_form(criteria: list[dict], *, live: bool = False, case: bool = False) -> type[FlaskForm]:
     """A form class for scoring on `criteria`: one choice of level and one comment per criterion, in order; a live
     plan's review adds its crime reference and the officer's service number, an audited case its crime reference."""
@@ -51,6 +56,7 @@ def review_form(criteria: list[dict], *, live: bool = False, case: bool = False)
             DataRequired("Enter the crime reference number"), at_most("The crime reference number", 30)])
         ReviewForm.validate_crime_reference = lambda form, field: setattr(field, "data", crime_reference(field))
     if live:
+        ReviewForm.once = OnceField()  # a live plan's review makes a plan
         ReviewForm.service_number = StringField("Service number of the officer in the case", validators=[
             DataRequired("Enter the service number of the officer whose plan it is"),
             at_most("The service number", 20)])
@@ -75,6 +81,7 @@ class OutcomeUploadForm(FlaskForm):
 
 
 class VisitForm(FlaskForm):
+    once = OnceField()
     team = SelectField("Team visited", coerce=db_int, validators=[InputRequired("Choose the team visited")])
     visited_on = DateInputField("Date of the visit", validators=[InputRequired("Enter the date of the visit")],
                                 noun="The date of the visit")
@@ -90,6 +97,7 @@ class VisitForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
+    once = OnceField()
     description = StringField("Action", validators=[DataRequired("Describe the action"), at_most("The action", 500)])
     owner = StringField("Owner's service number", validators=[DataRequired("Enter the owner's service number"),
                                                               at_most("The owner's service number", 20)])

@@ -56,11 +56,13 @@ def queue(team_ids: frozenset[int]) -> list[PlanRow]:
 
 
 def team_plans(team_ids: frozenset[int], page: int, per_page: int = 50):
-    """The plans of these teams, newest first, a page at a time: (rows, total)."""
+    """The plans of these teams, newest first, a page at a time: (rows, total, the page shown). A page past the
+    last shows the last (a link kept from when there were more plans)."""
     if not team_ids:
-        return [], 0
+        return [], 0, 1
     where = Plan.team_id.in_(team_ids)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Plan).where(where))
+    page = min(max(page, 1), max(1, -(-total // per_page)))
     rows = _rows(sa.select(Plan).where(where).order_by(Plan.created_at.desc(), Plan.id.desc())
                  .limit(per_page).offset((page - 1) * per_page))
-    return rows, total
+    return rows, total, page

@@ -5,10 +5,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lms.access import roles_required, signed_in
+from lms.core.once import already_done, commit_once
 from lms.extensions import db
+from lms.inputs import db_int
 from lms.people.models import Person
 from lms.quality import bp, queries, services
-from lms.quality.forms import PlanForm, review_form, scores_from
+from lms.quality.forms import NewPlanForm, PlanForm, review_form, scores_from
 from lms.quality.models import Rubric, RubricVersion
 from lms.quality.scope import get_plan_for, may_review, plan_team_ids, reviewed_team_ids
 
@@ -31,9 +33,8 @@ def team_plans():
     team_ids = plan_team_ids(current_user)
     if not team_ids:
         abort(403)
-    page = request.args.get("page", 1, type=int) or 1
-    rows, total = queries.team_plans(team_ids, max(page, 1), PER_PAGE)
-    return render_template("quality/team_plans.html", rows=rows, total=total, page=max(page, 1),
+    rows, total, page = queries.team_plans(team_ids, request.args.get("page", 1, type=db_int), PER_PAGE)
+    return render_template("quality/team_plans.html", rows=rows, total=total, page=page,
                            pages=max(1, -(-total // PER_PAGE)))
 
 
@@ -44,8 +45,9 @@ def queue():
     return render_template("quality/queue.html", rows=queries.queue(reviewed_team_ids(current_user)))
 
 
-def _save(plan, form: PlanForm):
-    """Save (or submit) the draft from `form`; None to show the form again with its errors."""
+def _save(plan, form: PlanForm, once: NewPlanForm | None = None):
+    """Save (or submit) the draft from `form`; None to show the form again with its errors. With `once`, the new
+    plan's form: made once however often it is sent (lms.core.once)."""
     submit = request.form.get("action") == "submit"
     if submit and not form.body.data.strip():
         form.body.errors.append("Write the plan before you submit it")
@@ -57,7 +59,10 @@ def _save(plan, form: PlanForm):
         flash(str(error), "error")
         return redirect(url_for("quality.plan", plan_id=plan.id))
     shown = url_for("quality.plan", plan_id=plan.id)  # before the commit expires the plan
-    db.session.commit()
+    if once is None:
+        db.session.commit()
+    elif (done := commit_once(once, shown)) is not None:
+        return done
     flash("Your plan has been submitted for review." if submit else "Your draft has been saved.", "success")
     return redirect(shown)
 
@@ -66,15 +71,17 @@ def _save(plan, form: PlanForm):
 @signed_in
 def new_plan():
     """Start a practice plan for a masterclass scenario."""
-    form = PlanForm()
+    form = NewPlanForm()
     if form.validate_on_submit():
+        if (done := already_done(form)) is not None:
+            return done
         try:
             plan = services.start_plan(current_user, form.scenario.data.strip())
         except services.PlanError as error:
             db.session.rollback()
             flash(str(error), "error")
             return redirect(url_for("quality.plans"))
-        response = _save(plan, form)
+        response = _save(plan, form, once=form)
         if response is not None:
             return response
         db.session.rollback()
@@ -182,13 +189,16 @@ def review_live_plan():
             Person.service_number == form.service_number.data.strip().upper(), Person.is_active_account.is_(True)))
         if officer is None or officer.team_id not in reviewed_team_ids(current_user) or officer.id == current_user.id:
             form.service_number.errors.append("No officer with that service number is in a team of your area")
+        elif (done := already_done(form)) is not None:
+            return done
         else:
             plan = services.record_live_review(current_user, officer, form.crime_reference.data, version,
                                                scores_from(form, version.criteria), (form.comment.data or "").strip())
             # said before the commit, which expires the plan
             message, shown = (f"Your review of the plan for {plan.crime_reference} has been saved.",
                               url_for("quality.plan", plan_id=plan.id))
-            db.session.commit()
+            if (done := commit_once(form, shown)) is not None:
+                return done
             flash(message, "success")
             return redirect(shown)
     return render_template("quality/review.html", form=form, plan=None, attempt=None, version=version,

@@ -4,11 +4,13 @@ from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, Strin
                      TimeField, URLField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
 
+from lms.core.once import OnceField
 from lms.formfields import DateInputField
 from lms.people.forms import MultiCheckboxField
 
 
 class SessionForm(FlaskForm):
+    once = OnceField()  # scheduling a session makes it once, however often the form is sent
     course_id = SelectField("Course", coerce=int, validators=[InputRequired("Choose a course")])
     day = DateInputField("Date", validators=[InputRequired("Enter the date")])
     start_time = TimeField("Starts at", validators=[InputRequired("Enter the start time")])
@@ -45,6 +47,7 @@ class CancelSessionForm(FlaskForm):
 
 
 class VenueForm(FlaskForm):
+    once = OnceField()
     name = StringField("Name", validators=[DataRequired("Enter the venue's name"), Length(max=120)])
     address = StringField("Address", validators=[DataRequired("Enter the address"), Length(max=300)])
     capacity = IntegerField("Seats", validators=[InputRequired("Enter how many it seats"), NumberRange(min=1, max=500)])

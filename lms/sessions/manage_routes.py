@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from lms.access import roles_required
+from lms.core.once import already_done, commit_once
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.people.models import Area, Person, Team
@@ -123,6 +124,8 @@ def _details(form: SessionForm) -> scheduling.SessionDetails:
 
 
 def _save(form: SessionForm, session: TrainingSession | None):
+    if session is None and (done := already_done(form)) is not None:
+        return done
     try:
         details = _details(form)
         if session is None:
@@ -143,7 +146,10 @@ def _save(form: SessionForm, session: TrainingSession | None):
         form.form_errors.append(str(error))
         return None
     shown = url_for("sessions.detail", session_id=saved.id)  # before the commit expires the session
-    db.session.commit()
+    if session is not None:
+        db.session.commit()
+    elif (done := commit_once(form, shown)) is not None:
+        return done
     flash(message, "success")
     return redirect(shown)
 
@@ -224,6 +230,8 @@ def venue(venue_id: int | None):
     if request.method == "GET" and found is not None:
         form.area_id.data = found.area_id or 0
     if form.validate_on_submit():
+        if found is None and (done := already_done(form)) is not None:
+            return done
         try:
             scheduling.save_venue(current_user, found, name=form.name.data, address=form.address.data,
                                   capacity=form.capacity.data, is_active=form.is_active.data,
@@ -232,7 +240,11 @@ def venue(venue_id: int | None):
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
-            db.session.commit()
+            shown = url_for("sessions.venues")
+            if found is not None:
+                db.session.commit()
+            elif (done := commit_once(form, shown)) is not None:
+                return done
             flash(f"Saved {form.name.data}.", "success")
-            return redirect(url_for("sessions.venues"))
+            return redirect(shown)
     return render_template("sessions/venue_form.html", form=form, venue=found)
