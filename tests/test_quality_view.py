@@ -1,6 +1,7 @@
 """The quality view: coverage, plan review and audit scores and outcome rates side by side per month, for your teams
 and the force; scores by criterion across rubric versions; small numbers suppressed; the CSV is the page; scoped like
 the reports; a fixed number of queries."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -108,6 +109,16 @@ def test_a_supervisor_sees_their_team_beside_the_force_and_the_csv_is_the_page(c
     for title, table in page_tables(page):
         start = download.index([title])
         assert download[start + 1:start + len(table) + 1] == table, title
+
+
+@pytest.mark.parametrize("who", ["sergeant_a", "admin"])
+def test_on_this_page_links_every_section_so_a_phone_need_not_scroll_past_every_team(client, login, history, who):
+    login(getattr(history, who))
+    page = client.get("/quality/").get_data(as_text=True)
+    contents = page[page.index('id="quality-contents"'):page.index("</nav>", page.index('id="quality-contents"'))]
+    linked = re.findall(r'href="#([\w-]+)"', contents)
+    sections = re.findall(r'<section class="lms-report-section" aria-labelledby="([\w-]+)"', page)
+    assert linked == sections and len(sections) >= 4
 
 
 def test_the_threshold_for_small_numbers_is_a_setting(app, client, login, history, monkeypatch):
