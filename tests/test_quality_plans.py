@@ -10,8 +10,6 @@ from lms.quality.models import Plan, PlanAttempt, PlanReview, RubricVersion
 from tests.conftest import PASSWORD
 from tests.quality_support import qforce, review_data, submit_plan  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
-
 
 def only_plan(db) -> Plan:
     return db.session.scalar(sa.select(Plan))
