@@ -237,7 +237,9 @@ def count_queries(db):
 
 class LateReads:
     """The statements each request (or command) ran after its last commit, by thread: a test may send requests
-    from several at once. A unit that never commits (a form refused and shown again) is never counted."""
+    from several at once. A unit that never commits is never counted, so a form refused, rolled back and shown
+    again may read what it likes; one that reads after a commit is counted whatever came between, since that read
+    starts a transaction of its own all the same."""
 
     BOOKKEEPING = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", re.I)
 
@@ -269,7 +271,7 @@ class CliRunner(FlaskCliRunner):
     """The test CLI runner: a command, like a request, reads nothing after its last commit."""
 
     def invoke(self, cli=None, args=None, **kwargs):
-        if _late_reads is None:
+        if _late_reads is None:  # a command run outside a test (a session-wide fixture's) has nobody to tell
             return super().invoke(cli, args, **kwargs)
         _late_reads.start("flask " + (args if isinstance(args, str) else " ".join(map(str, args or ()))))
         try:
