@@ -90,3 +90,24 @@ def read_transaction() -> Iterator[None]:
     finally:
         db.session.rollback()
         write_intent.reset(token)
+
+
+#: Why the statements now running read after their request's (or command's) commit on purpose, or None. The
+#: suite fails any other read after a commit (tests/conftest.py, no_reads_after_commit); see read_after_commit.
+reading_after_commit: ContextVar[str | None] = ContextVar("reading_after_commit", default=None)
+
+
+@contextmanager
+def read_after_commit(why: str) -> Iterator[None]:
+    """Read in the block after the commit on purpose, for the reason given (say it at the call too).
+
+    The commit expires every object loaded, so a read afterwards costs a query and a transaction of its own (on
+    SQLite BEGIN IMMEDIATE, in a form's request): a request takes what its response needs before it commits. The
+    few that cannot, because the page shows what the commit made, read in this block, and only this block's
+    statements are let off.
+    """
+    token = reading_after_commit.set(why)
+    try:
+        yield
+    finally:
+        reading_after_commit.reset(token)

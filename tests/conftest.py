@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import g, request, request_finished, request_started
-from flask.testing import FlaskClient
+from flask.testing import FlaskCliRunner, FlaskClient
 
 from config import TestConfig
 from lms import create_app
-from lms.extensions import db as _db, write_intent
+from lms.extensions import db as _db, reading_after_commit, write_intent
 from lms.people.models import Area, Person, RoleGrant, Team
 from lms.people.passwords import hash_password
 from lms.timeutil import set_now, utcnow
@@ -122,6 +122,7 @@ def app(database_url):
 
     app = create_app(Config)
     app.test_client_class = Client
+    app.test_cli_runner_class = CliRunner
     with app.app_context():
         _db.drop_all()
         _db.session.execute(sa.text("DROP TABLE IF EXISTS search_fts")) if _is_sqlite() else None
@@ -234,46 +235,80 @@ def count_queries(db):
     return counting
 
 
-@pytest.fixture
+class LateReads:
+    """The statements each request (or command) ran after its last commit, by thread: a test may send requests
+    from several at once. A unit that never commits is never counted, so a form refused, rolled back and shown
+    again may read what it likes; one that reads after a commit is counted whatever came between, since that read
+    starts a transaction of its own all the same."""
+
+    BOOKKEEPING = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", re.I)
+
+    def __init__(self):
+        self.units, self.late = {}, []
+
+    def start(self, name: str) -> None:
+        self.units[threading.get_ident()] = {"name": name, "committed": False, "since": []}
+
+    def committed(self, session) -> None:
+        if (unit := self.units.get(threading.get_ident())) is not None:
+            unit.update(committed=True, since=[])
+
+    def executed(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        unit = self.units.get(threading.get_ident())
+        if unit and unit["committed"] and not reading_after_commit.get() and not self.BOOKKEEPING.match(statement):
+            unit["since"].append(" ".join(statement.split())[:160])
+
+    def finish(self) -> None:
+        unit = self.units.pop(threading.get_ident(), None)
+        if unit and unit["since"]:
+            self.late.append((unit["name"], unit["since"]))
+
+
+_late_reads: LateReads | None = None  # while a test runs: the CLI runner reports its commands to it
+
+
+class CliRunner(FlaskCliRunner):
+    """The test CLI runner: a command, like a request, reads nothing after its last commit."""
+
+    def invoke(self, cli=None, args=None, **kwargs):
+        if _late_reads is None:  # a command run outside a test (a session-wide fixture's) has nobody to tell
+            return super().invoke(cli, args, **kwargs)
+        _late_reads.start("flask " + (args if isinstance(args, str) else " ".join(map(str, args or ()))))
+        try:
+            return super().invoke(cli, args, **kwargs)
+        finally:
+            _late_reads.finish()
+
+
+@pytest.fixture(autouse=True)
 def no_reads_after_commit(app, db):
-    """Fail the test if a request ran a statement after its last commit. The commit expires every object loaded, so
-    reading one afterwards (an id for the redirect, a name for the message) loads it again: another query and, on
-    SQLite, another transaction (BEGIN IMMEDIATE for a POST) once the work is done. Take what is needed before the
-    commit. Use it with `pytestmark = pytest.mark.usefixtures("no_reads_after_commit")`."""
-    requests, late = {}, []  # by thread: a test may send requests from several at once
+    """Fail the test if a request or command ran a statement after its last commit. The commit expires every object
+    loaded, so reading one afterwards (an id for the redirect, a name for the message) loads it again: another query
+    and, on SQLite, another transaction (BEGIN IMMEDIATE for a POST) once the work is done. Take what is needed
+    before the commit; a read after it that is meant goes inside lms.extensions.read_after_commit, which says why."""
+    global _late_reads
+    watch = _late_reads = LateReads()
 
     def started(sender, **extra):
-        requests[threading.get_ident()] = {"path": f"{request.method} {request.full_path.rstrip('?')}",
-                                           "committed": False, "since": []}
-
-    def committed(session):
-        if (state := requests.get(threading.get_ident())) is not None:
-            state.update(committed=True, since=[])
-
-    def executed(conn, cursor, statement, parameters, context, executemany):
-        state = requests.get(threading.get_ident())
-        if state and state["committed"] and not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)",
-                                                         statement, re.I):
-            state["since"].append(" ".join(statement.split())[:160])
+        watch.start(f"{request.method} {request.full_path.rstrip('?')}")
 
     def finished(sender, response, **extra):
-        state = requests.pop(threading.get_ident(), None)
-        if state and state["since"]:
-            late.append((state["path"], state["since"]))
+        watch.finish()
 
     # the session's commits only: a write apart on a connection of its own (a device seen) expires nothing
-    sa.event.listen(so.Session, "after_commit", committed)
-    sa.event.listen(db.engine, "before_cursor_execute", executed)
+    sa.event.listen(so.Session, "after_commit", watch.committed)
+    sa.event.listen(db.engine, "before_cursor_execute", watch.executed)
     request_started.connect(started, app)
     request_finished.connect(finished, app)
     try:
         yield
     finally:
+        _late_reads = None
         request_finished.disconnect(finished, app)
         request_started.disconnect(started, app)
-        sa.event.remove(db.engine, "before_cursor_execute", executed)
-        sa.event.remove(so.Session, "after_commit", committed)
-    assert late == [], "read after the commit: " + "; ".join(f"{path}: {stmts}" for path, stmts in late)
+        sa.event.remove(db.engine, "before_cursor_execute", watch.executed)
+        sa.event.remove(so.Session, "after_commit", watch.committed)
+    assert watch.late == [], "read after the commit: " + "; ".join(f"{name}: {stmts}" for name, stmts in watch.late)
 
 
 @pytest.fixture

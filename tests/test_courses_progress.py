@@ -1,5 +1,4 @@
 """The officer's journey through a course: modules read once, progress the same everywhere, bounded queries."""
-import pytest
 import sqlalchemy as sa
 
 from lms.courses.models import Module, ModuleRead
@@ -7,7 +6,6 @@ from lms.courses.progress import (has_passed_quiz, has_read_all_modules, owned_p
 from tests.courses_support import (SLUG, course, csrf_client_signed_in, sign_in_as, start,  # noqa: F401
                                    take_quiz, token_on)
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
 
 MODULE_URL = f"/courses/{SLUG}/modules/{{}}"
 

@@ -14,7 +14,6 @@ from lms.timeutil import format_datetime
 from tests.courses_support import (SLUG, answers, course, csrf_client_signed_in, sign_in_as, start,  # noqa: F401
                                    submit, take_quiz, token_on)
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
 
 ATTEMPT_URL = f"/courses/{SLUG}/quiz/attempts/{{}}"
 

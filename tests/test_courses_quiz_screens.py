@@ -9,7 +9,6 @@ from lms.courses.models import AttemptQuestion, QuizAttempt
 from lms.courses.screens import QUESTIONS_PER_SCREEN
 from tests.courses_support import answers, library, start, submit  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
 
 SLUG = "investigation-masterclass"
 URL = f"/courses/{SLUG}/quiz/attempts/{{}}"

@@ -15,8 +15,6 @@ from tests.concurrency_support import at_once
 from tests.guidance_support import AUDIENCE, ask_to_acknowledge, import_at, rewrite
 from tests.xapi_support import queued, verbs_of, xapi_on  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
-
 
 @pytest.fixture
 def people(make_team, make_person):

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from lms.guidance.models import GuidanceFeedback, GuidanceOwnerMember, GuidancePage, GuidanceReview
 from lms.guidance.owners import FEEDBACK_PER_DAY
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
 
 OWNER = "Crime Standards Unit"  # owns the golden hour and scene preservation in the fixture content
 XSS = '<script>alert("x")</script> **bold** <b>not bold</b>'

@@ -13,8 +13,6 @@ from lms.timeutil import format_datetime
 from tests.mail_support import free_port, smtp  # noqa: F401
 from tests.sessions_fixtures import course, make_session, trainer  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
-
 
 @pytest.fixture
 def admin(make_person, login):

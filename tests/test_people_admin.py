@@ -7,8 +7,6 @@ import sqlalchemy as sa
 from lms.audit.models import AuditEvent
 from lms.people.models import Person
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
-
 
 @pytest.fixture
 def admin(make_person, login):

@@ -11,8 +11,6 @@ from lms.people.models import Person, RosterImport, RosterUpload
 from tests.conftest import PASSWORD
 from tests.test_people_roster import GOOD, HEADER, events, people_count, person
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
-
 
 @pytest.fixture
 def admin(make_person, login):

@@ -10,8 +10,6 @@ from lms.audit.models import AuditEvent
 from lms.people.models import DeviceSession, LoginCounter, RecoveryCode
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
-
 
 @pytest.fixture(autouse=True)
 def second_factor_on(app, monkeypatch):

@@ -14,8 +14,6 @@ from tests.concurrency_support import at_once
 from tests.quality_support import audit_rubric, qforce, review_data  # noqa: F401
 from tests.reports_support import csv_rows
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
-
 
 @pytest.fixture
 def visit(client, login, qforce, audit_rubric, db) -> AuditVisit:

@@ -13,8 +13,6 @@ from tests.conftest import PASSWORD
 from tests.concurrency_support import at_once
 from tests.quality_support import qforce, review_data, submit_plan  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
-
 
 def only_plan(db) -> Plan:
     return db.session.scalar(sa.select(Plan))

@@ -3,7 +3,6 @@
 only through a link the holder chose to share."""
 import io
 
-import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
@@ -12,8 +11,6 @@ from lms.records.models import Certificate
 from lms.timeutil import format_date, to_london
 from tests.reports_support import (ago, attempt, complete, course, force, read_modules,  # noqa: F401
                                    flash_text)
-
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
 
 
 def _certificates(db, person=None) -> list[Certificate]:

@@ -7,8 +7,6 @@ from lms.reports.models import ProgrammeTarget, area_leads
 from lms.reports.scope import teams_visible_to
 from tests.reports_support import course, force  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
-
 
 def audit(db, action) -> list[AuditEvent]:
     return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)))

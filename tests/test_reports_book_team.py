@@ -16,8 +16,6 @@ from tests.courses_support import csrf_client_signed_in
 from tests.reports_support import book, complete, course, flash_text, force  # noqa: F401
 from tests.sessions_fixtures import outbox
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
-
 
 def _venue(name: str, area_name: str) -> Venue:
     venue = Venue(name=name, address=f"1 High Street, {area_name}", capacity=12,

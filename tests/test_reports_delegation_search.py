@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 from html import unescape
 
-import pytest
 import sqlalchemy as sa
 
 from lms.reports import admin_routes
@@ -12,8 +11,6 @@ from lms.reports.models import Delegation
 from lms.timeutil import today_london
 from tests.forms_support import date_fields
 from tests.reports_support import force  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
 
 
 def choices(page: str) -> dict[str, int]:

@@ -10,8 +10,6 @@ from tests.courses_support import csrf_client_signed_in
 from tests.reports_support import complete, course, flash_text, force, set_due  # noqa: F401
 from tests.sessions_fixtures import outbox
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
-
 
 @pytest.fixture
 def overdue(db, course):

@@ -14,8 +14,6 @@ from lms.sessions.models import Venue
 from lms.sessions.rules import SessionRuleError
 from tests.sessions_fixtures import bookings, course, make_session, outbox, seats_taken, trainer, venue  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
-
 
 def _book(client, session, person=None):
     data = {"person_id": person.id} if person else {}

@@ -4,7 +4,6 @@ import re
 from datetime import datetime, timedelta
 
 import ics
-import pytest
 import sqlalchemy as sa
 
 from lms.audit.models import AuditEvent
@@ -14,8 +13,6 @@ from lms.sessions import scheduling
 from lms.sessions.models import CalendarFeed
 from tests.ical_check import check, unfold
 from tests.sessions_fixtures import course, make_session, outbox, trainer  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
 
 
 def _details(session, **changes) -> scheduling.SessionDetails:

@@ -3,12 +3,8 @@
 import re
 from datetime import timedelta
 
-import pytest
-
 from lms.courses.models import Course  # noqa: F401  (loaded first: lms.sessions and lms.courses import each other)
 from tests.sessions_fixtures import course, make_session, trainer  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
 
 
 def _nav(html: str) -> list[tuple[str, bool]]:

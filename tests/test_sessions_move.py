@@ -3,15 +3,11 @@ their date, area and seats left, asks before moving, and the person is emailed."
 import re
 from datetime import timedelta
 
-import pytest
-
 from lms.courses.models import Course
 from lms.people.models import Area
 from lms.sessions import booking as booking_service
 from lms.sessions.models import Venue
 from tests.sessions_fixtures import bookings, course, make_session, outbox, trainer  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
 
 
 def _setup(db, make_person, make_session, trainer):

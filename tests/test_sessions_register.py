@@ -2,7 +2,6 @@
 import re
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from lms.audit.models import AuditEvent
@@ -10,8 +9,6 @@ from lms.sessions import booking as booking_service
 from lms.sessions.models import Attendance
 from lms.sessions.queries import attended_pairs, has_attended
 from tests.sessions_fixtures import course, make_session, outbox, trainer  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
 
 
 def _booked_session(db, make_person, make_session, people=2, **fields):

@@ -12,8 +12,6 @@ from lms.timeutil import to_london, utcnow
 from tests.forms_support import date_fields, with_dates
 from tests.sessions_fixtures import bookings, course, make_session, outbox, seats_taken, trainer, venue  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("no_reads_after_commit")
-
 
 def _form(course, trainer, day, start="10:00", end="12:00", **overrides):
     data = {"course_id": course.id, "day": day, "start_time": start, "end_time": end, "venue_id": 0,

@@ -26,11 +26,13 @@ def send_command(limit: int) -> None:
     if digests:
         click.echo(f"Queued {digests} weekly digest{'' if digests == 1 else 's'}.")
     links = send_reset_links()
+    # counted before the commit, in the transaction that queued the last of them: after it, a transaction of its own
+    staying = None if current_app.config.get("MAIL_SERVER") else pending_count()
     db.session.commit()
     if links:
         click.echo(f"Queued {links} password reset link{'' if links == 1 else 's'}.")
-    if not current_app.config.get("MAIL_SERVER"):
-        click.echo(f"MAIL_SERVER is not set: {pending_count()} message(s) stay in the outbox for admins to read.")
+    if staying is not None:
+        click.echo(f"MAIL_SERVER is not set: {staying} message(s) stay in the outbox for admins to read.")
         return
     report = send_due(limit=limit)
     for message_id, reason in report.failed:
