@@ -1,5 +1,4 @@
 """`flask demo load`: the Midshire Police demo force, realistic, deterministic, never mixed with real people."""
-import time
 from collections import Counter
 
 import pytest
@@ -150,10 +149,9 @@ def test_a_later_capability_plugs_in_a_step_that_sees_the_demo_people(runner, db
     assert seen["officer"] == by_email(db, "officer@demo.police.uk").id
 
 
-def test_the_full_demo_force_loads_in_a_few_seconds(db):
-    started = time.perf_counter()
+def test_the_full_demo_force_loads(db):
+    """How long it takes is measured by bench/demo_load.py, not here: a time limit in a test fails whenever the
+    machine is busy."""
     demo_load.load_demo()
     db.session.commit()
-    elapsed = time.perf_counter() - started
     assert people_count(db) == len(plan_force().people)
-    assert elapsed < 15, f"took {elapsed:.1f} s"

@@ -1,5 +1,4 @@
 """The demo force gets a training history, so the reports and the snapshot look like a real programme."""
-import time
 from datetime import date
 from pathlib import Path
 
@@ -73,17 +72,16 @@ def test_the_demo_sets_its_own_past_due_date_so_some_sergeants_are_overdue(runne
     assert 0 < sum(status.code == "overdue" for status in found.values()) < len(sergeants) / 5
 
 
-def test_the_full_demo_with_the_forces_courses_loads_in_under_thirty_seconds(db):
+def test_the_full_demo_with_the_forces_courses_loads(db):
+    """How long it takes is measured by bench/demo_load.py, not here: a time limit in a test fails whenever the
+    machine is busy."""
     report = sync_content(CONTENT)
     db.session.commit()
     assert report.ok
-    started = time.perf_counter()
     lines = demo_load.load_demo()
     db.session.commit()
-    elapsed = time.perf_counter() - started
     assert "Training history:" in lines[1] and "Quality:" in lines[2]
     assert count(db, QuizAttempt) > 1000
-    assert elapsed < 30, f"took {elapsed:.1f} s"
 
 
 def test_bank_holidays_match_the_published_england_and_wales_lists():
