@@ -5,15 +5,22 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests import html_check
 from tests.oidc_support import oidc_provider, provider  # noqa: F401  (the real OpenID provider, for sign-on journeys)
 
 CHROMIUM = "/usr/bin/chromium"
+#: how long an action (a click, a fill) or an assertion (`expect(...)`) waits for the page: both alike, since a page
+#: on a busy CI machine can take more than the assertions' default 5 s to arrive after a click that waited for it
+WAIT_MS = 10_000
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+
+
+expect.set_options(timeout=WAIT_MS)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -124,7 +131,7 @@ def page_at(browser, live_server, html_pages):
 
     def open_page(viewport=DESKTOP, **options):
         context = browser.new_context(viewport=viewport, base_url=live_server, **options)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(WAIT_MS)
         html_pages.watch(context)
         contexts.append(context)
         return context.new_page()
