@@ -17,7 +17,7 @@ TABLET_WIDTHS = (641, 768, 1024)
 WIDEST_PAGES = {
     SUPERVISOR: ["/", "/reports/", "/reports/matrix", "/reports/overdue", "/reports/delegations", "/quality/",
                  "/plans/teams"],
-    ADMIN: ["/reports/overdue", "/reports/?area=1", "/admin/people/", "/plans/teams"],
+    ADMIN: ["/reports/overdue", "/reports/", "/admin/people/", "/plans/teams"],
 }
 
 
