@@ -35,7 +35,7 @@ class ReportFilterForm(FlaskForm):
 
 
 class SortForm(FlaskForm):
-    """The matrix's sort, as a form for a phone, where the table's column headings are not shown."""
+    """The matrix's sort, as a form for a phone or a tablet, where the table's column headings are not shown."""
 
     class Meta:
         csrf = False  # a GET sort changes nothing

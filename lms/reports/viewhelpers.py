@@ -110,7 +110,8 @@ FILTER_KEYS = ("area", "team", "rank", "course", "status", "sort", "dir") + tupl
 
 
 def sort_form(dataset: Dataset, filters: Filters) -> SortForm:
-    """The matrix's sort as a form (a phone shows no column headings to sort by), set to the sort in force."""
+    """The matrix's sort as a form (below a desktop's width its rows are cards, with no column headings to sort by),
+    set to the sort in force."""
     form = SortForm(formdata=None, sort=filters.sort, dir="desc" if filters.descending else "asc")
     form.sort.choices = [("name", "Officer name"), ("rank", "Rank"), ("team", "Team")] + [
         (f"course-{course.id}", course.title) for course in dataset.courses]

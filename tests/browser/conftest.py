@@ -179,3 +179,16 @@ def assert_no_horizontal_scroll(page) -> None:
     page.wait_for_load_state("load")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"page scrolls sideways by {overflow}px"
+
+
+def assert_tables_fit(page, where: str = "") -> None:
+    """No table needs sideways scrolling: neither wider than the page's column nor than the box it scrolls in."""
+    overflows = page.evaluate("""() => {
+        const column = document.querySelector('main').getBoundingClientRect().right;
+        return [...document.querySelectorAll('main table')].flatMap(table => {
+            const box = table.closest('.lms-table-scroll') || table;
+            const over = Math.max(box.scrollWidth - box.clientWidth, table.getBoundingClientRect().right - column);
+            return over > 0 ? [`${table.caption ? table.caption.textContent.trim() : 'a table'}: ${Math.ceil(over)}px`] : [];
+        });
+    }""")
+    assert overflows == [], f"{where}: tables scroll sideways: {overflows}"
