@@ -96,8 +96,8 @@ def test_on_a_phone_the_matrix_sorts_with_a_form_that_keeps_the_filters(page_at,
     page.get_by_label("Sort by").select_option(label="Officer name")
     page.get_by_label("Order").select_option(label="Descending")
     page.get_by_role("button", name="Sort", exact=True).click()
-    officers = page.get_by_role("rowheader").all_inner_texts()
-    assert officers == ["Sarah Sergeant", "Harry Halfway", "Amy Able"]  # the overdue only, Z to A
+    # the overdue only, Z to A (expect waits for the sorted page; reading the rows at once could read the last one)
+    expect(page.get_by_role("rowheader")).to_have_text(["Sarah Sergeant", "Harry Halfway", "Amy Able"])
     expect(page.get_by_label("Order")).to_have_value("desc")
 
 
