@@ -45,6 +45,17 @@ def _links(items: tuple[tuple[str, str], ...], current: str | None, script_root:
                              for endpoint, label in items)
 
 
+def fixed_url(endpoint: str, **values: str) -> str:
+    """url_for for a link the layout writes with fixed values (its style sheets, the sign-out form): built once per
+    script root, the only part of the request such an address depends on. Never for values from a request."""
+    return _fixed_url(endpoint, request.script_root, tuple(sorted(values.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _fixed_url(endpoint: str, script_root: str, values: tuple[tuple[str, str], ...]) -> str:
+    return url_for(endpoint, **dict(values))
+
+
 def _current(items: tuple[tuple[str, str], ...]) -> str | None:
     """The item for this page: its own endpoint, else the first item of its blueprint (one item, never two)."""
     endpoints = [endpoint for endpoint, _ in items]
@@ -91,6 +102,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["span"] = format_span
     app.jinja_env.filters["rank"] = lambda code: RANKS.get(code, code)
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["fixed_url"] = fixed_url
     app.jinja_env.globals["csrf_field"] = csrf_field
     app.jinja_env.globals["field_state"] = field_state
     app.jinja_env.globals["required_message"] = required_message
