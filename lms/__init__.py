@@ -152,6 +152,8 @@ def register_request_hooks(app: Flask) -> None:
     from lms.access import enforce_access
 
     app.before_request(enforce_access)
+    app.before_request(security.reuse_signed_csrf_token)
+    app.after_request(security.keep_signed_csrf_token)
     app.after_request(security.add_security_headers)
 
 

@@ -1,6 +1,6 @@
 """Request hooks for the controls that apply to every page: write intent, headers. (Session timeouts are enforced
 where the session is loaded: lms.people.devices.)"""
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 
 from lms.extensions import write_intent
 
@@ -23,6 +23,44 @@ CONTENT_SECURITY_POLICY = "; ".join([
 def mark_write_intent():
     """Let SQLite take the write lock up front only for requests that may write (see extensions.write_intent)."""
     write_intent.set(request.method not in SAFE_METHODS)
+
+
+#: where the session keeps its CSRF token as signed, beside Flask-WTF's raw one ("csrf_token")
+SIGNED_CSRF_KEY = "csrf_signed"
+#: where Flask-WTF keeps the raw token (WTF_CSRF_FIELD_NAME, not changed here), and g the signed one for a request
+RAW_CSRF_KEY = "csrf_token"
+
+
+def reuse_signed_csrf_token():
+    """Give the page the CSRF token this session was given before, rather than sign it again on every page.
+
+    Flask-WTF checks a token by its signature, its age and the raw token it signs (the one in the session), and
+    signs afresh in each request only to stamp the time. With WTF_CSRF_TIME_LIMIT None the time is never checked,
+    so a token signed earlier in the session is exactly as valid: the check is unchanged, and a new session (sign-in
+    and sign-out clear it) still gets a new token. With a time limit each request signs as Flask-WTF does.
+
+    Only for the signed in, whose pages read the session anyway: reading it adds "Vary: Cookie", which a shared page
+    (a checklist kept on a device) must not have.
+    """
+    user = g.get("_login_user")
+    if user is None or user.is_anonymous:
+        return
+    if (current_app.config.get("WTF_CSRF_TIME_LIMIT") is None and SIGNED_CSRF_KEY in session
+            and RAW_CSRF_KEY in session):
+        setattr(g, RAW_CSRF_KEY, session[SIGNED_CSRF_KEY])
+
+
+def keep_signed_csrf_token(response):
+    """Keep the token a page was given with the session, the first time only: the cookie is written anyway then,
+    for the raw token Flask-WTF has just added to it.
+
+    Only beside the raw token it signs: a request that cleared the session (signing in or out; each then redirects)
+    leaves neither, and the next page signs a new one."""
+    token = g.get(RAW_CSRF_KEY)
+    if (token is not None and current_app.config.get("WTF_CSRF_TIME_LIMIT") is None and RAW_CSRF_KEY in session
+            and session.get(SIGNED_CSRF_KEY) != token):
+        session[SIGNED_CSRF_KEY] = token
+    return response
 
 
 def add_security_headers(response):

@@ -93,7 +93,8 @@ class Client(FlaskClient):
 
     Requests reuse the test's application context, so the server's end of request (the context's teardown, which
     closes the session) never runs between them. Flask-Login caches the user in that context's `g`: without popping
-    it a request would see whoever the previous request (from any client) signed in. A transaction the request left
+    it a request would see whoever the previous request (from any client) signed in; Flask-WTF caches the signed
+    CSRF token there too, which would then be another session's. A transaction the request left
     open (a writing request begins BEGIN IMMEDIATE, and a lazy load after its commit opens another) would hold
     SQLite's write lock into the next request, whose "last seen" write, on a connection of its own, then waited
     DB_LOCK_TIMEOUT_SECONDS and answered 503: so it is ended, as the server ends it. The test's own transaction, if
@@ -103,6 +104,7 @@ class Client(FlaskClient):
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)
         before = _db.session().get_transaction()
         intent = write_intent.set(write_intent.get())
         try:

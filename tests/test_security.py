@@ -98,6 +98,37 @@ def test_a_post_with_the_csrf_token_signs_in(csrf_client, make_person):
     assert response.status_code == 302
 
 
+def test_a_session_keeps_one_csrf_token_that_stops_working_when_the_session_ends(csrf_client, make_person,
+                                                                                  synced_content):
+    """Pages reuse the session's signed token rather than sign it anew (lms.security): it must still be accepted
+    for every form of the session, and be refused once the person has signed out and in again."""
+    person = make_person()
+
+    def token_on(path: str) -> str:
+        page = csrf_client.get(path).get_data(as_text=True)
+        tokens = set(re.findall(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page))
+        assert len(tokens) == 1, path  # the sign-out form and the page's own forms carry the same one
+        return tokens.pop()
+
+    def sign_in() -> None:
+        response = csrf_client.post("/login", data={"email": person.email, "password": "correct horse battery staple",
+                                                    "csrf_token": token_on("/login")})
+        assert response.status_code == 302
+
+    def feedback(token: str) -> int:
+        return csrf_client.post("/guidance/golden-hour/feedback",
+                                data={"useful": "yes", "csrf_token": token}).status_code
+
+    sign_in()
+    first = token_on("/guidance/golden-hour")
+    assert token_on("/guidance/") == first
+    assert feedback(first) == 302
+    assert csrf_client.post("/logout", data={"csrf_token": token_on("/")}).status_code == 302
+    sign_in()
+    assert token_on("/guidance/golden-hour") != first
+    assert feedback(first) == 400
+
+
 def test_unknown_page_is_a_house_style_404(client, make_person, login):
     login(make_person())
     response = client.get("/no-such-page")

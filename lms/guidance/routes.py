@@ -9,7 +9,6 @@ from markupsafe import Markup
 from lms.access import signed_in
 from lms.checklists.queries import checklists_for_guidance
 from lms.content.cache import cached, fragment
-from lms.courses.forms import ActionForm
 from lms.guidance import bp
 from lms.guidance.acknowledgements import is_awaited
 from lms.guidance.forms import FeedbackForm
@@ -42,6 +41,8 @@ class ShownPage:
     category_slug: str
     category_title: str
     body: Markup
+    #: the feedback form's fields, the same for everyone: the page adds the form and the reader's CSRF token
+    feedback_fields: Markup
     page_id: int
     version: int
 
@@ -54,7 +55,12 @@ def shown_page(slug: str, today: date) -> ShownPage | None:
             return None
         body = fragment("guidance/_page.html", page=found, related=related_pages(found), today=today,
                         checklists=checklists_for_guidance(found.slug))
-        return ShownPage(found.title, found.category.slug, found.category.title, body, found.id, found.version)
+        # A GET never shows the feedback form with errors (a refused answer is told on the next page), so its
+        # fields are kept rendered too, from a form without the CSRF field the page adds with the reader's token.
+        feedback_fields = fragment("guidance/_feedback_fields.html",
+                                   form=FeedbackForm(formdata=None, meta={"csrf": False}))
+        return ShownPage(found.title, found.category.slug, found.category.title, body, feedback_fields, found.id,
+                         found.version)
 
     return cached(("guidance.page", slug, today), render)
 
@@ -79,9 +85,10 @@ def page(slug: str):
     shown = shown_page(slug, today_london())
     if shown is None:
         return render_template("guidance/retired.html", slug=slug), 410
-    awaited = is_awaited(shown.page_id, current_user)
-    return render_template("guidance/page.html", shown=shown, slug=slug, awaited=awaited,
-                           form=ActionForm() if awaited else None, feedback_form=FeedbackForm())
+    # The page's two forms take the reader's CSRF token as it is (csrf_token()); building them as WTForms on each
+    # view cost more than the rest of the page's own work
+    return render_template("guidance/page.html", shown=shown, slug=slug,
+                           awaited=is_awaited(shown.page_id, current_user))
 
 
 def version_as_at(slug: str, value: str):

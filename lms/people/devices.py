@@ -8,7 +8,7 @@ import sqlalchemy.orm as so
 from flask import current_app, session
 
 from lms.extensions import db, write_intent
-from lms.people.models import DeviceSession, Person
+from lms.people.models import DeviceSession, Person, RoleGrant
 from lms.sessions.feeds import revoke_feeds, revoke_feeds_of
 from lms.timeutil import utcnow
 from lms.tokens import hash_token, new_token
@@ -71,11 +71,16 @@ def _limits() -> tuple:
 
 
 # Every signed-in request runs this, so it is built once. The team comes with the person: the completion rule
-# (team type) and the sessions list (area) ask for it, and a lazy load after would be a second query.
-_SIGNED_IN = (sa.select(Person, DeviceSession.id, DeviceSession.created_at, DeviceSession.last_seen_at)
+# (team type) and the sessions list (area) ask for it, and a lazy load after would be a second query. The roles come
+# as one column ("admin,officer") rather than as RoleGrant objects joined in: a joined collection made the ORM
+# de-duplicate rows and build an object per role on every request; role_grants stays unloaded until something
+# changes it (Person.roles).
+_ROLES = (sa.select(sa.func.aggregate_strings(RoleGrant.role, ","))
+          .where(RoleGrant.person_id == Person.id).scalar_subquery())
+_SIGNED_IN = (sa.select(Person, DeviceSession.id, DeviceSession.created_at, DeviceSession.last_seen_at, _ROLES)
               .join(DeviceSession, DeviceSession.person_id == Person.id)
               .where(DeviceSession.token_hash == sa.bindparam("token_hash"))
-              .options(so.joinedload(Person.role_grants), so.joinedload(Person.team)))
+              .options(so.lazyload(Person.role_grants), so.joinedload(Person.team)))
 
 
 def load_signed_in(token: str) -> tuple[Person, int] | None:
@@ -83,10 +88,11 @@ def load_signed_in(token: str) -> tuple[Person, int] | None:
     account is deactivated. Records the device as seen at most once a minute."""
     if not token or len(token) > 100:
         return None
-    row = db.session.execute(_SIGNED_IN, {"token_hash": hash_token(token)}).unique().first()
+    row = db.session.execute(_SIGNED_IN, {"token_hash": hash_token(token)}).first()
     if row is None:
         return None
-    person, session_id, created_at, last_seen_at = row
+    person, session_id, created_at, last_seen_at, roles = row
+    person.roles_as_loaded = frozenset(roles.split(",")) if roles else frozenset()
     idle_since, started_before = _limits()
     if not person.is_active_account or last_seen_at < idle_since or created_at < started_before:
         log.info("device session %s of %s ended: timed out or account deactivated", session_id, person.id)

@@ -149,8 +149,15 @@ class Person(UserMixin, db.Model):
         secondary=team_supervisors, back_populates="supervisors", order_by=Team.name
     )
 
+    #: the roles read with the person when they signed in for this request (lms.people.devices), so that checking a
+    #: role needs no RoleGrant objects; None when loaded any other way
+    roles_as_loaded = None
+
     @property
     def roles(self) -> set[str]:
+        if self.roles_as_loaded is not None and "role_grants" not in self.__dict__:
+            return set(self.roles_as_loaded)
+        # role_grants loaded (as anything that changes roles loads them): they are the truth from then on
         return {grant.role for grant in self.role_grants}
 
     def has_role(self, *roles: str) -> bool:

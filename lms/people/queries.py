@@ -12,11 +12,13 @@ def teams_by_area() -> list[Team]:
     ))
 
 
-_AREAS = sa.select(Area).order_by(Area.name)
+_AREAS = sa.select(Area.id, Area.name).order_by(Area.name)
 
 
-def areas() -> list[Area]:
-    return list(db.session.scalars(_AREAS))
+def areas() -> list[sa.Row]:
+    """Every area as (id, name), for the lists to choose one from: rows, not Area objects, for a list on every
+    view of the sessions list."""
+    return list(db.session.execute(_AREAS))
 
 
 def people_filtered(*, q: str | None, area_id: int | None, team_id: int | None, rank: str | None,
