@@ -83,6 +83,21 @@ def test_script_and_event_handlers_never_reach_the_stored_html(runner, tree, db)
     assert "<script" not in html and "onerror" not in html and "javascript:" not in html
 
 
+def test_a_content_table_of_three_or_more_columns_is_cards_on_a_phone_each_cell_named(runner, tree, db):
+    """Sentences in three columns do not fit a phone: the table gets the site's card class (lms-table--stack), and
+    each cell its column's heading, which the cards show in place of the hidden headings; two columns stay a
+    table."""
+    page = tree / "guidance/victims/victim-updates.md"
+    page.write_text(page.read_text() + "\n| Need | **Ask** | Why <b>&</b> |\n|---|---|---|\n| Safety | Fear | Bail |\n"
+                    "\n| Term | Meaning |\n|---|---|\n| VCOP | Victims' Code |\n")
+    assert sync(runner, tree).exit_code == 0
+    html = db.session.scalar(sa.select(GuidancePage.html).where(GuidancePage.slug == "victim-updates"))
+    assert '<table class="govuk-table lms-table--stack">' in html and '<table class="govuk-table">' in html
+    assert ('<td data-label="Need">Safety</td>\n<td data-label="Ask">Fear</td>\n<td data-label="Why &amp;">Bail</td>'
+            in html)
+    assert '<td data-label' not in html.split('<table class="govuk-table">')[1]
+
+
 def test_unknown_callout_type_is_an_error(runner, tree):
     page = tree / "guidance/victims/victim-updates.md"
     page.write_text(page.read_text() + '\n!!! danger "Careful"\n    text\n')

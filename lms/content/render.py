@@ -1,7 +1,7 @@
 """Turn authored markdown into sanitised HTML, once, at import. Nothing calls this while serving a page."""
 import re
 from dataclasses import dataclass
-from html import unescape
+from html import escape, unescape
 
 import markdown
 import nh3
@@ -21,7 +21,7 @@ ALLOWED_ATTRIBUTES = {
     "h3": {"id"},
     "h4": {"id"},
     "th": {"align", "scope"},
-    "td": {"align"},
+    "td": {"align", "data-label"},
     "span": {"class"},
     "table": {"class"},
 }
@@ -60,8 +60,30 @@ def sanitise(html: str) -> str:
     )
 
 
+TABLE_RE = re.compile(r"<table>(.*?)</table>", re.S)
+HEADER_RE = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+ROW_RE = re.compile(r"<tr>(.*?)</tr>", re.S)
+#: content tables hold sentences: from this many columns a table is a card per row on a phone and a small tablet
+#: (lms-table--stack, the site's one rule for wide tables in lms.css), each cell labelled with its column's heading
+STACK_COLUMNS = 3
+
+
+def _style_table(match: re.Match) -> str:
+    table = match.group(1)
+    head, _, body = table.partition("</thead>")
+    labels = [escape(plain_text(cell), quote=True) for cell in HEADER_RE.findall(head)]
+    if len(labels) < STACK_COLUMNS:
+        return f'<table class="govuk-table">{table}</table>'
+
+    def label_cells(row: re.Match) -> str:
+        cells = iter(labels)
+        return "<tr>" + re.sub(r"<td", lambda cell: f'<td data-label="{next(cells, "")}"', row.group(1)) + "</tr>"
+
+    return f'<table class="govuk-table lms-table--stack">{head}</thead>{ROW_RE.sub(label_cells, body)}</table>'
+
+
 def _add_table_class(html: str) -> str:
-    return html.replace("<table>", '<table class="govuk-table">')
+    return TABLE_RE.sub(_style_table, html)
 
 
 def render_markdown(source: str) -> Rendered:
