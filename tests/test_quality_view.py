@@ -10,7 +10,6 @@ from flask import current_app
 
 from lms.content.sync import sync_content
 from lms.quality import audits, services
-from lms.quality.models import RubricVersion
 from lms.quality.outcomes import import_outcomes, read_file
 from lms.timeutil import today_london
 from tests.quality_support import AUDIT_RUBRIC, audit_rubric, qforce  # noqa: F401
@@ -37,7 +36,7 @@ def outcomes(db, lines: list[str]) -> None:
 
 def reviewed_plan(db, officer, reviewer, scores=(2, 1)) -> None:
     """Submit and review a plan as the pages do (inside a request: the review emails a link to it)."""
-    version = db.session.scalar(sa.select(RubricVersion))
+    version = services.current_rubric()  # the plan review rubric (the audit rubric is a version too)
     with current_app.test_request_context():
         plan = services.start_plan(officer, "Scenario 1")
         services.save_draft(plan, "Scenario 1", "A plan", submit=True)
