@@ -63,19 +63,24 @@ def keep_signed_csrf_token(response):
     return response
 
 
+#: the headers every response carries unless its view set its own
+SECURITY_HEADERS = (("Content-Security-Policy", CONTENT_SECURITY_POLICY), ("X-Content-Type-Options", "nosniff"),
+                    ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
+                    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
+HSTS_HEADER = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def add_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_app.config.get("HSTS"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    # The names present, read once: Headers.setdefault and `in` look a name up by raising and catching an exception
+    # when it is missing, and every response misses most of these.
+    present = {name.lower() for name, _ in headers.items()}
+    wanted = SECURITY_HEADERS + ((HSTS_HEADER,) if current_app.config.get("HSTS") else ())
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     # The person as loaded for this request, without loading them now: an error page of a database that is down
     # must not reach for it again, and the shared checklists, which show no one, need not load anybody. Only whether
     # someone was loaded: is_authenticated reads the account's columns, which a commit has expired (a query more).
     user = g.get("_login_user")
-    if "Cache-Control" not in headers and user is not None and not user.is_anonymous:
+    if "cache-control" not in present and user is not None and not user.is_anonymous:
         headers["Cache-Control"] = "private, no-store"  # personal pages must not linger in shared caches
     return response

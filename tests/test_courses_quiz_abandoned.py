@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from lms.completion.load import learner_of, load_records, statuses
 from lms.courses.models import QuizAttempt
 from lms.courses.progress import progress_of
 from lms.courses.services import quiz_state, start_attempt
@@ -91,3 +92,18 @@ def test_no_warning_once_every_module_is_read(client, make_person, login, course
         client.post(f"/courses/{SLUG}/modules/{slug}/read")
     response = client.post(f"/courses/{SLUG}/quiz/start")
     assert response.status_code == 302 and "/quiz/attempts/" in response.headers["Location"]
+
+
+def test_an_open_attempt_is_judged_at_the_moment_asked_about_not_at_the_clock_s(client, make_person, login, course):
+    person = make_person()
+    login(person)
+    attempt_id = start(client)
+    started = leave_open(attempt_id, hours=30).started_at  # abandoned by now
+    learner = learner_of(person)
+    then = load_records([learner], [course], now=started + timedelta(hours=1))[(person.id, course.id)]
+    assert then.progress.in_progress_attempt_id == attempt_id and then.facts.has_started
+    now = load_records([learner], [course], now=started + timedelta(hours=30))[(person.id, course.id)]
+    assert now.progress.in_progress_attempt_id is None and not now.facts.has_started
+    key = (person.id, course.id)
+    assert statuses([learner], [course], now=started + timedelta(hours=1))[key].code == "in_progress"
+    assert statuses([learner], [course], now=started + timedelta(hours=30))[key].code != "in_progress"

@@ -175,6 +175,19 @@ def test_an_acting_supervisor_uses_the_reports_while_it_applies_and_loses_them_w
     assert client.get(f"/reports/people/{force.officer_a.id}").status_code == 404
 
 
+def test_the_teams_lent_come_with_the_signed_in_person_and_apply_at_their_next_page(client, login, db, force, course,
+                                                                                   count_queries):
+    login(force.officer_b)
+    assert client.get("/reports/matrix").status_code == 403
+    delegation(db, force.sergeant_a, force.officer_b, today_london(), today_london())
+    with count_queries() as counter:
+        matrix = client.get("/reports/matrix").get_data(as_text=True)
+    assert "Amy Able</a>" in matrix and "Bob Baker</a>" not in matrix
+    # loaded in the same query as the person, not asked for again
+    assert [s for s in counter.statements if "supervision_delegations" in s] == [counter.statements[0]]
+    assert "device_sessions" in counter.statements[0]
+
+
 @pytest.mark.parametrize("change, message", [
     ({"acting_id": "999999"}, "Choose the acting supervisor: find them by name, then choose them from the list."),
     ({"acting_id": "SELF"}, "You cannot delegate your teams to yourself."),

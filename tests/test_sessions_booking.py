@@ -378,11 +378,13 @@ def test_the_sessions_list_runs_the_same_number_of_queries_however_many_sessions
     officer = make_person()
     login(officer)
     make_session()
+    client.get("/sessions/")  # fills what is kept (the areas and courses to filter by), as for every later view
     with count_queries() as few:
         assert client.get("/sessions/").status_code == 200
     for day in range(2, 12):  # each in its own room and area: the list names both
         make_session(starts_in=timedelta(days=day * 3), venue=Venue(name=f"Room {day}", address="High Street",
                                                                     capacity=8, area=Area(name=f"Area {day}")))
+    client.get("/sessions/")
     with count_queries() as many:
         assert client.get("/sessions/").status_code == 200
     assert many.count == few.count

@@ -1,4 +1,5 @@
 """The sessions list loads what it shows and no more, in a fixed number of queries."""
+import re
 from datetime import timedelta
 
 from lms.people.models import Area
@@ -15,6 +16,7 @@ def test_the_sessions_list_loads_no_trainer_roles_audiences_or_course_text(clien
         make_session(starts_in=timedelta(days=day), trainers=[trainer, second], audience_teams=[team],
                      venue=Venue(name=f"Room {day}", address="High Street", capacity=8, area=Area(name=f"Area {day}")))
     login(officer)
+    client.get("/sessions/?area=0")  # the areas and courses to filter by are kept from here on
     db.session.remove()
     with count_queries() as counter:
         page = client.get("/sessions/?area=0").get_data(as_text=True)  # every area: the sessions are in five
@@ -23,7 +25,20 @@ def test_the_sessions_list_loads_no_trainer_roles_audiences_or_course_text(clien
                 and "IN (%(" not in s and "supervision_delegations" not in s
                 and "device_sessions.token_hash" not in s]  # only the person's own roles, read as they sign in
     assert not [s for s in counter.statements if "intro_html" in s or "session_audience_teams_1" in s]
-    # the device session with the person, their roles and their team (one query: the list opens on their area),
-    # areas and courses for the filters, the sessions, their trainers, the person's bookings, the waiting counts
-    # and the teams they may see (for the link to their team's bookings)
-    assert counter.count == 8, counter.statements
+    # the device session with the person, their roles, their team (the list opens on their area) and the
+    # supervisors lending them teams (for the link to their team's bookings), in one query; the sessions; their
+    # seats (the person's own and the waiting counts); their trainers
+    assert counter.count == 4, counter.statements
+
+
+def test_an_area_added_is_in_the_filter_at_the_next_view(client, db, login, make_person, make_session, count_queries):
+    login(make_person())
+    make_session()
+    client.get("/sessions/")
+    with count_queries() as kept:
+        assert "Zedshire" not in client.get("/sessions/").get_data(as_text=True)
+    assert not [statement for statement in kept.statements if "FROM areas" in statement]
+    make_session(starts_in=timedelta(days=6), venue=Venue(name="Room 9", address="High Street", capacity=8,
+                                                          area=Area(name="Zedshire")))
+    page = client.get("/sessions/").get_data(as_text=True)
+    assert re.search(r'<option value="\d+">Zedshire</option>', page)

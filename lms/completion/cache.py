@@ -1,6 +1,6 @@
 """Keep statuses worked out for many officers in this worker process until training data changes or time does.
 
-Each use reads the training data's version token (lms.completion.models), in one small query, and takes only what
+Each use reads the training data's version token (lms.completion.models; once per GET request) and takes only what
 was kept under that token, so every worker process sees a change as soon as it is committed. What is kept also
 says until when it holds: statuses change with no write at all when a London day begins (a due date passes, a
 refresher falls due), a booked session ends or an open quiz attempt is abandoned; past that moment, or for a
@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import TypeVar
 
 from lms.completion.models import current_token, has_unsaved_changes
-from lms.content.cache import once_per_get
 
 T = TypeVar("T")
 
@@ -30,7 +29,7 @@ def kept_until_change(key: Hashable, now: datetime, build: Callable[[], tuple[T,
     """What `build` returns for `key` at `now`, worked out at most once per training data version while it holds.
 
     `build` returns the value and the first moment after `now` at which it may no longer hold."""
-    token = None if has_unsaved_changes() else once_per_get("training_token", current_token)
+    token = None if has_unsaved_changes() else current_token()
     if token is None:  # nothing to key on, or this transaction's own writes are in what it would read
         return build()[0]
     if _Store.token != token:

@@ -11,12 +11,13 @@ import sqlalchemy as sa
 
 from lms.completion.rule import CourseRule, Facts, Learner, Status, decide
 from lms.courses.models import Course, CourseCycle
-from lms.courses.progress import (COURSES, NO_SUMMARY, CourseProgress, Population, ProgressSummary, abandon_cutoff,
-                                  load_progress, load_summaries, people_rows)
+from lms.courses.progress import (COURSES, NO_SUMMARY, PEOPLE, AttemptsSummary, CourseProgress, Population,
+                                  ProgressSummary, abandon_cutoff, attempts_select, each_read_select, load_summaries,
+                                  people_rows, previous_completions_select, progress_from, rows)
 from lms.extensions import db
 from lms.people.models import Person
 from lms.sessions.models import LIVE_STATUSES, Booking, TrainingSession
-from lms.sessions.queries import last_attended
+from lms.sessions.queries import attended_select, last_attended
 from lms.sessions.state import not_on_register
 from lms.timeutil import from_london, to_london, utcnow
 
@@ -85,24 +86,92 @@ class Record(NamedTuple):
 
 def load_records(learners: Iterable[Learner], courses: Iterable[Course],
                  now: datetime | None = None) -> dict[tuple[int, int], Record]:
-    """Every (learner, course)'s record, with the modules read, keyed (person_id, course_id), in seven queries: for a
-    page about one officer (or a few)."""
+    """Every (learner, course)'s record, with the modules read, keyed (person_id, course_id), in one query (and the
+    courses' modules, kept): for a page about one officer (or a few)."""
     learners, courses = list(learners), list(courses)
     now = now or utcnow()
     today = london_day(now)
-    person_ids, course_ids = [learner.id for learner in learners], [course.id for course in courses]
-    progress = load_progress(person_ids, courses)
-    attended = last_attended(person_ids, course_ids) if person_ids and course_ids else {}
-    seats = seats_to_come(person_ids, course_ids, now)
+    person_ids, course_ids = sorted({learner.id for learner in learners}), [course.id for course in courses]
+    if not person_ids or not course_ids:
+        return {}
+    found = _facts_of_few(person_ids, course_ids, now)
+    progress = progress_from(person_ids, course_ids, found.reads, found.attempts, found.previous)
     records = {}
     for course in courses:
         rule = CourseRule.of(course)
         for learner in learners:
             key = (learner.id, course.id)
-            found = progress[key]
-            facts = facts_from(found, found.modules_total, attended.get(key), seats.get(key))
-            records[key] = Record(found, facts, decide(rule, learner, facts, today))
+            facts = facts_from(progress[key], progress[key].modules_total, found.attended.get(key),
+                               found.seats.get(key))
+            records[key] = Record(progress[key], facts, decide(rule, learner, facts, today))
     return records
+
+
+class Seat(NamedTuple):
+    """A live booking on a session still to come, as seats_to_come gives it."""
+
+    person_id: int
+    course_id: int
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class FewFacts(NamedTuple):
+    reads: list[tuple[int, int, int, datetime]]
+    attempts: dict[tuple[int, int], AttemptsSummary]
+    previous: dict[tuple[int, int], date]
+    attended: dict[tuple[int, int], datetime]
+    seats: dict[tuple[int, int], Seat]
+
+
+#: how many columns of each type the union below has: each select's columns go into those of their type, since the
+#: columns of a UNION must agree in type on PostgreSQL, and the first select's types decide how SQLite's are read
+_SLOTS = (("int", sa.Integer, 3), ("time", sa.DateTime, 4), ("date", sa.Date, 1), ("text", sa.String, 1))
+
+
+def _slotted(kind: str, select: sa.Select, **positions: tuple[int, ...]) -> sa.Select:
+    """`select` (person_id and course_id first) as a row of the union: its kind, then its other columns by position
+    in the slots of their type, NULL in the rest."""
+    inner = list(select.subquery().c)
+    columns = [sa.literal_column(f"'{kind}'", sa.String).label("kind"), inner[0].label("person_id"),
+               inner[1].label("course_id")]
+    for slot, type_, count in _SLOTS:
+        taken = positions.get(slot, ())
+        columns += [(inner[taken[index]] if index < len(taken) else sa.cast(sa.null(), type_)).label(f"{slot}{index}")
+                    for index in range(count)]
+    return sa.select(*columns)
+
+
+# The five selects that load_progress, last_attended and seats_to_come run, as one UNION ALL: a page about one
+# officer makes one round trip for their facts rather than five, by the same rules (the same selects).
+_FACTS_OF_FEW = sa.union_all(
+    _slotted("read", each_read_select(PEOPLE), int=(2,), time=(3,)),
+    _slotted("quiz", attempts_select(PEOPLE), int=(2, 3, 7), time=(4, 5, 6, 8)),
+    _slotted("previous", previous_completions_select(PEOPLE), date=(2,)),
+    _slotted("attended", attended_select(PEOPLE), time=(2,)),
+    _slotted("seat", _seats_select(PEOPLE), text=(2,), time=(3, 4)),
+)
+
+
+def _facts_of_few(person_ids: list[int], course_ids: list[int], now: datetime) -> FewFacts:
+    found = FewFacts([], {}, {}, {}, {})
+    wanted = set(course_ids)
+    for row in rows(_FACTS_OF_FEW, people=person_ids, courses=course_ids, now=now,
+                    abandon_cutoff=abandon_cutoff(now)):
+        key = (row.person_id, row.course_id)
+        if row.kind == "read":
+            found.reads.append((row.person_id, row.course_id, row.int0, row.time0))
+        elif row.kind == "quiz":
+            found.attempts[key] = AttemptsSummary(row.int0, row.int1, row.time0, row.time1, row.time2, row.int2,
+                                                  row.time3)
+        elif row.kind == "previous":
+            found.previous[key] = row.date0
+        elif row.kind == "attended" and row.course_id in wanted:  # as last_attended: courses picked here
+            found.attended[key] = row.time0
+        elif row.kind == "seat":
+            found.seats[key] = Seat(row.person_id, row.course_id, row.text0, row.time0, row.time1)
+    return found
 
 
 @contextmanager
@@ -144,7 +213,7 @@ def _statuses(learners: list[Learner], courses: list[Course], now: datetime,
     if not person_ids or not course_ids:
         return {}, changes_at
     people = person_ids if people is None else people
-    totals, summaries = load_summaries(people, courses)
+    totals, summaries = load_summaries(people, courses, now)
     attended = last_attended(person_ids, course_ids, people)
     seats = seats_to_come(person_ids, course_ids, now, people)
     moments = [changes_at, *(seat.ends_at for seat in seats.values())]

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from lms.extensions import db
-from lms.versions import VersionRow, new_version, read_token, token_select
+from lms.versions import VersionRow, new_version, token_of
 
 #: What a status depends on (see lms.completion.load and lms.reports.queries.members).
 TRAINING_TABLES = frozenset({"people", "role_grants", "teams", "areas", "courses", "course_modules", "quiz_versions",
@@ -29,12 +29,9 @@ class TrainingVersion(VersionRow, db.Model):
     __tablename__ = "training_versions"
 
 
-_TOKEN = token_select(TrainingVersion)
-
-
 def current_token() -> str | None:
     """The training data's version token as this transaction sees it; None before any training data was written."""
-    return read_token(_TOKEN)
+    return token_of(TrainingVersion)
 
 
 def has_unsaved_changes() -> bool:

@@ -1,8 +1,9 @@
 """Keep what published content renders to in this worker process until the content changes.
 
 Published content changes only through `flask content sync` (and tests), and every such change gives the content
-a new version token in the same transaction (lms.content.models). Each use reads the token, in one small query,
-and takes only what was kept under that token, so every worker serves a change as soon as it is committed.
+a new version token in the same transaction (lms.content.models). Each use reads the token (once per GET request,
+lms.versions) and takes only what was kept under that token, so every worker serves a change as soon as it is
+committed.
 Keep only what is the same for everyone: rendered fragments of content pages, never anything about a person.
 """
 import dataclasses
@@ -12,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from flask import has_request_context, render_template, request
+from flask import render_template
 from markupsafe import Markup
 
 from lms.content.models import current_token
@@ -40,7 +41,7 @@ def cached(key: Hashable, build: Callable[[], T]) -> T:
     is used more recently than what fills the rest of MAX_BYTES.
 
     A None from `build` (nothing found) is not kept, so unknown addresses cannot fill the store."""
-    token = once_per_get("content_token", current_token)
+    token = current_token()
     if token is None:  # no content written yet: nothing to key on
         return build()
     with _Store.lock:
@@ -83,17 +84,6 @@ def footprint(value: object) -> int:
     else:
         parts = []
     return sys.getsizeof(value) + sum(footprint(part) for part in parts)
-
-
-def once_per_get(name: str, read: Callable[[], T]) -> T:
-    """What `read` returns, read once per GET request (at every call otherwise): for a version token, which a GET
-    does not change, when a page asks for several things kept under it (the home page three)."""
-    if not has_request_context() or request.method not in ("GET", "HEAD"):
-        return read()
-    key = f"lms.once_per_get.{name}"
-    if key not in request.environ:
-        request.environ[key] = read()
-    return request.environ[key]
 
 
 def fragment(template: str, **context) -> Markup:

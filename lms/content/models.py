@@ -5,7 +5,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from lms.extensions import db
-from lms.versions import VersionRow, new_version, read_token, token_select
+from lms.versions import VersionRow, new_version, token_of
 
 #: The tables `flask content sync` writes. A flush touching a row of any of them gives the content a new version.
 #: The search index and the glossary are among them: search results are kept under the version too (the
@@ -22,12 +22,9 @@ class ContentVersion(VersionRow, db.Model):
     __tablename__ = "content_versions"
 
 
-_TOKEN = token_select(ContentVersion)
-
-
 def current_token() -> str | None:
     """The content's version token as this transaction sees it; None before any content was written."""
-    return read_token(_TOKEN)
+    return token_of(ContentVersion)
 
 
 @sa.event.listens_for(so.Session, "before_flush")

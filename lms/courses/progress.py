@@ -173,7 +173,7 @@ def _reads(people):
         ModuleRead.person_id, Module.course_id, ModuleRead.read_at)
 
 
-def _each_read(people):
+def each_read_select(people):
     return _reads(people).add_columns(ModuleRead.module_id, ModuleRead.read_at)
 
 
@@ -182,7 +182,7 @@ def _reads_counted(people):
             .group_by(ModuleRead.person_id, Module.course_id))
 
 
-def _previous_completions_select(people):
+def previous_completions_select(people):
     return (sa.select(CourseCycle.person_id, CourseCycle.course_id, CourseCycle.previous_completed_on)
             .where(CourseCycle.person_id.in_(people), CourseCycle.course_id.in_(COURSES),
                    CourseCycle.is_current.is_(True), CourseCycle.previous_completed_on.is_not(None)))
@@ -191,10 +191,10 @@ def _previous_completions_select(people):
 def _previous_completions(people, course_ids: list[int]) -> dict[tuple[int, int], date]:
     """Each (person, course)'s completion before their current cycle, where there was one, in one query."""
     return {(person_id, course_id): day for person_id, course_id, day
-            in people_rows(_previous_completions_select, people, courses=course_ids)}
+            in people_rows(previous_completions_select, people, courses=course_ids)}
 
 
-def _attempts_select(people):
+def attempts_select(people):
     open_attempt = sa.and_(QuizAttempt.submitted_at.is_(None), QuizAttempt.abandoned_at.is_(None),
                            QuizAttempt.started_at >= sa.bindparam("abandon_cutoff"))
     passed_at = sa.case((QuizAttempt.is_passed.is_(True), QuizAttempt.submitted_at))
@@ -211,34 +211,53 @@ def _attempts_select(people):
     ).group_by(QuizAttempt.person_id, QuizAttempt.course_id)
 
 
-def _attempts(people, course_ids: list[int]) -> dict[tuple[int, int], sa.Row]:
+class AttemptsSummary(NamedTuple):
+    """A (person, course)'s attempts in their current cycle summed up, as attempts_select gives them."""
+
+    used: int
+    best: int | None
+    passed_at: datetime | None
+    last_pass: datetime | None
+    last_at: datetime | None
+    in_progress: int | None
+    in_progress_since: datetime | None
+
+
+def _attempts(people, course_ids: list[int], now: datetime | None) -> dict[tuple[int, int], AttemptsSummary]:
     """Each (person, course)'s attempts in their current cycle summed up: used (submitted; abandoned ones are not),
-    best, first and latest pass, latest, the one in progress."""
-    return {(row.person_id, row.course_id): row for row in people_rows(
-        _attempts_select, people, courses=course_ids, abandon_cutoff=abandon_cutoff())}
+    best, first and latest pass, latest, the one in progress at `now` (an attempt left open too long is not)."""
+    return {(row.person_id, row.course_id): AttemptsSummary(*row[2:]) for row in people_rows(
+        attempts_select, people, courses=course_ids, abandon_cutoff=abandon_cutoff(now))}
 
 
 _WITH_QUIZ = sa.select(QuizVersion.course_id).where(QuizVersion.course_id.in_(COURSES),
                                                     QuizVersion.is_current.is_(True))
 
 
-def load_progress(person_ids: Iterable[int], courses: Iterable[Course]) -> dict[tuple[int, int], CourseProgress]:
-    """Progress of every (person, course) pair in their current cycle, keyed (person_id, course_id), in five
-    queries."""
-    person_ids, courses = sorted(set(person_ids)), list(courses)
-    course_ids = [course.id for course in courses]
+def load_progress(person_ids: Iterable[int], courses: Iterable[Course],
+                  now: datetime | None = None) -> dict[tuple[int, int], CourseProgress]:
+    """Progress of every (person, course) pair in their current cycle at `now` (the present by default), keyed
+    (person_id, course_id), in three queries."""
+    person_ids, course_ids = sorted(set(person_ids)), [course.id for course in courses]
     if not person_ids or not course_ids:
         return {}
+    return progress_from(person_ids, course_ids, people_rows(each_read_select, person_ids, courses=course_ids),
+                         _attempts(person_ids, course_ids, now), _previous_completions(person_ids, course_ids))
+
+
+def progress_from(person_ids: list[int], course_ids: list[int], reads: Iterable[tuple[int, int, int, datetime]],
+                  attempts: dict[tuple[int, int], AttemptsSummary],
+                  previous: dict[tuple[int, int], date]) -> dict[tuple[int, int], CourseProgress]:
+    """Each (person, course)'s progress from what its selects gave: every module read (person, course, module,
+    when), the attempts summed up and the completion before the current cycle."""
     modules_by_course = live_module_lines(course_ids)
-    reads: dict[tuple[int, int], set[int]] = defaultdict(set)
+    read_ids: dict[tuple[int, int], set[int]] = defaultdict(set)
     last_read: dict[tuple[int, int], datetime] = {}
-    for person_id, course_id, module_id, read_at in people_rows(_each_read, person_ids, courses=course_ids):
-        reads[(person_id, course_id)].add(module_id)
+    for person_id, course_id, module_id, read_at in reads:
+        read_ids[(person_id, course_id)].add(module_id)
         last_read[(person_id, course_id)] = max(read_at, last_read.get((person_id, course_id), read_at))
     with_quiz = cached(("courses.with_quiz", tuple(course_ids)),
                        lambda: frozenset(course_id for course_id, in rows(_WITH_QUIZ, courses=course_ids)))
-    attempts = _attempts(person_ids, course_ids)
-    previous = _previous_completions(person_ids, course_ids)
     result = {}
     for person_id in person_ids:
         for course_id in course_ids:
@@ -246,7 +265,7 @@ def load_progress(person_ids: Iterable[int], courses: Iterable[Course]) -> dict[
             row = attempts.get(key)
             result[key] = CourseProgress(
                 modules_total=len(modules_by_course[course_id]),
-                read_module_ids=frozenset(reads[key]),
+                read_module_ids=frozenset(read_ids[key]),
                 has_quiz=course_id in with_quiz,
                 attempts_used=row.used if row else 0,
                 best_percent=row.best if row else None,
@@ -276,8 +295,8 @@ class ProgressSummary(NamedTuple):
 NO_SUMMARY = ProgressSummary()
 
 
-def load_summaries(people: Population | sa.Select, courses: Iterable[Course]) -> tuple[dict[int, int],
-                                                                           dict[tuple[int, int], ProgressSummary]]:
+def load_summaries(people: Population | sa.Select, courses: Iterable[Course],
+                   now: datetime | None = None) -> tuple[dict[int, int], dict[tuple[int, int], ProgressSummary]]:
     """Bulk, for reports on thousands of officers (`people`, their ids as a select): the number of live modules
     of each course, and a summary for each (person, course) with anything done or an earlier completion, in four
     queries. The database
@@ -288,7 +307,7 @@ def load_summaries(people: Population | sa.Select, courses: Iterable[Course]) ->
     totals = {course_id: len(lines) for course_id, lines in live_module_lines(course_ids).items()}
     found = {(person_id, course_id): ProgressSummary(count, last) for person_id, course_id, count, last
              in people_rows(_reads_counted, people, courses=course_ids)}
-    for key, row in _attempts(people, course_ids).items():
+    for key, row in _attempts(people, course_ids, now).items():
         count, last = found.get(key, (0, None))[:2]
         found[key] = ProgressSummary(count, last, row.used, row.last_pass, row.in_progress, row.in_progress_since)
     for key, day in _previous_completions(people, course_ids).items():

@@ -2,15 +2,17 @@
 import logging
 import re
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app, session
 
 from lms.extensions import db, write_intent
+from lms.people import with_person
 from lms.people.models import DeviceSession, Person, RoleGrant
 from lms.sessions.feeds import revoke_feeds, revoke_feeds_of
-from lms.timeutil import utcnow
+from lms.timeutil import today_london, utcnow
 from lms.tokens import hash_token, new_token
 
 log = logging.getLogger(__name__)
@@ -74,13 +76,18 @@ def _limits() -> tuple:
 # (team type) and the sessions list (area) ask for it, and a lazy load after would be a second query. The roles come
 # as one column ("admin,officer") rather than as RoleGrant objects joined in: a joined collection made the ORM
 # de-duplicate rows and build an object per role on every request; role_grants stays unloaded until something
-# changes it (Person.roles).
+# changes it (Person.roles). Other domains' facts about the person come as columns too (lms.people.with_person).
 _ROLES = (sa.select(sa.func.aggregate_strings(RoleGrant.role, ","))
           .where(RoleGrant.person_id == Person.id).scalar_subquery())
-_SIGNED_IN = (sa.select(Person, DeviceSession.id, DeviceSession.created_at, DeviceSession.last_seen_at, _ROLES)
-              .join(DeviceSession, DeviceSession.person_id == Person.id)
-              .where(DeviceSession.token_hash == sa.bindparam("token_hash"))
-              .options(so.lazyload(Person.role_grants), so.joinedload(Person.team)))
+
+
+@cache
+def _signed_in_select() -> sa.Select:
+    return (sa.select(Person, DeviceSession.id, DeviceSession.created_at, DeviceSession.last_seen_at, _ROLES,
+                      *with_person.columns())
+            .join(DeviceSession, DeviceSession.person_id == Person.id)
+            .where(DeviceSession.token_hash == sa.bindparam("token_hash"))
+            .options(so.lazyload(Person.role_grants), so.joinedload(Person.team)))
 
 
 def load_signed_in(token: str) -> tuple[Person, int] | None:
@@ -88,16 +95,19 @@ def load_signed_in(token: str) -> tuple[Person, int] | None:
     account is deactivated. Records the device as seen at most once a minute."""
     if not token or len(token) > 100:
         return None
-    row = db.session.execute(_SIGNED_IN, {"token_hash": hash_token(token)}).first()
+    today = today_london()
+    row = db.session.execute(_signed_in_select(),
+                             {"token_hash": hash_token(token), with_person.TODAY.key: today}).first()
     if row is None:
         return None
-    person, session_id, created_at, last_seen_at, roles = row
+    person, session_id, created_at, last_seen_at, roles, *facts = row
     person.roles_as_loaded = frozenset(roles.split(",")) if roles else frozenset()
     idle_since, started_before = _limits()
     if not person.is_active_account or last_seen_at < idle_since or created_at < started_before:
         log.info("device session %s of %s ended: timed out or account deactivated", session_id, person.id)
         _write_apart(sa.delete(DeviceSession).where(DeviceSession.id == session_id))
         return None
+    with_person.remember(person.id, today, dict(zip(with_person.names(), facts)))
     now = utcnow()
     touch_before = now - timedelta(seconds=current_app.config["SESSION_TOUCH_SECONDS"])
     if last_seen_at < touch_before:

@@ -1,9 +1,14 @@
 """Read-side selects for the people pages."""
+from datetime import datetime
+from typing import NamedTuple
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from lms.completion.cache import kept_until_change
 from lms.extensions import db
 from lms.people.models import Area, Person, RoleGrant, RosterImport, Team
+from lms.timeutil import utcnow
 
 
 def teams_by_area() -> list[Team]:
@@ -12,13 +17,19 @@ def teams_by_area() -> list[Team]:
     ))
 
 
+class AreaChoice(NamedTuple):
+    id: int
+    name: str
+
+
 _AREAS = sa.select(Area.id, Area.name).order_by(Area.name)
 
 
-def areas() -> list[sa.Row]:
-    """Every area as (id, name), for the lists to choose one from: rows, not Area objects, for a list on every
-    view of the sessions list."""
-    return list(db.session.execute(_AREAS))
+def areas() -> list[tuple[int, str]]:
+    """Every area as (id, name), for the lists to choose one from (the sessions list's on every view): kept until
+    the training data, which areas are part of, changes (lms.completion.cache)."""
+    return kept_until_change(("people.areas",), utcnow(),
+                             lambda: ([AreaChoice(*row) for row in db.session.execute(_AREAS)], datetime.max))
 
 
 def people_filtered(*, q: str | None, area_id: int | None, team_id: int | None, rank: str | None,

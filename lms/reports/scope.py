@@ -7,10 +7,13 @@ who delegated to them (not what was delegated on to that supervisor: delegations
 from datetime import date
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import abort
 
 from lms.extensions import db
 from lms.people.models import Person, RoleGrant, Team, team_supervisors
+from lms.people import with_person
+from lms.people.with_person import MISSING, load_with_person, loaded_with_person
 from lms.reports.models import Delegation, area_leads
 from lms.timeutil import today_london
 
@@ -32,6 +35,21 @@ _DELEGATIONS_TO = (sa.select(Delegation)
                           Person.is_active_account.is_(True),
                           Person.role_grants.any(RoleGrant.role == "supervisor")))
 _LENDERS = _DELEGATIONS_TO.with_only_columns(Delegation.from_person_id)
+
+
+def _lenders_of_signed_in():
+    """The ids of the supervisors lending their teams to the signed-in person today, as "3,17": most pages ask who
+    they may see, so this comes with the person (lms.people.with_person)."""
+    lender = so.aliased(Person)
+    return (sa.select(sa.func.aggregate_strings(sa.cast(Delegation.from_person_id, sa.String), ","))
+            .join(lender, lender.id == Delegation.from_person_id)
+            .where(Delegation.to_person_id == Person.id, Delegation.cancelled_at.is_(None),
+                   Delegation.starts_on <= with_person.TODAY, Delegation.ends_on >= with_person.TODAY,
+                   lender.is_active_account.is_(True), lender.role_grants.any(RoleGrant.role == "supervisor"))
+            .scalar_subquery())
+
+
+load_with_person("lenders", _lenders_of_signed_in)
 _OWN_TEAMS = own_teams(sa.bindparam("supervisors", expanding=True))
 _ALL_TEAMS = sa.select(Team.id)
 
@@ -47,7 +65,10 @@ def teams_visible_to(user: Person, on: date | None = None) -> frozenset[int]:
         return frozenset()
     if user.has_role("admin"):
         return frozenset(db.session.scalars(_ALL_TEAMS))
-    lenders = list(db.session.scalars(_LENDERS, {"user_id": user.id, "on": on or today_london()}))
+    on = on or today_london()
+    loaded = loaded_with_person("lenders", user.id, on)
+    lenders = (list(db.session.scalars(_LENDERS, {"user_id": user.id, "on": on})) if loaded is MISSING
+               else [int(lender) for lender in loaded.split(",")] if loaded else [])
     supervisors = ([user.id] if user.has_role("supervisor") else []) + lenders
     if not supervisors:
         return frozenset()

@@ -3,10 +3,12 @@ Each page's queries are bounded: their number does not grow with rows."""
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from lms.content.cache import cached
 from lms.courses.models import Course
 from lms.courses.progress import Population, in_current_cycle, people_rows
 from lms.extensions import db
@@ -36,14 +38,14 @@ def last_attended(person_ids, course_ids=None, people: Population | sa.Select | 
     person_ids = list(person_ids)
     if not person_ids:
         return {}
-    rows = people_rows(_attended_select, person_ids if people is None else people)
+    rows = people_rows(attended_select, person_ids if people is None else people)
     # The courses are picked here rather than in SQL: given thousands of people and a course filter, SQLite drives
     # the join from the sessions' course index and probes every person for every session (a second, not 10 ms).
     wanted = None if course_ids is None else set(course_ids)
     return {(person_id, course_id): at for person_id, course_id, at in rows if wanted is None or course_id in wanted}
 
 
-def _attended_select(people) -> sa.Select:
+def attended_select(people) -> sa.Select:
     return in_current_cycle(
         sa.select(Attendance.person_id, TrainingSession.course_id, sa.func.max(TrainingSession.starts_at))
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
@@ -56,6 +58,31 @@ def _attended_select(people) -> sa.Select:
 def _session_options():
     return (so.joinedload(TrainingSession.course), so.joinedload(TrainingSession.venue).joinedload(Venue.area),
             so.selectinload(TrainingSession.trainers))
+
+
+class ListedSeats(NamedTuple):
+    """How a session in the sessions list stands for the reader: their own place, and the waiting list's length."""
+
+    #: "booked", "waiting" or None
+    mine: str | None
+    waiting: int
+
+
+def seats_as_listed(person_id: int, session_ids) -> dict[int, ListedSeats]:
+    """For each of these sessions with any live booking: the person's place and how many wait, in one query."""
+    session_ids = list(session_ids)
+    if not session_ids:
+        return {}
+    rows = db.session.execute(_LISTED_SEATS, {"person_id": person_id, "sessions": session_ids})
+    return {session_id: ListedSeats(mine, waiting) for session_id, mine, waiting in rows}
+
+
+_LISTED_SEATS = (sa.select(Booking.session_id,
+                           sa.func.max(sa.case((Booking.person_id == sa.bindparam("person_id"), Booking.status))),
+                           sa.func.count().filter(Booking.status == "waiting"))
+                 .where(Booking.session_id.in_(sa.bindparam("sessions", expanding=True)),
+                        Booking.status.in_(LIVE_STATUSES))
+                 .group_by(Booking.session_id))
 
 
 def waiting_counts(session_ids) -> dict[int, int]:
@@ -375,12 +402,19 @@ def team_members(team_ids) -> list[Person]:
                                    .order_by(Person.family_name, Person.given_name).limit(1000)))
 
 
-def courses_with_sessions() -> list[Course]:
-    """The live courses, by title only: for choosing one in the sessions' filters and forms."""
-    return list(db.session.scalars(_COURSES_BY_TITLE))
+class CourseChoice(NamedTuple):
+    id: int
+    title: str
 
 
-_COURSES_BY_TITLE = (sa.select(Course).where(Course.is_retired.is_(False)).options(so.load_only(Course.title))
+def courses_with_sessions() -> list[CourseChoice]:
+    """The live courses as (id, title), for choosing one in the sessions' filters and forms; kept until the content
+    changes (lms.content.cache)."""
+    return cached(("sessions.course_choices",),
+                  lambda: [CourseChoice(*row) for row in db.session.execute(_COURSES_BY_TITLE)])
+
+
+_COURSES_BY_TITLE = (sa.select(Course.id, Course.title).where(Course.is_retired.is_(False))
                      .order_by(Course.position, Course.title))
 
 

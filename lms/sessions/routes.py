@@ -32,10 +32,9 @@ def index():
                                      on_or_after=form.date.data if not form.date.errors else None)
     sessions = queries.bookable_sessions(current_user, filters)
     session_ids = [s.id for s in sessions]
-    mine = queries.live_bookings_by_session(current_user.id, session_ids)
-    waiting = queries.waiting_counts(session_ids)
+    seats = queries.seats_as_listed(current_user.id, session_ids)
     area_name = dict(form.area.choices).get(filters.area_id) if filters.area_id else None
-    return render_template("sessions/index.html", form=form, sessions=sessions, mine=mine, waiting=waiting,
+    return render_template("sessions/index.html", form=form, sessions=sessions, seats=seats,
                            trainers=queries.trainer_names(session_ids),
                            now=utcnow(), sees_teams=bool(teams_visible_to(current_user)), area_name=area_name,
                            everywhere=url_for("sessions.index", **{**link_args(("course", "date-day", "date-month", "date-year")), "area": 0}))
