@@ -139,6 +139,7 @@ def import_views() -> None:
     from lms.reports import admin_routes as reports_admin_routes, routes as reports_routes  # noqa: F401
     from lms.records import routes as records_routes  # noqa: F401
     from lms.reports import booking_routes, digest_routes, snapshot_routes  # noqa: F401
+    from lms.reports import templating as reports_templating  # noqa: F401
     from lms.quality import audit_routes, outcome_routes, routes as quality_routes  # noqa: F401
     from lms.quality import view_routes as quality_view  # noqa: F401
     from lms.search import routes as search_routes  # noqa: F401

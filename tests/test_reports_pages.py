@@ -270,3 +270,30 @@ def test_report_pages_take_the_same_number_of_queries_for_many_more_officers(cli
     many, many_kept = counted(), counted()
     assert many.count == few.count, (few.statements, many.statements)
     assert many_kept.count == few_kept.count, (few_kept.statements, many_kept.statements)
+
+
+def test_the_filters_kept_for_one_supervisor_never_list_another_s_teams(client, login, force, course):
+    def team_options(path: str) -> list[str]:
+        page = client.get(path).get_data(as_text=True)
+        found = re.search(r'<select[^>]* id="team".*?</select>', page, re.S)
+        return re.findall(r">(Response Team \w)</option>", found.group(0))
+
+    for path in ("/reports/matrix", "/reports/matrix?rank=PC", "/reports/", "/reports/overdue"):
+        login(force.sergeant_a)
+        assert team_options(path) == ["Response Team A"]
+        client.post("/logout")
+        login(force.sergeant_b)
+        assert team_options(path) == ["Response Team B"]
+        client.post("/logout")
+        login(force.admin)
+        assert team_options(path) == ["Response Team A", "Response Team B"]
+        client.post("/logout")
+
+
+def test_a_refused_filter_is_shown_with_its_message_every_time(client, login, force, course):
+    login(force.sergeant_a)
+    path = "/reports/matrix?completed_from-day=31&completed_from-month=2&completed_from-year=2026"
+    for _ in range(2):
+        page = client.get(path).get_data(as_text=True)
+        assert "govuk-error-message" in page and 'value="31"' in page
+    assert "govuk-error-message" not in client.get("/reports/matrix").get_data(as_text=True)
