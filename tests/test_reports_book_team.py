@@ -195,3 +195,27 @@ def test_the_matrixs_filters_carry_over_to_the_officers_offered(client, login, d
     assert "/reports/book?rank=DC" in matrix
     page = client.get("/reports/book?rank=DC").get_data(as_text=True)
     assert "Dora Detective" in page and "Cath Able" not in page
+
+
+def test_more_officers_than_a_go_allows_are_refused_with_a_message_and_no_one_is_booked(client, login, db, force,
+                                                                                       course):
+    from lms.reports.forms import TEAM_BOOKING_MAX
+
+    people = [force.officer(given_name=f"Many{number}") for number in range(TEAM_BOOKING_MAX + 1)]
+    session = _session(course, 10)
+    login(force.sergeant_a)
+    chosen = {"person_ids": [person.id for person in people], "session": str(session.id), "confirmed": "1"}
+    refused = client.post("/reports/book", data=chosen)
+    assert refused.status_code == 400
+    assert (f"Choose at most {TEAM_BOOKING_MAX} officers at a time (you chose {TEAM_BOOKING_MAX + 1})"
+            in refused.get_data(as_text=True))
+    assert _live(session) == [] and outbox(db) == []
+    chosen["person_ids"] = chosen["person_ids"][:TEAM_BOOKING_MAX]
+    done = client.post("/reports/book", data=chosen)
+    assert done.status_code == 302 and len(_live(session)) == TEAM_BOOKING_MAX  # 8 seats, the rest waiting
+    # all of them again, onto another session: each refused with a reason naming them, and the result the browser
+    # is sent to (kept in the session cookie) still fits in a cookie
+    again = client.post("/reports/book", data={**chosen, "session": str(_session(course, 12).id)})
+    assert again.status_code == 302 and len(again.headers["Set-Cookie"]) < 4000
+    result = flash_text(client.get(again.headers["Location"]).get_data(as_text=True))
+    assert f"Not booked ({TEAM_BOOKING_MAX})" in result and "Many59 Tester" in result

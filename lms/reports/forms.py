@@ -1,6 +1,7 @@
 """Forms for the report filters, delegations, programme targets and area leads."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
+                     ValidationError)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.completion.rule import LABELS
@@ -76,6 +77,11 @@ class ResetCourseForm(FlaskForm):
         Length(max=REASON_MAX, message=f"The reason must be {REASON_MAX} characters or fewer")])
 
 
+#: The most officers booked in one go. Sessions are small groups, so more than this mostly fills a waiting list (and
+#: sends each an email); the result page's list of who was and was not booked also has to fit in the session cookie.
+TEAM_BOOKING_MAX = 60
+
+
 class BookTeamForm(FlaskForm):
     """A supervisor books several of their officers onto one session (or the next with seats in their area)."""
 
@@ -83,6 +89,11 @@ class BookTeamForm(FlaskForm):
                                     validators=[DataRequired("Choose at least one officer to book")])
     #: a session's id, or "next": the next session with seats in the supervisor's area, settled before confirming
     session = RadioField("Session", validators=[DataRequired("Choose a session")])
+
+    def validate_person_ids(self, field) -> None:
+        if len(set(field.data)) > TEAM_BOOKING_MAX:
+            raise ValidationError(f"Choose at most {TEAM_BOOKING_MAX} officers at a time (you chose "
+                                  f"{len(set(field.data))}): a session seats far fewer. Book the rest in another go.")
 
 
 class DigestForm(FlaskForm):
