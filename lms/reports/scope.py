@@ -11,8 +11,8 @@ import sqlalchemy.orm as so
 from flask import abort
 
 from lms.extensions import db
-from lms.people.models import Person, RoleGrant, Team, team_supervisors
 from lms.people import with_person
+from lms.people.models import Person, RoleGrant, Team, team_supervisors
 from lms.people.with_person import MISSING, load_with_person, loaded_with_person
 from lms.reports.models import Delegation, area_leads
 from lms.timeutil import today_london
@@ -26,14 +26,18 @@ def own_teams(person_ids: list[int]):
     return sa.union(supervised, led)
 
 
+def _applying(to_person_id, on, lender) -> tuple:
+    """What makes a delegation to `to_person_id` apply on the day `on`: not cancelled, `on` within its days, and the
+    lender (`lender`, Person or an alias of it, joined on from_person_id) still an active supervisor."""
+    return (Delegation.to_person_id == to_person_id, Delegation.cancelled_at.is_(None), Delegation.starts_on <= on,
+            Delegation.ends_on >= on, lender.is_active_account.is_(True),
+            lender.role_grants.any(RoleGrant.role == "supervisor"))
+
+
 # Built once, run with the person and the day as parameters: every page asks who the signed-in person may see,
 # and building and keying these selects cost more than running them.
-_DELEGATIONS_TO = (sa.select(Delegation)
-                   .join(Person, Person.id == Delegation.from_person_id)
-                   .where(Delegation.to_person_id == sa.bindparam("user_id"), Delegation.cancelled_at.is_(None),
-                          Delegation.starts_on <= sa.bindparam("on"), Delegation.ends_on >= sa.bindparam("on"),
-                          Person.is_active_account.is_(True),
-                          Person.role_grants.any(RoleGrant.role == "supervisor")))
+_DELEGATIONS_TO = (sa.select(Delegation).join(Person, Person.id == Delegation.from_person_id)
+                   .where(*_applying(sa.bindparam("user_id"), sa.bindparam("on"), Person)))
 _LENDERS = _DELEGATIONS_TO.with_only_columns(Delegation.from_person_id)
 
 
@@ -43,10 +47,7 @@ def _lenders_of_signed_in():
     lender = so.aliased(Person)
     return (sa.select(sa.func.aggregate_strings(sa.cast(Delegation.from_person_id, sa.String), ","))
             .join(lender, lender.id == Delegation.from_person_id)
-            .where(Delegation.to_person_id == Person.id, Delegation.cancelled_at.is_(None),
-                   Delegation.starts_on <= with_person.TODAY, Delegation.ends_on >= with_person.TODAY,
-                   lender.is_active_account.is_(True), lender.role_grants.any(RoleGrant.role == "supervisor"))
-            .scalar_subquery())
+            .where(*_applying(Person.id, with_person.TODAY, lender)).scalar_subquery())
 
 
 load_with_person("lenders", _lenders_of_signed_in)
