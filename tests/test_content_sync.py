@@ -5,7 +5,10 @@ import pytest
 import sqlalchemy as sa
 
 from lms.audit.models import AuditEvent
-from lms.guidance.models import GuidancePage
+from lms.checklists.models import Checklist
+from lms.courses.models import Course, Module
+from lms.guidance.models import GuidancePage, GuidanceRevision, GuidanceVersion
+from lms.guidance.versions import version_of
 
 
 @pytest.fixture
@@ -103,3 +106,30 @@ def test_unknown_callout_type_is_an_error(runner, tree):
     page.write_text(page.read_text() + '\n!!! danger "Careful"\n    text\n')
     result = sync(runner, tree)
     assert "unknown callout type 'danger'" in result.output and result.exit_code == 1
+
+
+def test_a_sync_draws_unchanged_files_again_with_today_s_renderer_and_records_no_change(runner, tree, db):
+    """What the renderer makes of a file can improve (tables as cards on a phone) while the file stays the same: the
+    next sync gives every item the new drawing, with no version, revision or audit entry, since nothing it says
+    changed."""
+    assert sync(runner, tree).exit_code == 0
+    page = db.session.scalar(sa.select(GuidancePage).where(GuidancePage.slug == "golden-hour"))
+    version = version_of(page, page.version)
+    module, course, checklist = (db.session.scalar(sa.select(Module).limit(1)), db.session.scalar(sa.select(Course)),
+                                 db.session.scalar(sa.select(Checklist)))
+    drawn = (page.html, version.html, module.html, course.intro_html, checklist.sections)
+    page.html = version.html = module.html = course.intro_html = "<p>As an older renderer drew it</p>"
+    checklist.sections = [{"title": "Old", "steps": []}]
+    db.session.commit()
+    counts = _counts(db)
+
+    again = sync(runner, tree)
+    assert "guidance: 0 added, 0 changed, 3 unchanged" in again.output
+    db.session.expire_all()
+    assert (page.html, version.html, module.html, course.intro_html, checklist.sections) == drawn
+    assert _counts(db) == counts
+
+
+def _counts(db) -> tuple:
+    return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(model))
+                 for model in (AuditEvent, GuidanceRevision, GuidanceVersion))

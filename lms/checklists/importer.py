@@ -11,7 +11,7 @@ from lms.checklists.models import Checklist
 from lms.content.errors import ContentError, ContentProblem
 from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
 from lms.content.importing import (KindReport, ParsedItem, change_kind, flat_markdown_files, live_slugs,
-                                   read_text)
+                                   read_text, render_again)
 from lms.content.render import internal_links, plain_text, render_inline
 from lms.extensions import db
 from lms.search.index import index_document, remove_document
@@ -100,6 +100,7 @@ class ChecklistImporter:
         data: ChecklistData = item.data
         kind = change_kind(checklist, data.content_hash, item.path, report)
         if kind is None:
+            render_again(checklist, sections=data.sections)
             return
         if checklist is None:
             checklist = Checklist(slug=data.slug)

@@ -65,6 +65,16 @@ def change_kind(stored, content_hash: str, path: str, report: KindReport) -> str
     return "restored" if stored.is_retired else "changed"
 
 
+def render_again(stored, **rendered) -> bool:
+    """Give an unchanged item what today's renderer makes of its unchanged file (fields such as `html=`), so that a
+    fix to lms.content.render reaches what was imported before it; True if anything differed. No new version,
+    revision, alert or audit entry: what the item says has not changed, only how it is drawn."""
+    differs = {name: value for name, value in rendered.items() if getattr(stored, name) != value}
+    for name, value in differs.items():
+        setattr(stored, name, value)
+    return bool(differs)
+
+
 def read_text(path: Path) -> str:
     """Read a content file as UTF-8 (a stray byte order mark is tolerated).
 

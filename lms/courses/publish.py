@@ -6,7 +6,7 @@ history, progress and attempts all survive.
 import sqlalchemy as sa
 
 from lms.audit.services import record
-from lms.content.importing import KindReport, ParsedItem, change_kind
+from lms.content.importing import KindReport, ParsedItem, change_kind, render_again
 from lms.courses.importer import CourseData, ModuleData, QuizData, module_path
 from lms.courses.models import Course, Module, Option, Question, QuizVersion
 from lms.courses.quiz_format import render_question
@@ -40,6 +40,7 @@ def _publish_course_row(item: ParsedItem, course: Course | None, report: KindRep
     data: CourseData = item.data
     kind = change_kind(course, data.content_hash, item.path, report)
     if kind is None:
+        render_again(course, intro_html=data.intro_html)
         return course, False
     if course is None:
         course = Course(slug=data.slug)
@@ -66,6 +67,7 @@ def _publish_modules(course: Course, items: list[ParsedItem], report: KindReport
         module = existing.get(data.slug)
         kind = change_kind(module, data.content_hash, item.path, report)
         if kind is None:
+            render_again(module, html=data.html)
             if reindex_all:
                 _index_module(course, module, data)
             continue

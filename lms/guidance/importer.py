@@ -12,12 +12,12 @@ import yaml
 from lms.audit.services import record
 from lms.content.errors import ContentError, ContentProblem
 from lms.content.frontmatter import SLUG_RE, Field, check_fields, split
-from lms.content.importing import KindReport, ParsedItem, change_kind, live_slugs, read_text
+from lms.content.importing import KindReport, ParsedItem, change_kind, live_slugs, read_text, render_again
 from lms.content.render import callout_problems, internal_links, render_markdown
 from lms.extensions import db
 from lms.guidance.citations import alert_trained_officers
 from lms.guidance.models import GuidanceAudience, GuidanceCategory, GuidancePage, GuidanceRevision, GuidanceVersion
-from lms.guidance.versions import store_version
+from lms.guidance.versions import store_version, version_of
 from lms.people.models import RANKS, TEAM_TYPES
 from lms.search.glossary import glossary_digest, link_first_uses, read_glossary
 from lms.search.index import index_document, remove_document
@@ -195,6 +195,8 @@ class GuidanceImporter:
         data: PageData = item.data
         kind = change_kind(page, data.content_hash, item.path, report)
         if kind is None:
+            if render_again(page, html=data.html, toc=data.toc) and page.version:
+                render_again(version_of(page, page.version), html=data.html, toc=data.toc)  # as it reads now
             return None
         if page is None:
             summary, diff_text = "Page added", ""
