@@ -66,10 +66,18 @@ _OPEN_ACTIONS = (sa.select(AuditAction).where(AuditAction.owner_id == sa.bindpar
 _OVERDUE_ACTIONS = _OPEN_ACTIONS.where(AuditAction.due_on < sa.bindparam("today"))
 
 
+_ANY_OVERDUE = _OVERDUE_ACTIONS.with_only_columns(AuditAction.id).options().order_by(None).limit(1)
+
+
 def open_actions(owner: Person, *, overdue: bool = False) -> list[AuditAction]:
     """The owner's open actions (only those past their due date, with `overdue`), the soonest due first."""
     if overdue:
-        return list(db.session.scalars(_OVERDUE_ACTIONS, {"owner_id": owner.id, "today": today_london()}))
+        params = {"owner_id": owner.id, "today": today_london()}
+        # The home page asks everyone, and almost no one owns an overdue action: a plain row first spares them the
+        # ORM's setting up of a load that finds nothing (2% of the home page; the query itself was 7%).
+        if db.session.execute(_ANY_OVERDUE, params).first() is None:
+            return []
+        return list(db.session.scalars(_OVERDUE_ACTIONS, params))
     return list(db.session.scalars(_OPEN_ACTIONS, {"owner_id": owner.id}))
 
 
