@@ -4,7 +4,8 @@ Published content changes only through `flask content sync` (and tests), and eve
 a new version token in the same transaction (lms.content.models). Each use reads the token (once per GET request,
 lms.versions) and takes only what was kept under that token, so every worker serves a change as soon as it is
 committed.
-Keep only what is the same for everyone: rendered fragments of content pages, never anything about a person.
+Keep only what is the same for everyone: rendered fragments of content pages, or fragments whose key holds every
+input they are drawn from (the reports' filters form), never anything about a person.
 """
 import dataclasses
 import sys

@@ -66,14 +66,19 @@ def teams_visible_to(user: Person, on: date | None = None) -> frozenset[int]:
         return frozenset()
     if user.has_role("admin"):
         return frozenset(db.session.scalars(_ALL_TEAMS))
-    on = on or today_london()
-    loaded = loaded_with_person("lenders", user.id, on)
-    lenders = (list(db.session.scalars(_LENDERS, {"user_id": user.id, "on": on})) if loaded is MISSING
-               else [int(lender) for lender in loaded.split(",")] if loaded else [])
+    lenders = _lenders(user, on or today_london())
     supervisors = ([user.id] if user.has_role("supervisor") else []) + lenders
     if not supervisors:
         return frozenset()
     return frozenset(db.session.scalars(_OWN_TEAMS, {"supervisors": supervisors}))
+
+
+def _lenders(user: Person, on: date) -> list[int]:
+    """The supervisors lending their teams to `user` on `on`: as loaded with them for this request, or asked for."""
+    loaded = loaded_with_person("lenders", user.id, on)
+    if loaded is MISSING:
+        return list(db.session.scalars(_LENDERS, {"user_id": user.id, "on": on}))
+    return [int(lender) for lender in loaded.split(",")] if loaded else []
 
 
 def sees_whole_force(user: Person) -> bool:
